@@ -1,0 +1,189 @@
+/**
+ * Messages between the extension host and the compare editor's webview.
+ * Closed unions of readonly types; the webview posts `ready` before the host posts anything.
+ * Pixels travel as exact-size ArrayBuffers, one slice at a time.
+ */
+import type { LossId } from './kernels/lossIds';
+import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from './analysis/result';
+
+export type LabelKey = number | 'foreground';
+
+/** Where a slice mark lives: per axis, per slice index. */
+export interface SliceMark {
+  readonly axis: Axis;
+  readonly index: number;
+  readonly reviewed: boolean;
+  readonly flagged: boolean;
+  readonly note?: string;
+}
+
+export interface OverlaySettings {
+  /** CSS colours (#rrggbb) of true positive, false positive, false negative voxels. */
+  readonly tpColor: string;
+  readonly fpColor: string;
+  readonly fnColor: string;
+  readonly opacity: number;
+  readonly style: 'fill' | 'outline';
+  /** Probability threshold for the overlay (default 0.5). */
+  readonly threshold: number;
+}
+
+/** View state the webview restores when its tab comes back (also kept in webview setState). */
+export interface ViewState {
+  readonly axis: Axis;
+  readonly index: number;
+  readonly zoom: number;
+  readonly panX: number;
+  readonly panY: number;
+  readonly loss: LossId;
+  readonly label: LabelKey;
+}
+
+export interface PairInfo {
+  readonly predictionName: string;
+  /** Null when the mask is shown alone (no partner found). */
+  readonly labelName: string | null;
+  readonly underlayName: string | null;
+  /** [nx, ny, nz] (a 4D prediction's channels are not part of the shape). */
+  readonly shape: readonly [number, number, number];
+  readonly spacing: readonly [number, number, number];
+  readonly predictionKind: PredictionKind;
+  readonly kindOption: PredictionKindOption;
+  /** Labels the losses are reported for. */
+  readonly labels: readonly LabelKey[];
+  /** True when the prediction is 4D (per-class channels); slices then carry one channel per label. */
+  readonly predictionChannels: number;
+  readonly warnings: readonly string[];
+}
+
+// ---------- host → webview ----------
+
+export interface InitMessage {
+  readonly type: 'init';
+  readonly pair: PairInfo;
+  readonly overlay: OverlaySettings;
+  /** State to restore, if the host remembers one for this pair. */
+  readonly state: ViewState | null;
+  readonly marks: readonly SliceMark[];
+}
+
+export interface LossesMessage {
+  readonly type: 'losses';
+  readonly axis: Axis;
+  readonly labels: readonly LabelResult[];
+  readonly multiclass: MulticlassResult | null;
+}
+
+export interface SliceMessage {
+  readonly type: 'slice';
+  readonly requestId: number;
+  readonly axis: Axis;
+  readonly index: number;
+  /** Slice width and height in voxels (columns, rows) for this axis. */
+  readonly width: number;
+  readonly height: number;
+  /** Prediction values as stored (after scaling), Float32Array bytes, width×height×channels, x fastest. */
+  readonly prediction: ArrayBuffer;
+  /** Label values, Int32Array bytes, width×height; absent when shown alone. */
+  readonly label: ArrayBuffer | null;
+  /** Underlay intensities, Float32Array bytes, width×height; absent without an underlay. */
+  readonly underlay: ArrayBuffer | null;
+}
+
+export interface SliceErrorMessage {
+  readonly type: 'sliceError';
+  readonly requestId: number;
+  readonly message: string;
+}
+
+export interface MarksMessage {
+  readonly type: 'marks';
+  readonly marks: readonly SliceMark[];
+}
+
+export interface StatusMessage {
+  readonly type: 'status';
+  /** Shown while decoding or computing; null clears it. */
+  readonly text: string | null;
+}
+
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+/** A palette command or keybinding forwarded to the active editor. */
+export type TriageCommand = 'nextWorst' | 'previousWorst' | 'worst' | 'markReviewed' | 'flag' | 'nextSlice' | 'previousSlice';
+
+export interface CommandMessage {
+  readonly type: 'command';
+  readonly command: TriageCommand;
+}
+
+export type HostMessage =
+  | InitMessage | LossesMessage | SliceMessage | SliceErrorMessage
+  | MarksMessage | StatusMessage | ErrorMessage | CommandMessage;
+
+// ---------- webview → host ----------
+
+export interface ReadyMessage { readonly type: 'ready' }
+
+export interface RequestSliceMessage {
+  readonly type: 'requestSlice';
+  readonly requestId: number;
+  readonly axis: Axis;
+  readonly index: number;
+}
+
+export interface RequestLossesMessage {
+  readonly type: 'requestLosses';
+  readonly axis: Axis;
+}
+
+export interface SetKindMessage {
+  readonly type: 'setKind';
+  readonly kind: PredictionKindOption;
+}
+
+export interface SetMarkMessage {
+  readonly type: 'setMark';
+  readonly axis: Axis;
+  readonly index: number;
+  readonly reviewed?: boolean;
+  readonly flagged?: boolean;
+  readonly note?: string;
+}
+
+export interface StateChangedMessage {
+  readonly type: 'stateChanged';
+  readonly state: ViewState;
+  /** Value of state.loss on the current slice for the selected label, for the status bar. */
+  readonly currentLoss: number | null;
+}
+
+export type EditorAction = 'swap' | 'choosePartner' | 'openUnderlay';
+
+export interface ActionMessage {
+  readonly type: 'action';
+  readonly action: EditorAction;
+}
+
+export interface WebviewLogMessage {
+  readonly type: 'log';
+  readonly level: 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export type WebviewMessage =
+  | ReadyMessage | RequestSliceMessage | RequestLossesMessage | SetKindMessage
+  | SetMarkMessage | StateChangedMessage | ActionMessage | WebviewLogMessage;
+
+/** Width and height of a slice across `axis` for a volume of shape [nx, ny, nz]. */
+export function sliceSize(shape: readonly number[], axis: Axis): { width: number; height: number; count: number } {
+  const [nx, ny, nz] = shape as [number, number, number];
+  switch (axis) {
+    case 'k': return { width: nx, height: ny, count: nz };
+    case 'j': return { width: nx, height: nz, count: ny };
+    case 'i': return { width: ny, height: nz, count: nx };
+  }
+}
