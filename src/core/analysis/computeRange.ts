@@ -1,0 +1,218 @@
+/**
+ * Computes the sums and Lovasz values of slices [start, end) along one axis: the unit of work
+ * a worker thread runs. assembleResult (compare.ts) joins ranges into one CompareResult.
+ */
+import type { LossParams } from '../kernels/lossIds';
+import { lovaszFromSortedKeys, lovaszOfEqualErrors } from '../kernels/lovasz';
+import { LovaszKeys, sortKeys } from '../kernels/lovaszKeys';
+import { collectClassErrors } from '../kernels/lovaszSoftmax';
+import { accumulateSoftSlice } from '../kernels/softSlice';
+import { hardSums, SUM_FIELDS, SUM_T, voxelTermConstants } from '../kernels/sums';
+import type { PreparedPair } from './inputs';
+import type { Axis } from './result';
+import { gatherSlice, sliceGeometry } from './slicing';
+
+export interface LabelRange {
+  /** SUM_FIELDS numbers per slice of the range. */
+  readonly sums: Float64Array;
+  /** Lovasz hinge per slice of the range. */
+  readonly lovasz: Float64Array;
+  /** Lovasz hinge of all voxels of the range together. */
+  readonly rangeLovasz: number;
+  /** Sorted positive hinge errors (soft kinds), kept only when asked, to merge ranges. */
+  readonly keysLo: Uint32Array | null;
+  readonly keysHi: Uint32Array | null;
+}
+
+export interface MulticlassRange {
+  /** Lovasz-Softmax per slice of the range. */
+  readonly slices: Float64Array;
+  /** Per class c of 0 … C − 1: Σ[label = c] over the range, and the range's loss for c. */
+  readonly classGts: Float64Array;
+  readonly classLoss: Float64Array;
+  /** Hard predictions: per class, false positive and false negative voxels (additive across ranges). */
+  readonly classFp: Float64Array | null;
+  readonly classFn: Float64Array | null;
+  /** Soft predictions, when kept: each class's sorted errors (null for absent classes). */
+  readonly classKeys: ({ lo: Uint32Array; hi: Uint32Array } | null)[] | null;
+}
+
+export interface RangeResult {
+  readonly start: number;
+  readonly end: number;
+  readonly labels: readonly LabelRange[];
+  readonly multiclass: MulticlassRange | null;
+}
+
+const keys = new LovaszKeys();
+
+function sortedCopy(keep: boolean): { lo: Uint32Array | null; hi: Uint32Array | null } {
+  return keep ? { lo: keys.lo.slice(0, keys.count), hi: keys.hi.slice(0, keys.count) } : { lo: null, hi: null };
+}
+
+export function computeRange(
+  pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
+): RangeResult {
+  return pair.kind === 'labels'
+    ? computeHardRange(pair, axis, params, start, end)
+    : computeSoftRange(pair, axis, params, start, end, keepKeys);
+}
+
+function computeSoftRange(
+  pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
+): RangeResult {
+  const dims = pair.prediction.dims;
+  const { width, height } = sliceGeometry(dims, axis);
+  const n = width * height;
+  const count = end - start;
+  const k = voxelTermConstants(params);
+  const p = new Float64Array(n);
+  const raw = pair.kind === 'logits' ? new Float64Array(n) : p;
+  const lab = new Float64Array(n);
+  const labels: LabelRange[] = [];
+
+  for (const label of pair.labels) {
+    const channel = pair.channels > 1 ? (label as number) : 0;
+    const target = label === 'foreground' ? 1 : label;
+    const sums = new Float64Array(count * SUM_FIELDS);
+    keys.reset(count);
+    for (let s = start; s < end; s++) {
+      if (pair.kind === 'logits') {
+        gatherSlice(pair.prediction.data, dims, axis, s, channel, raw);
+        for (let i = 0; i < n; i++) p[i] = 1 / (1 + Math.exp(-raw[i]!));
+      } else {
+        gatherSlice(pair.prediction.data, dims, axis, s, channel, p);
+        if (pair.clampProbability) for (let i = 0; i < n; i++) p[i] = Math.min(1, Math.max(0, p[i]!));
+      }
+      gatherSlice(pair.label.data, dims, axis, s, 0, lab);
+      if (label === 'foreground') for (let i = 0; i < n; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
+      accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, n, k, sums, s - start, keys, s - start);
+    }
+    sortKeys(keys);
+    const gts = new Float64Array(count);
+    let totalGts = 0;
+    for (let r = 0; r < count; r++) totalGts += gts[r] = sums[r * SUM_FIELDS + SUM_T]!;
+    const lovasz = new Float64Array(count);
+    const rangeLovasz = lovaszFromSortedKeys(keys, gts, lovasz, totalGts);
+    const kept = sortedCopy(keepKeys);
+    labels.push({ sums, lovasz, rangeLovasz, keysLo: kept.lo, keysHi: kept.hi });
+  }
+
+  let multiclass: MulticlassRange | null = null;
+  if (pair.multiclassClasses !== null) {
+    const classes = pair.multiclassClasses;
+    const slices = new Float64Array(count);
+    const present = new Float64Array(count);
+    const classGts = new Float64Array(classes);
+    const classLoss = new Float64Array(classes);
+    const classKeys: ({ lo: Uint32Array; hi: Uint32Array } | null)[] = [];
+    const gts = new Float64Array(count);
+    const loss = new Float64Array(count);
+    for (let c = 0; c < classes; c++) {
+      keys.reset(count);
+      for (let s = start; s < end; s++) {
+        gatherSlice(pair.prediction.data, dims, axis, s, c, p);
+        gatherSlice(pair.label.data, dims, axis, s, 0, lab);
+        gts[s - start] = collectClassErrors(p, lab, c, n, keys, s - start);
+      }
+      sortKeys(keys);
+      let total = 0;
+      for (let r = 0; r < count; r++) total += gts[r]!;
+      classGts[c] = total;
+      classLoss[c] = lovaszFromSortedKeys(keys, gts, loss, total);
+      for (let r = 0; r < count; r++) {
+        if (gts[r]! > 0) { slices[r]! += loss[r]!; present[r]!++; }
+      }
+      const kept = sortedCopy(keepKeys && total > 0);
+      classKeys.push(kept.lo && kept.hi ? { lo: kept.lo, hi: kept.hi } : null);
+    }
+    for (let r = 0; r < count; r++) slices[r] = present[r]! > 0 ? slices[r]! / present[r]! : 0;
+    multiclass = { slices, classGts, classLoss, classFp: null, classFn: null, classKeys: keepKeys ? classKeys : null };
+  }
+  return { start, end, labels, multiclass };
+}
+
+/**
+ * Label-map predictions: p is 0 or 1, so one confusion matrix per slice between prediction
+ * and label values gives every label's sums and both Lovasz losses, with no sort.
+ */
+function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number): RangeResult {
+  const dims = pair.prediction.dims;
+  const { width, height } = sliceGeometry(dims, axis);
+  const n = width * height;
+  const count = end - start;
+  const k = voxelTermConstants(params);
+  const values = pair.classValues;
+  const classCount = values.length;
+  const indexOf = new Map(values.map((v, i) => [v, i]));
+  const predValues = new Float64Array(n);
+  const labValues = new Float64Array(n);
+  const confusion = new Float64Array(classCount * classCount);
+  const labelIndex = pair.labels.map((l) => indexOf.get(l as number)!);
+  const labels = labelIndex.map(() => ({ sums: new Float64Array(count * SUM_FIELDS), lovasz: new Float64Array(count) }));
+  const mc = pair.multiclassClasses !== null;
+  const multiSlices = new Float64Array(count);
+  const total = new Float64Array(classCount * classCount);
+  const small = values[0]! >= 0 && values[classCount - 1]! < 1 << 16;
+  const lut = small ? new Int32Array(values[classCount - 1]! + 1) : null;
+  if (lut) values.forEach((v, i) => { lut[v] = i; });
+
+  for (let s = start; s < end; s++) {
+    gatherSlice(pair.prediction.data, dims, axis, s, 0, predValues);
+    gatherSlice(pair.label.data, dims, axis, s, 0, labValues);
+    confusion.fill(0);
+    if (lut) {
+      for (let i = 0; i < n; i++) confusion[lut[predValues[i]!]! * classCount + lut[labValues[i]!]!]!++;
+    } else {
+      for (let i = 0; i < n; i++) confusion[indexOf.get(predValues[i]!)! * classCount + indexOf.get(labValues[i]!)!]!++;
+    }
+    let mcLoss = 0;
+    let mcPresent = 0;
+    for (let c = 0; c < classCount; c++) {
+      let predicted = 0, labelled = 0;
+      for (let o = 0; o < classCount; o++) {
+        predicted += confusion[c * classCount + o]!;
+        labelled += confusion[o * classCount + c]!;
+      }
+      const tp = confusion[c * classCount + c]!;
+      const fp = predicted - tp, fn = labelled - tp;
+      const row = labelIndex.indexOf(c);
+      if (row >= 0) {
+        hardSums(tp, fp, fn, n, k, labels[row]!.sums, s - start);
+        labels[row]!.lovasz[s - start] = lovaszOfEqualErrors(2, labelled, fp, fn);
+      }
+      if (mc && labelled > 0) { mcLoss += lovaszOfEqualErrors(1, labelled, fp, fn); mcPresent++; }
+    }
+    multiSlices[s - start] = mcPresent > 0 ? mcLoss / mcPresent : 0;
+    for (let i = 0; i < total.length; i++) total[i]! += confusion[i]!;
+  }
+
+  let multiclass: MulticlassRange | null = null;
+  if (mc) {
+    const classes = pair.multiclassClasses!;
+    const classGts = new Float64Array(classes);
+    const classLoss = new Float64Array(classes);
+    const classFp = new Float64Array(classes);
+    const classFn = new Float64Array(classes);
+    values.forEach((v, c) => {
+      let predicted = 0, labelled = 0;
+      for (let o = 0; o < classCount; o++) {
+        predicted += total[c * classCount + o]!;
+        labelled += total[o * classCount + c]!;
+      }
+      const tp = total[c * classCount + c]!;
+      if (v < classes) {
+        classGts[v] = labelled;
+        classFp[v] = predicted - tp;
+        classFn[v] = labelled - tp;
+        classLoss[v] = lovaszOfEqualErrors(1, labelled, predicted - tp, labelled - tp);
+      }
+    });
+    multiclass = { slices: multiSlices, classGts, classLoss, classFp, classFn, classKeys: null };
+  }
+  return {
+    start, end,
+    labels: labels.map((l) => ({ ...l, rangeLovasz: NaN, keysLo: null, keysHi: null })),
+    multiclass,
+  };
+}

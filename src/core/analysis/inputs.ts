@@ -1,0 +1,187 @@
+/**
+ * Checks a prediction/label pair and decides how to read it (shared/spec/losses.md, "Inputs"):
+ * the prediction kind, the labels to report, and warnings. Nothing here computes a loss.
+ */
+import type { Volume } from '../io/volume';
+import type { LabelKey } from '../protocol';
+import type { PredictionKind, PredictionKindOption } from './result';
+import { voxelCoordinates } from './slicing';
+import { distinctIntegers, scanValues, type ValueScan } from './valueScan';
+
+/** A problem with one input file that the user must fix; `file` is the path to name. */
+export class InputError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** A pair ready for the kernels. `prediction`/`label` may be remapped copies of the inputs. */
+export interface PreparedPair {
+  readonly prediction: Volume;
+  readonly label: Volume;
+  readonly kind: PredictionKind;
+  /** Prediction values lie outside [0, 1] and must be clamped (probability kind). */
+  readonly clampProbability: boolean;
+  /** Rows to report, in order. */
+  readonly labels: readonly LabelKey[];
+  /** Distinct label-map values, 0 included when present (labels kind: of both files). */
+  readonly classValues: readonly number[];
+  /** Channels of a 4D prediction; 1 otherwise. */
+  readonly channels: number;
+  /** Classes 0 … C − 1 of the Lovasz-Softmax, or null when the spec does not call for it. */
+  readonly multiclassClasses: number | null;
+  readonly warnings: readonly string[];
+}
+
+const PROBABILITY_SLACK = 1e-6;
+
+function describeVoxel(flat: number, dims: readonly number[]): string {
+  const [i, j, k] = voxelCoordinates(flat, dims);
+  const plane = dims[0]! * dims[1]! * dims[2]!;
+  return dims.length > 3 ? `(${i}, ${j}, ${k}), channel ${Math.floor(flat / plane)}` : `(${i}, ${j}, ${k})`;
+}
+
+function shapeText(dims: readonly number[]): string {
+  return dims.join('×');
+}
+
+/** PNG masks hold 0 and their maximum sample for a binary mask: read that as label 1. */
+function pngBinaryAsLabelOne(volume: Volume, values: readonly number[]): Volume | null {
+  if (volume.format !== 'png' || volume.bitDepth === undefined) return null;
+  const top = 2 ** volume.bitDepth - 1;
+  if (!values.every((v) => v === 0 || v === top) || !values.includes(top) || top === 1) return null;
+  const data = new Uint8Array(volume.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = volume.data[i] === top ? 1 : 0;
+  return { ...volume, data };
+}
+
+function pngAsProbability(volume: Volume): Volume {
+  const scale = 1 / (2 ** (volume.bitDepth ?? 8) - 1);
+  const data = new Float64Array(volume.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = volume.data[i]! * scale;
+  return { ...volume, data };
+}
+
+function checkFinite(volume: Volume, scan: ValueScan, role: string): void {
+  if (scan.nonFinite > 0) {
+    throw new InputError(volume.source,
+      `${role} holds ${scan.nonFinite} NaN or infinite value${scan.nonFinite === 1 ? '' : 's'}, the first at voxel ` +
+      `${describeVoxel(scan.firstNonFinite, volume.dims)}; fix the file (nothing is computed from such values)`);
+  }
+}
+
+function sameGeometryWarnings(prediction: Volume, label: Volume): string[] {
+  const warnings: string[] = [];
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (!prediction.spacing.every((s, i) => close(s, label.spacing[i]!))) {
+    warnings.push(`voxel spacing differs: prediction ${prediction.spacing.map((s) => +s.toPrecision(6)).join(' × ')} mm, ` +
+      `label ${label.spacing.map((s) => +s.toPrecision(6)).join(' × ')} mm; compared voxel by voxel anyway`);
+  }
+  if (prediction.format !== 'png' && label.format !== 'png' && !prediction.affine.every((v, i) => close(v, label.affine[i]!))) {
+    warnings.push('the two files place their voxels differently in space (their affines differ); compared voxel by voxel anyway');
+  }
+  return warnings;
+}
+
+export function preparePair(prediction: Volume, label: Volume, kindOption: PredictionKindOption): PreparedPair {
+  const pd = prediction.dims, ld = label.dims;
+  if (ld.length > 3 && ld[3] !== 1) {
+    throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
+  }
+  if (pd[0] !== ld[0] || pd[1] !== ld[1] || pd[2] !== ld[2]) {
+    throw new InputError(prediction.source,
+      `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)`);
+  }
+  const warnings = sameGeometryWarnings(prediction, label);
+
+  const labelScan = scanValues(label.data);
+  checkFinite(label, labelScan, 'the label map');
+  if (!labelScan.allIntegers) {
+    throw new InputError(label.source,
+      `the label map holds non-integer values (first at voxel ${describeVoxel(labelScan.firstNonInteger, ld)}: ` +
+      `${label.data[labelScan.firstNonInteger]}); a label must hold integer labels — is this the prediction?`);
+  }
+  let labelValues = distinctIntegers(label.data, labelScan);
+  const binaryLabel = pngBinaryAsLabelOne(label, labelValues);
+  if (binaryLabel) {
+    label = binaryLabel;
+    labelValues = labelValues.map((v) => (v === 0 ? 0 : 1));
+  }
+  const labelForeground = labelValues.filter((v) => v !== 0);
+
+  const predScan = scanValues(prediction.data);
+  checkFinite(prediction, predScan, 'the prediction');
+  const channels = pd.length > 3 ? pd[3]! : 1;
+
+  let kind: PredictionKind;
+  let predValues: number[] | null = null;
+  if (channels > 1) {
+    if (kindOption === 'labels' || kindOption === 'logits' || predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK) {
+      throw new InputError(prediction.source,
+        `a 4D prediction (${shapeText(pd)}) must hold per-class probabilities in [0, 1] along its 4th axis` +
+        (kindOption === 'labels' || kindOption === 'logits' ? `, not ${kindOption}` : `, but its values run from ${predScan.min} to ${predScan.max}`));
+    }
+    kind = 'probability';
+  } else if (prediction.format === 'png') {
+    predValues = distinctIntegers(prediction.data, predScan);
+    const binary = pngBinaryAsLabelOne(prediction, predValues);
+    const holdsLabels = predValues.every((v) => v === 0 || labelValues.includes(v));
+    if (kindOption === 'labels' || (kindOption === 'auto' && (binary || holdsLabels))) {
+      kind = 'labels';
+      if (binary) {
+        prediction = binary;
+        predValues = predValues.map((v) => (v === 0 ? 0 : 1));
+      }
+    } else if (kindOption === 'logits') {
+      kind = 'logits';
+    } else {
+      kind = 'probability';
+      prediction = pngAsProbability(prediction);
+    }
+  } else if (kindOption !== 'auto') {
+    kind = kindOption;
+  } else if (predScan.allIntegers) {
+    kind = 'labels';
+  } else if (predScan.min >= -PROBABILITY_SLACK && predScan.max <= 1 + PROBABILITY_SLACK) {
+    kind = 'probability';
+  } else {
+    kind = 'logits';
+  }
+
+  if (kind === 'labels' && !predScan.allIntegers) {
+    throw new InputError(prediction.source,
+      `the prediction was read as a label map but holds non-integer values (first at voxel ` +
+      `${describeVoxel(predScan.firstNonInteger, pd)}); use --kind probability or logits`);
+  }
+  const clampProbability = kind === 'probability' && (predScan.min < 0 || predScan.max > 1);
+  if (kind === 'probability' && (predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK)) {
+    warnings.push(`prediction values run from ${predScan.min} to ${predScan.max}, outside [0, 1]; clamped to [0, 1] as probabilities`);
+  }
+
+  let labels: LabelKey[];
+  let classValues: number[];
+  let multiclassClasses: number | null = null;
+  if (kind === 'labels') {
+    predValues ??= distinctIntegers(prediction.data, scanValues(prediction.data));
+    classValues = [...new Set([0, ...labelValues, ...predValues])].sort((a, b) => a - b);
+    labels = classValues.filter((v) => v !== 0);
+    if (labelForeground.length >= 2) multiclassClasses = Math.max(...classValues) + 1;
+  } else if (channels > 1) {
+    classValues = Array.from({ length: channels }, (_, c) => c);
+    labels = classValues.slice(1);
+    multiclassClasses = channels;
+    const stray = labelForeground.filter((v) => v >= channels);
+    if (stray.length > 0) {
+      warnings.push(`label values ${stray.join(', ')} have no channel in the ${channels}-channel prediction; they count as background of every channel`);
+    }
+  } else {
+    classValues = labelValues;
+    labels = labelForeground.length >= 2 ? ['foreground'] : [labelForeground[0] ?? 1];
+    if (labelForeground.length >= 2) {
+      warnings.push(`the label map has ${labelForeground.length} labels but the prediction is one ${kind} map: ` +
+        'compared as foreground (label > 0); the Lovasz-Softmax needs a label-map or 4D prediction');
+    }
+  }
+  return { prediction, label, kind, clampProbability, labels, classValues, channels, multiclassClasses, warnings };
+}

@@ -1,0 +1,100 @@
+/**
+ * The Lovasz extension of the Jaccard loss (Berman et al.) evaluated over sorted error keys.
+ * Serves the binary Lovasz hinge (errors relu(1 − s·(2t − 1))) and each class of the
+ * Lovasz-Softmax (errors |[label = c] − P_c|): only positive errors contribute, and the
+ * gradient of the first m sorted errors depends only on their foreground flags and Σt.
+ */
+import { keyValue, type LovaszKeys } from './lovaszKeys';
+
+/**
+ * Walks keys sorted ascending from the end (largest error first). For every tag:
+ * after a foreground and b background errors, J = 1 − (gts − a)/(gts + b), and the loss
+ * gains e·(J − J_previous). Writes each tag's loss to `lossPerTag` and returns the loss of
+ * all tags pooled (with `totalGts`). No keys → all 0. Tags with gts = 0 only hold background
+ * errors, whose union is ≥ 1, so no 0/0 arises.
+ */
+export function lovaszFromSortedKeys(
+  keys: LovaszKeys, gtsPerTag: Float64Array, lossPerTag: Float64Array, totalGts: number,
+): number {
+  const tags = lossPerTag.length;
+  const fgSeen = new Float64Array(tags);
+  const bgSeen = new Float64Array(tags);
+  const jPrev = new Float64Array(tags);
+  lossPerTag.fill(0);
+  const lo = keys.lo;
+  const hi = keys.hi;
+  const tagMask = keys.payloadMask;
+  let fgAll = 0;
+  let bgAll = 0;
+  let jAll = 0;
+  let lossAll = 0;
+  for (let i = keys.count - 1; i >= 0; i--) {
+    const l = lo[i]!;
+    const e = keyValue(l, hi[i]!);
+    const payload = l & tagMask;
+    const tag = payload >>> 1;
+    const gts = gtsPerTag[tag]!;
+    let j: number;
+    if (payload & 1) {
+      const a = ++fgSeen[tag]!;
+      j = 1 - (gts - a) / (gts + bgSeen[tag]!);
+      fgAll++;
+    } else {
+      const b = ++bgSeen[tag]!;
+      j = 1 - (gts - fgSeen[tag]!) / (gts + b);
+      bgAll++;
+    }
+    lossPerTag[tag]! += e * (j - jPrev[tag]!);
+    jPrev[tag] = j;
+    const jv = 1 - (totalGts - fgAll) / (totalGts + bgAll);
+    lossAll += e * (jv - jAll);
+    jAll = jv;
+  }
+  return lossAll;
+}
+
+/**
+ * Lovasz extension when every error is the same value `e` (hard predictions: hinge errors
+ * are 0 or 2, softmax errors 0 or 1): e · J after all fp + fn errors; 0 when none.
+ */
+export function lovaszOfEqualErrors(e: number, gts: number, fp: number, fn: number): number {
+  if (fp + fn === 0) return 0;
+  return e * (1 - (gts - fn) / (gts + fp));
+}
+
+/** One sorted run of keys (ascending), as produced by sortKeys on one worker's slices. */
+export interface SortedKeyRun {
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+}
+
+/**
+ * Lovasz extension over the union of several sorted runs (one per worker), by merging them
+ * from their largest keys down. Only the foreground bit of each payload is read.
+ */
+export function lovaszOfMergedRuns(runs: readonly SortedKeyRun[], totalGts: number): number {
+  const at = runs.map((r) => r.lo.length - 1);
+  let fg = 0;
+  let bg = 0;
+  let jPrev = 0;
+  let loss = 0;
+  for (;;) {
+    let best = -1;
+    for (let r = 0; r < runs.length; r++) {
+      const i = at[r]!;
+      if (i < 0) continue;
+      if (best < 0) { best = r; continue; }
+      const b = at[best]!;
+      const h = runs[r]!.hi[i]!, hb = runs[best]!.hi[b]!;
+      if (h > hb || (h === hb && runs[r]!.lo[i]! > runs[best]!.lo[b]!)) best = r;
+    }
+    if (best < 0) return loss;
+    const i = at[best]!--;
+    const l = runs[best]!.lo[i]!;
+    const e = keyValue(l, runs[best]!.hi[i]!);
+    if (l & 1) fg++; else bg++;
+    const j = 1 - (totalGts - fg) / (totalGts + bg);
+    loss += e * (j - jPrev);
+    jPrev = j;
+  }
+}

@@ -1,0 +1,48 @@
+/** Per-class errors of the multi-class Lovasz-Softmax (shared/spec/losses.md), for soft P. */
+import type { LovaszKeys } from './lovaszKeys';
+
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+
+/**
+ * Appends e = |[lab = c] − P_c| for every voxel with e > 0 to `keys` under `tag`, and returns
+ * the count of voxels with lab = c. Voxels with e = 0 cannot change the loss and are skipped.
+ */
+export function collectClassErrors(
+  probability: Float64Array, lab: Float64Array, classValue: number, n: number, keys: LovaszKeys, tag: number,
+): number {
+  const tagBits = tag << 1;
+  const clearMask = ~keys.payloadMask;
+  let lo = keys.lo;
+  let hi = keys.hi;
+  let capacity = lo.length;
+  let m = keys.count;
+  let gts = 0;
+  for (let i = 0; i < n; i++) {
+    const x = probability[i]!;
+    let e: number;
+    let fg: number;
+    if (lab[i] === classValue) {
+      gts++;
+      e = 1 - x;
+      fg = 1;
+    } else {
+      e = x;
+      fg = 0;
+    }
+    if (!(e > 0)) continue;
+    if (m === capacity) {
+      keys.count = m;
+      keys.grow();
+      lo = keys.lo;
+      hi = keys.hi;
+      capacity = lo.length;
+    }
+    BITS[0] = e;
+    lo[m] = ((WORDS[0]! & clearMask) | tagBits | fg) >>> 0;
+    hi[m] = WORDS[1]!;
+    m++;
+  }
+  keys.count = m;
+  return gts;
+}

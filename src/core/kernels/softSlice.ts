@@ -1,0 +1,107 @@
+/**
+ * The fused kernel for soft predictions (probabilities, or logits turned into probabilities):
+ * one pass over a slice adds every sum of shared/spec/losses.md and collects the voxels
+ * whose Lovasz-hinge error is positive. Float64 accumulation; no allocation per voxel.
+ */
+import { fastLog } from './fastLog';
+import type { LovaszKeys } from './lovaszKeys';
+import {
+  SUM_BCE, SUM_FIELDS, SUM_FOCAL_PIXEL, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_N, SUM_P,
+  SUM_PREDICTED, SUM_T, SUM_TP, SUM_WCE, type VoxelTermConstants,
+} from './sums';
+
+const E_NEG100 = Math.exp(-100);
+/** σ(1) and σ(−1) with slack: beyond them no voxel can have a positive hinge error. */
+const FG_ERROR_BELOW = 0.7310585786300049 + 1e-12;
+const BG_ERROR_ABOVE = 0.2689414213699951 - 1e-12;
+const LOGIT_EPS = 1e-6;
+
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+
+/** logit(clamp(x, 1e-6, 1 − 1e-6)), the score the spec gives a probability for the hinge. */
+export function clampedLogit(x: number): number {
+  const z = x < LOGIT_EPS ? LOGIT_EPS : x > 1 - LOGIT_EPS ? 1 - LOGIT_EPS : x;
+  return Math.log(z / (1 - z));
+}
+
+/**
+ * Adds slice voxels [0, n) to row `row` of `sums` and appends positive hinge errors to `keys`
+ * under `tag`. p: probabilities in [0, 1]. Scores: `logits` holds the raw logits when
+ * `scoresAreLogits`, otherwise scores are clampedLogit(p) (pass p again). t = [lab = labelValue].
+ * Empty label or prediction is fine (sums stay finite); NaN in p is the caller's to reject.
+ */
+export function accumulateSoftSlice(
+  p: Float64Array, logits: Float64Array, scoresAreLogits: boolean,
+  lab: Float64Array, labelValue: number, n: number,
+  k: VoxelTermConstants, sums: Float64Array, row: number,
+  keys: LovaszKeys, tag: number,
+): void {
+  const gamma = k.focalGamma;
+  const gammaIsTwo = gamma === 2;
+  const eps = k.comboEps;
+  const oneMinusEps = k.comboOneMinusEps;
+  const keep = k.comboKeep;
+  const tagBits = tag << 1;
+  const clearMask = ~keys.payloadMask;
+  let lo = keys.lo;
+  let hi = keys.hi;
+  let capacity = lo.length;
+  let m = keys.count;
+  let sumP = 0, sumT = 0, tp = 0, bce = 0, focal = 0, wceFg = 0, wceBg = 0;
+  let predicted = 0, hardTp = 0, hardFn = 0;
+  for (let i = 0; i < n; i++) {
+    const x = p[i]!;
+    sumP += x;
+    if (x >= 0.5) predicted++;
+    let e: number;
+    let fg: number;
+    if (lab[i] === labelValue) {
+      sumT++;
+      tp += x;
+      const l = x > E_NEG100 ? fastLog(x) : -100;
+      bce -= l;
+      const miss = 1 - x;
+      focal -= (gammaIsTwo ? miss * miss : Math.pow(miss, gamma)) * l;
+      wceFg += x < eps ? k.lnEps : x > oneMinusEps ? k.lnOneMinusEps : l;
+      if (x >= 0.5) hardTp++; else hardFn++;
+      if (x >= FG_ERROR_BELOW) continue;
+      e = 1 - (scoresAreLogits ? logits[i]! : clampedLogit(x));
+      fg = 1;
+    } else {
+      const q = 1 - x;
+      const l = q > E_NEG100 ? fastLog(q) : -100;
+      bce -= l;
+      focal -= (gammaIsTwo ? x * x : Math.pow(x, gamma)) * l;
+      wceBg += x < eps ? k.lnOneMinusEps : x > oneMinusEps ? k.lnOneMinusOneMinusEps : l;
+      if (x <= BG_ERROR_ABOVE) continue;
+      e = 1 + (scoresAreLogits ? logits[i]! : clampedLogit(x));
+      fg = 0;
+    }
+    if (!(e > 0)) continue;
+    if (m === capacity) {
+      keys.count = m;
+      keys.grow();
+      lo = keys.lo;
+      hi = keys.hi;
+      capacity = lo.length;
+    }
+    BITS[0] = e;
+    lo[m] = ((WORDS[0]! & clearMask) | tagBits | fg) >>> 0;
+    hi[m] = WORDS[1]!;
+    m++;
+  }
+  keys.count = m;
+  const o = row * SUM_FIELDS;
+  sums[o + SUM_N]! += n;
+  sums[o + SUM_P]! += sumP;
+  sums[o + SUM_T]! += sumT;
+  sums[o + SUM_TP]! += tp;
+  sums[o + SUM_BCE]! += bce;
+  sums[o + SUM_FOCAL_PIXEL]! += focal;
+  sums[o + SUM_WCE]! += wceFg + keep * wceBg;
+  sums[o + SUM_PREDICTED]! += predicted;
+  sums[o + SUM_HARD_TP]! += hardTp;
+  sums[o + SUM_HARD_FP]! += predicted - hardTp;
+  sums[o + SUM_HARD_FN]! += hardFn;
+}
