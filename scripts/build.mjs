@@ -30,8 +30,14 @@ const builds = [
   {
     ...node,
     entryPoints: Object.fromEntries(
-        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['cli', 'src/cli.ts']]
+        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['rangeWorker', 'src/worker/rangeWorker.ts']]
           .filter(([, p]) => existsSync(p))),
+    outdir: 'dist',
+  },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli.ts' },
+    banner: { js: '#!/usr/bin/env node' },
     outdir: 'dist',
   },
   {

@@ -145,8 +145,10 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
   const values = pair.classValues;
   const classCount = values.length;
   const indexOf = new Map(values.map((v, i) => [v, i]));
-  const predValues = new Float64Array(n);
-  const labValues = new Float64Array(n);
+  // Integer gathers keep the lookup-table index an int (a double index takes V8's slow path).
+  const int32 = values[0]! >= -(2 ** 31) && values[classCount - 1]! < 2 ** 31;
+  const predValues = int32 ? new Int32Array(n) : new Float64Array(n);
+  const labValues = int32 ? new Int32Array(n) : new Float64Array(n);
   const confusion = new Float64Array(classCount * classCount);
   const labelIndex = pair.labels.map((l) => indexOf.get(l as number)!);
   const labels = labelIndex.map(() => ({ sums: new Float64Array(count * SUM_FIELDS), lovasz: new Float64Array(count) }));
@@ -161,8 +163,8 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
     gatherSlice(pair.prediction.data, dims, axis, s, 0, predValues);
     gatherSlice(pair.label.data, dims, axis, s, 0, labValues);
     confusion.fill(0);
-    if (lut) {
-      for (let i = 0; i < n; i++) confusion[lut[predValues[i]!]! * classCount + lut[labValues[i]!]!]!++;
+    if (lut && predValues instanceof Int32Array && labValues instanceof Int32Array) {
+      countConfusion(predValues, labValues, n, lut, classCount, confusion);
     } else {
       for (let i = 0; i < n; i++) confusion[indexOf.get(predValues[i]!)! * classCount + indexOf.get(labValues[i]!)!]!++;
     }
@@ -215,4 +217,11 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
     labels: labels.map((l) => ({ ...l, rangeLovasz: NaN, keysLo: null, keysHi: null })),
     multiclass,
   };
+}
+
+/** confusion[lut[pred] · classes + lut[label]] += 1 over a slice; values are lut indices. */
+function countConfusion(
+  pred: Int32Array, lab: Int32Array, n: number, lut: Int32Array, classes: number, confusion: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) confusion[lut[pred[i]!]! * classes + lut[lab[i]!]!]!++;
 }

@@ -1,0 +1,142 @@
+/**
+ * mask-inspector — command-line front end of the engine.
+ * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
+ */
+import { statSync } from 'node:fs';
+import { version } from '../package.json';
+import { preparePair, InputError } from './core/analysis/inputs';
+import { resultToCsv, resultToTable } from './core/analysis/formatResult';
+import type { Axis, PredictionKindOption } from './core/analysis/result';
+import { readVolumeFile } from './core/io/readVolume';
+import { DEFAULT_MAX_VOXELS, VolumeReadError, type Volume } from './core/io/volume';
+import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
+import { compareInParallel, defaultJobs } from './worker/rangePool';
+
+const USAGE = `usage: mask-inspector compare PRED LABEL [options]
+
+Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
+segmentation loss per slice and for the whole volume.
+
+options:
+  --kind auto|probability|logits|labels   how to read the prediction (default auto)
+  --axis i|j|k                            slice axis (default k)
+  --format table|json|csv                 output (default table)
+  --jobs N                                worker threads (default: CPU count)
+  --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  -h, --help                              this text
+  --version                               print the version`;
+
+class UsageError extends Error {}
+
+interface CompareArgs {
+  prediction: string;
+  label: string;
+  kind: PredictionKindOption;
+  axis: Axis;
+  format: 'table' | 'json' | 'csv';
+  jobs: number;
+  maxVoxels: number;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (value === undefined || !(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} takes one of ${allowed.join(', ')}${value === undefined ? '' : ` (got "${value}")`}`);
+  }
+  return value as T;
+}
+
+function positiveInteger(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number${value === undefined ? '' : ` (got "${value}")`}`);
+  return n;
+}
+
+export function parseCompareArgs(argv: readonly string[]): CompareArgs {
+  const positional: string[] = [];
+  const args: Omit<CompareArgs, 'prediction' | 'label'> = {
+    kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--kind': args.kind = oneOf(flag, value(), ['auto', 'probability', 'logits', 'labels'] as const); break;
+      case '--axis': args.axis = oneOf(flag, value(), ['i', 'j', 'k'] as const); break;
+      case '--format': args.format = oneOf(flag, value(), ['table', 'json', 'csv'] as const); break;
+      case '--jobs': args.jobs = positiveInteger(flag, value()); break;
+      case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        positional.push(arg);
+    }
+  }
+  if (positional.length !== 2) throw new UsageError(`compare takes two files, PRED and LABEL (got ${positional.length})`);
+  return { ...args, prediction: positional[0]!, label: positional[1]! };
+}
+
+function readInput(path: string, maxVoxels: number): Volume {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
+  }
+  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
+  try {
+    return readVolumeFile(path, { maxVoxels });
+  } catch (error) {
+    if (error instanceof VolumeReadError) throw new InputError(path, error.message);
+    throw error;
+  }
+}
+
+async function runCompare(argv: readonly string[]): Promise<void> {
+  const args = parseCompareArgs(argv);
+  const prediction = readInput(args.prediction, args.maxVoxels);
+  const label = readInput(args.label, args.maxVoxels);
+  const pair = preparePair(prediction, label, args.kind);
+  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
+  const result = await compareInParallel(pair, { kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS }, args.jobs);
+  const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
+    : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
+  process.stdout.write(text);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      process.stdout.write(`${version}\n`);
+      return 0;
+    }
+    if (command !== 'compare') throw new UsageError(`unknown command "${command}"`);
+    if (rest.includes('-h') || rest.includes('--help')) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    await runCompare(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`error: ${error.file}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`error: internal failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Splits a comparison's slices over worker threads. Volumes are copied once into
+ * SharedArrayBuffers (workers read them in place); each worker returns its slice rows and
+ * sorted Lovasz keys, which assembleResult merges into the volume row.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { assembleResult, splitSlices, type CompareOptions } from '../core/analysis/compare';
+import { computeRange, type RangeResult } from '../core/analysis/computeRange';
+import type { PreparedPair } from '../core/analysis/inputs';
+import type { CompareResult } from '../core/analysis/result';
+import { sliceGeometry } from '../core/analysis/slicing';
+import type { Volume, VoxelArray } from '../core/io/volume';
+import type { RangeJob, RangeReply } from './rangeMessages';
+
+/** dist/rangeWorker.js next to the bundle that imports this module. */
+export function defaultRangeWorkerFile(): string {
+  return join(__dirname, 'rangeWorker.js');
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function sharedCopy(data: VoxelArray): VoxelArray {
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  const Ctor = data.constructor as { new (buffer: SharedArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number };
+  const shared = new Ctor(new SharedArrayBuffer(data.length * Ctor.BYTES_PER_ELEMENT));
+  shared.set(data as never);
+  return shared;
+}
+
+/** The pair with its voxel arrays in shared memory (copied only when they are not already). */
+export function sharePair(pair: PreparedPair): PreparedPair {
+  const share = (v: Volume): Volume => ({ ...v, data: sharedCopy(v.data) });
+  return { ...pair, prediction: share(pair.prediction), label: share(pair.label) };
+}
+
+function runJob(worker: Worker, job: RangeJob): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: RangeReply) => {
+      if (reply.id !== job.id) return;
+      cleanup();
+      if (reply.ok) resolve(reply.result);
+      else reject(new Error(reply.message));
+    };
+    const onError = (error: Error) => { cleanup(); reject(error); };
+    const onExit = (code: number) => { cleanup(); reject(new Error(`worker thread exited (code ${code}) before finishing`)); };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(job);
+  });
+}
+
+/**
+ * Computes `pair` with `jobs` threads (1: on this thread, no worker). Workers are started per
+ * call and ended before returning; `workerFile` is the bundled rangeWorker.js.
+ */
+export async function compareInParallel(
+  pair: PreparedPair, options: CompareOptions, jobs: number, workerFile = defaultRangeWorkerFile(),
+): Promise<CompareResult> {
+  const { count } = sliceGeometry(pair.prediction.dims, options.axis);
+  const ranges = splitSlices(count, jobs);
+  if (ranges.length === 1) {
+    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false)]);
+  }
+  const shared = sharePair(pair);
+  const workers = ranges.map(() => new Worker(workerFile));
+  try {
+    const results = await Promise.all(ranges.map(([start, end], id) =>
+      runJob(workers[id]!, { id, pair: shared, axis: options.axis, params: options.params, start, end })));
+    return assembleResult(pair, options, results);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
