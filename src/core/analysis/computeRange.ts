@@ -62,10 +62,12 @@ function computeSoftRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
 ): RangeResult {
   const dims = pair.prediction.dims;
-  const { width, height } = sliceGeometry(dims, axis);
+  const { width, height, count: sliceCount } = sliceGeometry(dims, axis);
   const n = width * height;
   const count = end - start;
   const k = voxelTermConstants(params);
+  // Tags are global slice indices sized for the whole axis, so keys — and every number
+  // derived from them — are bit-identical however the slices are split over threads.
   const p = new Float64Array(n);
   const raw = pair.kind === 'logits' ? new Float64Array(n) : p;
   const lab = new Float64Array(n);
@@ -75,7 +77,7 @@ function computeSoftRange(
     const channel = pair.channels > 1 ? (label as number) : 0;
     const target = label === 'foreground' ? 1 : label;
     const sums = new Float64Array(count * SUM_FIELDS);
-    keys.reset(count);
+    keys.reset(sliceCount);
     for (let s = start; s < end; s++) {
       if (pair.kind === 'logits') {
         gatherSlice(pair.prediction.data, dims, axis, s, channel, raw);
@@ -86,14 +88,14 @@ function computeSoftRange(
       }
       gatherSlice(pair.label.data, dims, axis, s, 0, lab);
       if (label === 'foreground') for (let i = 0; i < n; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
-      accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, n, k, sums, s - start, keys, s - start);
+      accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, n, k, sums, s - start, keys, s);
     }
     sortKeys(keys);
     const gts = new Float64Array(count);
     let totalGts = 0;
     for (let r = 0; r < count; r++) totalGts += gts[r] = sums[r * SUM_FIELDS + SUM_T]!;
     const lovasz = new Float64Array(count);
-    const rangeLovasz = lovaszFromSortedKeys(keys, gts, lovasz, totalGts);
+    const rangeLovasz = lovaszFromSortedKeys(keys, gts, lovasz, totalGts, start);
     const kept = sortedCopy(keepKeys);
     labels.push({ sums, lovasz, rangeLovasz, keysLo: kept.lo, keysHi: kept.hi });
   }
@@ -109,17 +111,17 @@ function computeSoftRange(
     const gts = new Float64Array(count);
     const loss = new Float64Array(count);
     for (let c = 0; c < classes; c++) {
-      keys.reset(count);
+      keys.reset(sliceCount);
       for (let s = start; s < end; s++) {
         gatherSlice(pair.prediction.data, dims, axis, s, c, p);
         gatherSlice(pair.label.data, dims, axis, s, 0, lab);
-        gts[s - start] = collectClassErrors(p, lab, c, n, keys, s - start);
+        gts[s - start] = collectClassErrors(p, lab, c, n, keys, s);
       }
       sortKeys(keys);
       let total = 0;
       for (let r = 0; r < count; r++) total += gts[r]!;
       classGts[c] = total;
-      classLoss[c] = lovaszFromSortedKeys(keys, gts, loss, total);
+      classLoss[c] = lovaszFromSortedKeys(keys, gts, loss, total, start);
       for (let r = 0; r < count; r++) {
         if (gts[r]! > 0) { slices[r]! += loss[r]!; present[r]!++; }
       }

@@ -164,7 +164,9 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   let multiclassClasses: number | null = null;
   if (kind === 'labels') {
     predValues ??= distinctIntegers(prediction.data, scanValues(prediction.data));
+    // Neither file holds a label: report label 1, as the soft kinds do, so empty pairs still get rows.
     classValues = [...new Set([0, ...labelValues, ...predValues])].sort((a, b) => a - b);
+    if (classValues.every((v) => v === 0)) classValues = [0, 1];
     labels = classValues.filter((v) => v !== 0);
     if (labelForeground.length >= 2) multiclassClasses = Math.max(...classValues) + 1;
   } else if (channels > 1) {

@@ -24,8 +24,13 @@ export interface Volume {
   readonly sourceDtype: SourceDtype;
   /** True when scl_slope/scl_inter changed the values (data is then Float64Array). */
   readonly scaled: boolean;
-  /** PNG only: sample bit depth (8 or 16); sample maximum is 2^bitDepth − 1. */
+  /** PNG only: sample bit depth (1, 2, 4, 8 or 16); sample maximum is 2^bitDepth − 1. */
   readonly bitDepth?: number;
+  /**
+   * PNG only: the file's colour type. For 'palette' the data holds palette indices; for
+   * 'gray-alpha', 'rgb' and 'rgba' it holds the first channel (gray or red) only.
+   */
+  readonly pngColorType?: 'gray' | 'gray-alpha' | 'rgb' | 'rgba' | 'palette';
 }
 
 /** Error of a reader: the file could not be read as a volume. Message has no file name; callers add it. */

@@ -10,11 +10,11 @@ import { keyValue, type LovaszKeys } from './lovaszKeys';
  * Walks keys sorted ascending from the end (largest error first). For every tag:
  * after a foreground and b background errors, J = 1 − (gts − a)/(gts + b), and the loss
  * gains e·(J − J_previous). Writes each tag's loss to `lossPerTag` and returns the loss of
- * all tags pooled (with `totalGts`). No keys → all 0. Tags with gts = 0 only hold background
+ * all tags pooled (with `totalGts`). Arrays are indexed by tag − firstTag. No keys → all 0. Tags with gts = 0 only hold background
  * errors, whose union is ≥ 1, so no 0/0 arises.
  */
 export function lovaszFromSortedKeys(
-  keys: LovaszKeys, gtsPerTag: Float64Array, lossPerTag: Float64Array, totalGts: number,
+  keys: LovaszKeys, gtsPerTag: Float64Array, lossPerTag: Float64Array, totalGts: number, firstTag = 0,
 ): number {
   const tags = lossPerTag.length;
   const fgSeen = new Float64Array(tags);
@@ -32,7 +32,7 @@ export function lovaszFromSortedKeys(
     const l = lo[i]!;
     const e = keyValue(l, hi[i]!);
     const payload = l & tagMask;
-    const tag = payload >>> 1;
+    const tag = (payload >>> 1) - firstTag;
     const gts = gtsPerTag[tag]!;
     let j: number;
     if (payload & 1) {

@@ -1,0 +1,298 @@
+/**
+ * Finds a mask's partner (prediction ↔ label) and an underlay image from file names and folder
+ * layout alone. Pure: paths are POSIX strings and the caller supplies the directory listing, so
+ * the editor (vscode.workspace.fs), the folder report and node:test all drive the same rules.
+ *
+ * Layouts recognised by default:
+ *   nnU-Net      DATASET/labelsTr/case.nii.gz  ↔  DATASET/<predictions folder>/case.nii.gz
+ *   folders      pred*, prediction*, inference*, output*  ↔  label*, gt, ground_truth, masks
+ *   suffixes     case_pred / case_prediction / case_seg  ↔  case_label / case_gt / case_mask
+ *   underlay     DATASET/imagesTr/case_0000.nii.gz (nnU-Net channel 0), images/case.png, …
+ */
+import { posix } from 'node:path';
+
+export type MaskRole = 'prediction' | 'label';
+
+export interface DirEntry {
+  readonly name: string;
+  readonly isDirectory: boolean;
+}
+
+/** Lists a folder; null when it does not exist or cannot be read (pairing then just finds less). */
+export type ListDirectory = (dir: string) => Promise<readonly DirEntry[] | null>;
+
+/** Folder names (with `*` wildcards, any letter case) whose files play each role. */
+export interface FolderRule {
+  readonly type: 'folder';
+  readonly prediction: readonly string[];
+  readonly label: readonly string[];
+}
+
+/** File-name endings, before the extension (e.g. `_pred`), that mark each role. */
+export interface SuffixRule {
+  readonly type: 'suffix';
+  readonly prediction: readonly string[];
+  readonly label: readonly string[];
+}
+
+export type PairingRule = FolderRule | SuffixRule;
+
+export const DEFAULT_PAIRING_RULES: readonly PairingRule[] = [
+  {
+    type: 'folder',
+    prediction: ['pred*', 'prediction*', 'inference*', 'infer*', 'output*'],
+    label: ['label*', 'gt', 'gts', 'ground_truth*', 'groundtruth*', 'masks', 'mask'],
+  },
+  { type: 'suffix', prediction: ['_pred', '_prediction', '_seg'], label: ['_label', '_gt', '_mask'] },
+];
+
+/**
+ * Underlay locations, relative to the mask's folder. `${case}` is the file name without its
+ * extension and role suffix, `${ext}` the mask's extension (.nii and .nii.gz are both tried).
+ */
+export const DEFAULT_UNDERLAY_PATTERNS: readonly string[] = [
+  '../imagesTr/${case}_0000${ext}',
+  '../imagesTs/${case}_0000${ext}',
+  '../images/${case}_0000${ext}',
+  '../images/${case}${ext}',
+  '../imgs/${case}${ext}',
+  '${case}_0000${ext}',
+  '${case}_image${ext}',
+  '${case}_img${ext}',
+];
+
+export interface PartnerCandidate {
+  readonly path: string;
+  /** The candidate's role; the mask takes the other one. */
+  readonly role: MaskRole;
+  /** Why it was picked, shown in the quick pick when there are several. */
+  readonly reason: string;
+}
+
+const MASK_EXTENSION = /\.(nii\.gz|nii|png)$/i;
+/** Folders of images, never of masks, even when they hold a file of the same name. */
+const IMAGE_FOLDER = /^(images?|imgs?)([_-]?(tr|ts|val|test|train))?$/i;
+
+export function splitMaskName(name: string): { stem: string; ext: string } | null {
+  const m = MASK_EXTENSION.exec(name);
+  return m ? { stem: name.slice(0, m.index), ext: name.slice(m.index) } : null;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+function matchesAny(name: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => globToRegExp(p).test(name));
+}
+
+function folderRules(rules: readonly PairingRule[]): FolderRule[] {
+  return rules.filter((r): r is FolderRule => r.type === 'folder');
+}
+
+function suffixRules(rules: readonly PairingRule[]): SuffixRule[] {
+  return rules.filter((r): r is SuffixRule => r.type === 'suffix');
+}
+
+function folderRole(folder: string, rules: readonly PairingRule[]): MaskRole | null {
+  const folders = folderRules(rules);
+  if (folders.some((r) => matchesAny(folder, r.label))) return 'label';
+  if (folders.some((r) => matchesAny(folder, r.prediction))) return 'prediction';
+  return null;
+}
+
+/** The role a file name's suffix gives it, and the name without that suffix (the case key). */
+function suffixRole(stem: string, rules: readonly PairingRule[]): { role: MaskRole | null; base: string; suffix: string } {
+  const lower = stem.toLowerCase();
+  // Longest suffix first, so `_prediction` is not read as `…_pred` + `iction`.
+  const all = suffixRules(rules).flatMap((r) => [
+    ...r.prediction.map((s) => ({ s, role: 'prediction' as const })),
+    ...r.label.map((s) => ({ s, role: 'label' as const })),
+  ]).sort((a, b) => b.s.length - a.s.length);
+  for (const { s, role } of all) {
+    if (s.length > 0 && lower.endsWith(s.toLowerCase()) && stem.length > s.length) {
+      return { role, base: stem.slice(0, stem.length - s.length), suffix: stem.slice(stem.length - s.length) };
+    }
+  }
+  return { role: null, base: stem, suffix: '' };
+}
+
+/** The case a mask belongs to: its name without extension and role suffix. */
+export function caseKey(path: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES): string | null {
+  const parts = splitMaskName(posix.basename(path));
+  return parts ? suffixRole(parts.stem, rules).base : null;
+}
+
+function opposite(role: MaskRole): MaskRole {
+  return role === 'prediction' ? 'label' : 'prediction';
+}
+
+/** Memoises listings: pairing one mask may look at the same folder several times. */
+function cachedLister(list: ListDirectory): ListDirectory {
+  const cache = new Map<string, Promise<readonly DirEntry[] | null>>();
+  return (dir) => {
+    let entry = cache.get(dir);
+    if (entry === undefined) {
+      entry = list(dir);
+      cache.set(dir, entry);
+    }
+    return entry;
+  };
+}
+
+/** Mask files in `dir` of the given case: the exact file name first, else any mask extension. */
+function filesOfCase(entries: readonly DirEntry[], key: string, exactName: string, rules: readonly PairingRule[]): string[] {
+  const files = entries.filter((e) => !e.isDirectory && splitMaskName(e.name) !== null);
+  const exact = files.filter((e) => e.name === exactName);
+  if (exact.length > 0) return exact.map((e) => e.name);
+  return files.filter((e) => suffixRole(splitMaskName(e.name)!.stem, rules).base === key).map((e) => e.name);
+}
+
+/**
+ * Candidates for the partner of `maskPath`, best first. Empty when nothing fits; the caller
+ * then shows the mask alone and offers "Choose partner…".
+ */
+export async function findPartners(
+  maskPath: string, listDirectory: ListDirectory, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): Promise<PartnerCandidate[]> {
+  const list = cachedLister(listDirectory);
+  const name = posix.basename(maskPath);
+  const parts = splitMaskName(name);
+  if (parts === null) return [];
+  const dir = posix.dirname(maskPath);
+  const found: PartnerCandidate[] = [];
+  const add = (c: PartnerCandidate) => { if (c.path !== maskPath && !found.some((f) => f.path === c.path)) found.push(c); };
+  const { role: ownSuffixRole, base } = suffixRole(parts.stem, rules);
+
+  // Same file (case) in a sibling folder: nnU-Net labelsTr vs a predictions folder, pred/ vs gt/.
+  const folder = posix.basename(dir);
+  const parent = posix.dirname(dir);
+  const ownFolderRole = folderRole(folder, rules);
+  const siblings = parent !== dir ? (await list(parent))?.filter((e) => e.isDirectory && e.name !== folder) ?? [] : [];
+  const preferred: PartnerCandidate[] = [];
+  const fallback: PartnerCandidate[] = [];
+  for (const sibling of siblings) {
+    if (IMAGE_FOLDER.test(sibling.name)) continue;
+    const siblingRole = folderRole(sibling.name, rules);
+    // Two folders of the same role are two predictions (or two labels), not a pair.
+    if (siblingRole !== null && siblingRole === ownFolderRole) continue;
+    // From a label folder, any other folder holding the case may be predictions (nnU-Net names
+    // them after the trainer); from elsewhere, only a folder that looks like labels qualifies.
+    if (ownFolderRole !== 'label' && siblingRole !== 'label') continue;
+    const entries = await list(posix.join(parent, sibling.name));
+    if (entries === null) continue;
+    for (const file of filesOfCase(entries, base, name, rules)) {
+      const role: MaskRole = siblingRole ?? opposite(ownFolderRole ?? 'prediction');
+      const candidate = { path: posix.join(parent, sibling.name, file), role, reason: `same case in ${sibling.name}/` };
+      (siblingRole !== null ? preferred : fallback).push(candidate);
+    }
+  }
+  for (const c of preferred.length > 0 ? preferred : fallback) add(c);
+
+  // Suffix pairs in the same folder: case_pred ↔ case_gt, or case_pred ↔ case.
+  const entries = await list(dir);
+  if (entries !== null) {
+    const files = entries.filter((e) => !e.isDirectory && splitMaskName(e.name) !== null);
+    const suffixed: PartnerCandidate[] = [];
+    const plain: PartnerCandidate[] = [];
+    for (const file of files) {
+      const other = splitMaskName(file.name)!;
+      const s = suffixRole(other.stem, rules);
+      if (s.base.toLowerCase() !== base.toLowerCase() || file.name === name) continue;
+      const path = posix.join(dir, file.name);
+      if (s.role !== null && s.role !== ownSuffixRole) {
+        suffixed.push({ path, role: s.role, reason: `suffix ${s.suffix}` });
+      } else if (s.role === null && ownSuffixRole !== null) {
+        plain.push({ path, role: opposite(ownSuffixRole), reason: `same name without ${parts.stem.slice(base.length)}` });
+      }
+    }
+    for (const c of suffixed.length > 0 ? suffixed : plain) add(c);
+  }
+  return found;
+}
+
+/** How strongly a path's folder and name say "prediction" (positive) or "label" (negative). */
+function predictionScore(path: string, rules: readonly PairingRule[]): number {
+  let score = 0;
+  const role = folderRole(posix.basename(posix.dirname(path)), rules);
+  if (role === 'prediction') score++;
+  if (role === 'label') score--;
+  const parts = splitMaskName(posix.basename(path));
+  const suffix = parts ? suffixRole(parts.stem, rules).role : null;
+  if (suffix === 'prediction') score++;
+  if (suffix === 'label') score--;
+  return score;
+}
+
+/**
+ * Which of two masks is the prediction, from their names. Without evidence either way the
+ * given order stands (a = prediction) and `confident` is false; the user can swap.
+ */
+export function guessRoles(
+  a: string, b: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): { prediction: string; label: string; confident: boolean } {
+  const sa = predictionScore(a, rules), sb = predictionScore(b, rules);
+  if (sb > sa) return { prediction: b, label: a, confident: true };
+  return { prediction: a, label: b, confident: sa > sb };
+}
+
+function niftiVariants(path: string): string[] {
+  if (/\.nii\.gz$/i.test(path)) return [path, path.slice(0, -3)];
+  if (/\.nii$/i.test(path)) return [path, `${path}.gz`];
+  return [path];
+}
+
+/**
+ * The image to show under the masks: the first pattern (DEFAULT_UNDERLAY_PATTERNS or the
+ * setting) that names an existing file, tried for each mask in turn. Null when none does.
+ */
+export async function findUnderlay(
+  maskPaths: readonly string[], listDirectory: ListDirectory,
+  patterns: readonly string[] = DEFAULT_UNDERLAY_PATTERNS, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): Promise<string | null> {
+  const list = cachedLister(listDirectory);
+  for (const mask of maskPaths) {
+    const parts = splitMaskName(posix.basename(mask));
+    if (parts === null) continue;
+    const key = suffixRole(parts.stem, rules).base;
+    for (const pattern of patterns) {
+      const relative = pattern.replaceAll('${case}', key).replaceAll('${ext}', parts.ext).replaceAll('${name}', posix.basename(mask));
+      const target = posix.normalize(posix.isAbsolute(relative) ? relative : posix.join(posix.dirname(mask), relative));
+      for (const path of niftiVariants(target)) {
+        if (maskPaths.includes(path)) continue;
+        const entries = await list(posix.dirname(path));
+        if (entries?.some((e) => !e.isDirectory && e.name === posix.basename(path))) return path;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Reads the `maskInspector.pairing.rules` setting. Invalid entries are skipped and described in
+ * `problems` (for a warning that names the entry); valid ones come before the defaults.
+ */
+export function parsePairingRules(value: unknown): { rules: PairingRule[]; problems: string[] } {
+  const problems: string[] = [];
+  const rules: PairingRule[] = [];
+  if (value === undefined || value === null) return { rules: [...DEFAULT_PAIRING_RULES], problems };
+  if (!Array.isArray(value)) {
+    return { rules: [...DEFAULT_PAIRING_RULES], problems: ['must be a list of rules like {"type": "suffix", "prediction": "_pred", "label": "_gt"}'] };
+  }
+  const names = (v: unknown): string[] | null =>
+    typeof v === 'string' && v.length > 0 ? [v]
+      : Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.length > 0) ? (v as string[]) : null;
+  value.forEach((entry: unknown, i) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const prediction = names(e['prediction']), label = names(e['label']);
+    if (e['type'] !== 'folder' && e['type'] !== 'suffix') {
+      problems.push(`entry ${i + 1}: "type" must be "folder" or "suffix"`);
+    } else if (prediction === null || label === null) {
+      problems.push(`entry ${i + 1}: "prediction" and "label" must each be a non-empty name or list of names`);
+    } else {
+      rules.push({ type: e['type'], prediction, label });
+    }
+  });
+  return { rules: [...rules, ...DEFAULT_PAIRING_RULES], problems };
+}

@@ -1,0 +1,144 @@
+/**
+ * Entry point of the volume readers: recognises the content (gzip by magic bytes, NIfTI-1/NIfTI-2
+ * by header, PNG by signature — never by file name) and hands it to the right reader.
+ * Every failure is a VolumeReadError whose message names no file (callers prefix it).
+ */
+import * as fs from 'node:fs';
+import { gunzipPrefix, gunzipWhole, formatBytes, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
+import { decodeNifti, planNifti } from './nifti';
+import { detectNifti, looksLikeAnalyze, NIFTI2_HEADER_BYTES } from './niftiHeader';
+import { readPng } from './png';
+import { hasPngSignature } from './pngChunks';
+import { describeContent } from './sniff';
+import { VolumeReadError } from './volume';
+import type { ReadOptions, Volume } from './volume';
+
+/**
+ * Reads a NIfTI (.nii / .nii.gz) or PNG from its bytes. `fileName` only fills `Volume.source`.
+ * The returned data may be a view into `bytes` (uncompressed NIfTI): do not modify `bytes` later.
+ */
+export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): Volume {
+  checkOptions(options);
+  if (bytes.length === 0) {
+    throw new VolumeReadError('the file is empty (0 bytes); it was not written completely — export it again');
+  }
+  if (isGzip(bytes)) return readGzippedNifti(bytes, fileName, options);
+  const kind = detectNifti(bytes);
+  if (kind !== undefined) {
+    const plan = planNifti(bytes, kind, options);
+    return decodeNifti(plan, bytes, fileName, false);
+  }
+  if (hasPngSignature(bytes)) return readPng(bytes, fileName, options);
+  throw notAVolume(bytes, 'the file');
+}
+
+/** Reads a file from disk (the file is only ever opened for reading). */
+export function readVolumeFile(path: string, options: ReadOptions = {}): Volume {
+  checkOptions(options);
+  const bytes = readWholeFile(path, options);
+  return readVolume(bytes, path, options);
+}
+
+/** `.nii`, `.nii.gz`, `.png`, any letter case. */
+export function isMaskFileName(name: string): boolean {
+  return /\.(nii|nii\.gz|png)$/i.test(name);
+}
+
+function readGzippedNifti(gz: Uint8Array, source: string, options: ReadOptions): Volume {
+  let head = gunzipPrefix(gz, NIFTI2_HEADER_BYTES);
+  // Short output means the prefix pass already saw the whole (tiny or truncated) stream; inflate it
+  // strictly so truncation is reported as such rather than as a short NIfTI header.
+  if (head.length < NIFTI2_HEADER_BYTES) head = gunzipWhole(gz, head.length);
+  if (head.length === 0) {
+    throw new VolumeReadError('the gzip stream decompresses to nothing; the file is truncated or empty — export it again');
+  }
+  const kind = detectNifti(head);
+  if (kind === undefined) {
+    if (hasPngSignature(head)) {
+      throw new VolumeReadError('the file is a gzip-compressed PNG; decompress it (gunzip) and open the .png');
+    }
+    throw notAVolume(head, 'the file is gzip-compressed, but the decompressed data');
+  }
+  const plan = planNifti(head, kind, options);
+  // A deflate stream cannot expand more than ~1032:1, so a header that needs more than that cannot
+  // be honest: fail now instead of inflating the whole file first.
+  const reachable = gz.length * MAX_DEFLATE_RATIO;
+  if (plan.neededBytes > reachable) {
+    throw new VolumeReadError(
+      `header declares ${plan.voxelCount} voxels of ${plan.datatype.dtype} (${plan.dataBytes} bytes after ` +
+        `vox_offset ${plan.dataStart}) but a ${gz.length}-byte gzip file can hold at most ${formatBytes(reachable)}; ` +
+        'the file is truncated or its header is wrong — copy or export it again');
+  }
+  const whole = gunzipWhole(gz, plan.neededBytes);
+  return decodeNifti(plan, whole, source, true);
+}
+
+function notAVolume(head: Uint8Array, subject: string): VolumeReadError {
+  if (looksLikeAnalyze(head)) {
+    return new VolumeReadError(
+      `${subject} has a 348-byte image header without the NIfTI magic "n+1" (an ANALYZE 7.5 header or a damaged ` +
+        'NIfTI); only NIfTI-1/NIfTI-2 and PNG are supported — convert it to NIfTI (e.g. with nibabel)');
+  }
+  return new VolumeReadError(
+    `${subject} is neither NIfTI nor PNG: it looks like ${describeContent(head)}; ` +
+      'a NIfTI-1/NIfTI-2 header (.nii, .nii.gz) or a PNG signature was expected');
+}
+
+function checkOptions(options: ReadOptions): void {
+  const limit = options.maxVoxels;
+  if (limit !== undefined && !(limit > 0)) {
+    throw new VolumeReadError(
+      `the voxel limit must be a positive number (got ${limit}); check the maskInspector.maxVoxels setting or --max-voxels`);
+  }
+}
+
+/**
+ * fs.readFileSync refuses files over 2 GiB on Node 20, so read into one exact-size buffer. For an
+ * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
+ * reading gigabytes.
+ */
+function readWholeFile(path: string, options: ReadOptions): Uint8Array {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > MAX_BUFFER_BYTES) {
+      throw new VolumeReadError(
+        `the file is ${formatBytes(size)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} Node.js can hold in one buffer`);
+    }
+    const head = new Uint8Array(Math.min(size, NIFTI2_HEADER_BYTES));
+    readFully(fd, head, 0);
+    const kind = isGzip(head) ? undefined : detectNifti(head);
+    if (kind !== undefined) planNifti(head, kind, options); // throws early on limits / bad headers
+    const bytes = Buffer.allocUnsafeSlow(size);
+    bytes.set(head);
+    readFully(fd, bytes, head.length);
+    return bytes;
+  } catch (error) {
+    if (error instanceof VolumeReadError) throw error;
+    throw fileSystemError(error);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, from: number): void {
+  let offset = from;
+  while (offset < into.length) {
+    const n = fs.readSync(fd, into, offset, Math.min(into.length - offset, 1 << 30), offset);
+    if (n === 0) throw new VolumeReadError('the file got shorter while it was being read; try again');
+    offset += n;
+  }
+}
+
+/** fs errors quote the path; ours must not, so keep only what went wrong. */
+function fileSystemError(error: unknown): VolumeReadError {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  switch (code) {
+    case 'ENOENT': return new VolumeReadError('file not found');
+    case 'EACCES':
+    case 'EPERM': return new VolumeReadError('permission denied: the file cannot be opened for reading');
+    case 'EISDIR': return new VolumeReadError('this is a directory, not an image file');
+    default: return new VolumeReadError(`the file cannot be read (${code || (error instanceof Error ? error.name : 'error')})`);
+  }
+}
