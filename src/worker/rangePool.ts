@@ -60,24 +60,49 @@ function runJob(worker: Worker, job: RangeJob): Promise<RangeResult> {
 }
 
 /**
- * Computes `pair` with `jobs` threads (1: on this thread, no worker). Workers are started per
- * call and ended before returning; `workerFile` is the bundled rangeWorker.js.
+ * A set of long-lived range workers. Starting a worker costs tens of milliseconds and its JIT
+ * warms up on the first job, so callers that compare repeatedly keep one pool.
+ */
+export class RangePool {
+  private readonly workers: Worker[];
+  private nextId = 0;
+  private disposed = false;
+
+  constructor(readonly size: number, workerFile = defaultRangeWorkerFile()) {
+    this.workers = Array.from({ length: size }, () => new Worker(workerFile));
+  }
+
+  /** Computes `pair` (voxel arrays already in shared memory, see sharePair) over the pool. */
+  async compare(pair: PreparedPair, options: CompareOptions): Promise<CompareResult> {
+    if (this.disposed) throw new Error('the worker pool was closed');
+    const { count } = sliceGeometry(pair.prediction.dims, options.axis);
+    const ranges = splitSlices(count, this.workers.length);
+    const results = await Promise.all(ranges.map(([start, end], i) =>
+      runJob(this.workers[i]!, { id: this.nextId++, pair, axis: options.axis, params: options.params, start, end })));
+    return assembleResult(pair, options, results);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Computes `pair` with `jobs` threads (1: on this thread, no worker); workers live for this
+ * call only. `workerFile` is the bundled rangeWorker.js.
  */
 export async function compareInParallel(
   pair: PreparedPair, options: CompareOptions, jobs: number, workerFile = defaultRangeWorkerFile(),
 ): Promise<CompareResult> {
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
-  const ranges = splitSlices(count, jobs);
-  if (ranges.length === 1) {
+  if (Math.min(jobs, count) <= 1) {
     return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false)]);
   }
-  const shared = sharePair(pair);
-  const workers = ranges.map(() => new Worker(workerFile));
+  const pool = new RangePool(Math.min(jobs, count), workerFile);
   try {
-    const results = await Promise.all(ranges.map(([start, end], id) =>
-      runJob(workers[id]!, { id, pair: shared, axis: options.axis, params: options.params, start, end })));
-    return assembleResult(pair, options, results);
+    return await pool.compare(sharePair(pair), options);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.dispose();
   }
 }

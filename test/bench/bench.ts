@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compareInParallel, sharePair } from '../../src/worker/rangePool';
+import { RangePool, sharePair } from '../../src/worker/rangePool';
 import { computeRange } from '../../src/core/analysis/computeRange';
 import { preparePair } from '../../src/core/analysis/inputs';
 import { readVolumeFile } from '../../src/core/io/readVolume';
@@ -111,9 +111,12 @@ async function main(): Promise<void> {
   const share = await timed(() => sharePair(pair), 1);
   report('  copy volumes to shared memory (once per pair)', `${share.ms.toFixed(0)} ms`);
   const shared = share.value;
-  await compareInParallel(shared, options, 2, workerFile);
-  const two = await timed(() => compareInParallel(shared, options, 2, workerFile));
+  const startPool = await timed(async () => { const p = new RangePool(2, workerFile); await p.compare(shared, options); return p; }, 1);
+  report('  start 2 workers and run a first (JIT warm-up) comparison', `${startPool.ms.toFixed(0)} ms`);
+  const pool = startPool.value;
+  const two = await timed(() => pool.compare(shared, options));
   report(`all 9 losses, all ${nz} slices + volume, 2 worker threads`, `${two.ms.toFixed(0)} ms`);
+  await pool.dispose();
   const hardPred = readVolumeFile(files.hardGz!);
   const hardPair = preparePair(hardPred, label, 'auto');
   computeRange(hardPair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false);
