@@ -16,7 +16,7 @@ const GZIP_MAGIC_1 = 0x8b;
 const MIN_GZIP_BYTES = 18;
 /** deflate cannot expand more than ~1032:1 (a 258-byte match costs at least 2 bits). */
 export const MAX_DEFLATE_RATIO = 1032;
-/** Trailing bytes after the image that we tolerate (nibabel ignores them too). */
+/** Trailing bytes after the image that we tolerate when ISIZE accounts for them (nibabel ignores them). */
 const TRAILING_ALLOWANCE = 1 << 20;
 /** zlib's smallest allowed chunkSize. */
 const MIN_CHUNK_BYTES = 64;
@@ -53,9 +53,19 @@ export function gunzipPrefix(gz: Uint8Array, wantBytes: number): Uint8Array {
 }
 
 /**
+ * Inflates a whole stream known to be small (at most `maxBytes` of output), strictly: unlike
+ * gunzipPrefix, a truncated or damaged stream is an error here.
+ */
+export function gunzipSmall(gz: Uint8Array, maxBytes: number): Uint8Array {
+  checkGzipFraming(gz);
+  return inflate(gz, { maxOutputLength: Math.max(1, maxBytes) }, false);
+}
+
+/**
  * Inflates the whole stream, expecting at least `neededBytes` of output (header + image data).
- * Returns one Buffer (no concatenation) when the gzip trailer's size agrees with the header;
- * never returns or allocates much more than `neededBytes` + 1 MiB of tolerated trailing data.
+ * The output goes into ONE buffer of the planned size (no concatenation, so peak memory is one
+ * copy of the image); a stream that inflates to more than planned fails as soon as that buffer is
+ * full, before zlib allocates a second one.
  */
 export function gunzipWhole(gz: Uint8Array, neededBytes: number): Uint8Array {
   checkGzipFraming(gz);
@@ -68,7 +78,7 @@ export function gunzipWhole(gz: Uint8Array, neededBytes: number): Uint8Array {
   // chunkSize one byte larger than the output: zlib then fills a single buffer and returns a view
   // of it. With exactly `expected` bytes it would allocate a second, empty chunk.
   const chunkSize = Math.min(Math.max(expected + 1, MIN_CHUNK_BYTES), MAX_BUFFER_BYTES);
-  const maxOutputLength = Math.min(Math.max(expected, neededBytes + TRAILING_ALLOWANCE), MAX_BUFFER_BYTES);
+  const maxOutputLength = Math.min(Math.max(1, expected), MAX_BUFFER_BYTES);
   return inflate(gz, { chunkSize, maxOutputLength }, false);
 }
 
@@ -109,8 +119,8 @@ function translateZlibError(error: unknown, isPrefix: boolean, maxOutputLength: 
   const detail = error instanceof Error ? error.message : String(error);
   if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
     return new VolumeReadError(
-      `the gzip stream decompresses to more than ${formatBytes(maxOutputLength)}, far more than the NIfTI ` +
-        'header declares; the file is corrupt (or a decompression bomb) — re-export it');
+      `the gzip stream decompresses to more than the ${formatBytes(maxOutputLength)} its NIfTI header accounts ` +
+        'for; the file is corrupt, has extra data after the image, or is a decompression bomb — re-export it');
   }
   if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(detail)) {
     return new VolumeReadError(

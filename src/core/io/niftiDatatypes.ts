@@ -16,13 +16,13 @@ export interface SupportedDatatype {
 
 const SUPPORTED: readonly SupportedDatatype[] = [
   { code: 2, dtype: 'uint8', bytesPerVoxel: 1, arrayType: Uint8Array },
+  { code: 256, dtype: 'int8', bytesPerVoxel: 1, arrayType: Int8Array },
   { code: 4, dtype: 'int16', bytesPerVoxel: 2, arrayType: Int16Array },
+  { code: 512, dtype: 'uint16', bytesPerVoxel: 2, arrayType: Uint16Array },
   { code: 8, dtype: 'int32', bytesPerVoxel: 4, arrayType: Int32Array },
+  { code: 768, dtype: 'uint32', bytesPerVoxel: 4, arrayType: Uint32Array },
   { code: 16, dtype: 'float32', bytesPerVoxel: 4, arrayType: Float32Array },
   { code: 64, dtype: 'float64', bytesPerVoxel: 8, arrayType: Float64Array },
-  { code: 256, dtype: 'int8', bytesPerVoxel: 1, arrayType: Int8Array },
-  { code: 512, dtype: 'uint16', bytesPerVoxel: 2, arrayType: Uint16Array },
-  { code: 768, dtype: 'uint32', bytesPerVoxel: 4, arrayType: Uint32Array },
 ];
 
 /** Names of the codes we do not read, so the error can say what the file holds. */
@@ -52,6 +52,12 @@ export function datatypeName(code: number): string {
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
+ * Below this size the data is always copied: copying is free, and small Node Buffers (zlib output,
+ * readFileSync) live in a shared 8 KiB pool that must never end up in a postMessage transfer list.
+ */
+const MIN_ZERO_COPY_BYTES = 64 * 1024;
+
+/**
  * Voxel data as a typed array. Zero-copy view into `bytes` when the file's byte order is the host's
  * and the offset is aligned to the element size (typed arrays require it); otherwise a copy, byte
  * swapped when the file's byte order differs. `bytes` is never modified.
@@ -67,7 +73,7 @@ export function voxelArrayFrom(
   const Arr = datatype.arrayType;
   const needsSwap = size > 1 && fileIsLittleEndian !== HOST_IS_LITTLE_ENDIAN;
   const absoluteOffset = bytes.byteOffset + start;
-  if (!needsSwap && absoluteOffset % size === 0) {
+  if (!needsSwap && absoluteOffset % size === 0 && count * size >= MIN_ZERO_COPY_BYTES) {
     return new Arr(bytes.buffer, absoluteOffset, count);
   }
   const out = new Arr(count);

@@ -63,11 +63,17 @@ export function detectNifti(bytes: Uint8Array): NiftiKind | undefined {
   return undefined;
 }
 
-/** True for a 348-byte header without NIfTI magic: an ANALYZE 7.5 header (or a damaged NIfTI). */
-export function looksLikeAnalyze(bytes: Uint8Array): boolean {
-  if (bytes.length < NIFTI1_HEADER_BYTES) return false;
+/**
+ * sizeof_hdr of a header whose magic is missing: 348 is an ANALYZE 7.5 header (or a damaged
+ * NIfTI-1), 540 a damaged NIfTI-2. Undefined when the first int32 is neither.
+ */
+export function headerSizeWithoutMagic(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 4) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return view.getInt32(0, true) === NIFTI1_HEADER_BYTES || view.getInt32(0, false) === NIFTI1_HEADER_BYTES;
+  for (const size of [NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES]) {
+    if (bytes.length >= size && (view.getInt32(0, true) === size || view.getInt32(0, false) === size)) return size;
+  }
+  return undefined;
 }
 
 function checkMagic(magic: string, single: string, pair: string): boolean {

@@ -4,9 +4,9 @@
  * Every failure is a VolumeReadError whose message names no file (callers prefix it).
  */
 import * as fs from 'node:fs';
-import { gunzipPrefix, gunzipWhole, formatBytes, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
+import { formatBytes, gunzipPrefix, gunzipSmall, gunzipWhole, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
 import { decodeNifti, planNifti } from './nifti';
-import { detectNifti, looksLikeAnalyze, NIFTI2_HEADER_BYTES } from './niftiHeader';
+import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES } from './niftiHeader';
 import { readPng } from './png';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
@@ -15,7 +15,9 @@ import type { ReadOptions, Volume } from './volume';
 
 /**
  * Reads a NIfTI (.nii / .nii.gz) or PNG from its bytes. `fileName` only fills `Volume.source`.
- * The returned data may be a view into `bytes` (uncompressed NIfTI): do not modify `bytes` later.
+ * Large uncompressed NIfTI data is a zero-copy view into `bytes`: do not modify `bytes` later.
+ * `data` may be a view into a larger ArrayBuffer (byteOffset > 0): copy it (or the slice you need)
+ * before putting a buffer in a postMessage transfer list.
  */
 export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
@@ -48,7 +50,7 @@ function readGzippedNifti(gz: Uint8Array, source: string, options: ReadOptions):
   let head = gunzipPrefix(gz, NIFTI2_HEADER_BYTES);
   // Short output means the prefix pass already saw the whole (tiny or truncated) stream; inflate it
   // strictly so truncation is reported as such rather than as a short NIfTI header.
-  if (head.length < NIFTI2_HEADER_BYTES) head = gunzipWhole(gz, head.length);
+  if (head.length < NIFTI2_HEADER_BYTES) head = gunzipSmall(gz, NIFTI2_HEADER_BYTES);
   if (head.length === 0) {
     throw new VolumeReadError('the gzip stream decompresses to nothing; the file is truncated or empty — export it again');
   }
@@ -74,10 +76,15 @@ function readGzippedNifti(gz: Uint8Array, source: string, options: ReadOptions):
 }
 
 function notAVolume(head: Uint8Array, subject: string): VolumeReadError {
-  if (looksLikeAnalyze(head)) {
+  const headerSize = headerSizeWithoutMagic(head);
+  if (headerSize === NIFTI1_HEADER_BYTES) {
     return new VolumeReadError(
       `${subject} has a 348-byte image header without the NIfTI magic "n+1" (an ANALYZE 7.5 header or a damaged ` +
         'NIfTI); only NIfTI-1/NIfTI-2 and PNG are supported — convert it to NIfTI (e.g. with nibabel)');
+  }
+  if (headerSize === NIFTI2_HEADER_BYTES) {
+    return new VolumeReadError(
+      `${subject} has a 540-byte NIfTI-2-sized header without the magic "n+2"; the header is damaged — export it again`);
   }
   return new VolumeReadError(
     `${subject} is neither NIfTI nor PNG: it looks like ${describeContent(head)}; ` +
