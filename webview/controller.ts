@@ -1,0 +1,209 @@
+/**
+ * The editor's behaviour: host messages in, navigation and triage, and `stateChanged` out after
+ * every navigation or view change. Views only draw what the state says.
+ */
+import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
+import type { LossId } from '../src/core/kernels/lossIds';
+import type { HostMessage, InitMessage, LabelKey, TriageCommand } from '../src/core/protocol';
+import { HeaderStrip } from './headerStrip';
+import { LossChart } from './lossChart';
+import type { HostChannel } from './messaging';
+import { SlicePresenter } from './slicePresenter';
+import { SliceTable } from './sliceTable';
+import { EditorState, normaliseViewState } from './state';
+import { ErrorBanner, StatusLine } from './statusBanner';
+import { Toolbar } from './toolbar';
+import { RankingCache, stepInRanking } from './triage';
+
+/** One shared empty list: the table redraws its header whenever the rows' identity changes. */
+const NO_ROWS: readonly SliceRow[] = [];
+
+export class EditorController {
+  readonly state = new EditorState();
+  readonly header = new HeaderStrip();
+  readonly status = new StatusLine();
+  readonly banner = new ErrorBanner();
+  readonly toolbar: Toolbar;
+  readonly presenter: SlicePresenter;
+  readonly chart: LossChart;
+  readonly table: SliceTable;
+  private readonly ranking = new RankingCache();
+
+  constructor(private readonly channel: HostChannel, private readonly onLoaded: () => void) {
+    this.presenter = new SlicePresenter(this.state, (m) => channel.post(m), {
+      onTransform: (transform, settled) => {
+        this.state.view = { ...this.state.view, ...transform };
+        if (settled) this.notify();
+      },
+      onWindowChanged: () => this.refreshToolbar(),
+    });
+    this.chart = new LossChart((index) => this.navigate(index));
+    this.table = new SliceTable((index) => this.navigate(index));
+    this.toolbar = new Toolbar({
+      onAxis: (axis) => this.setAxis(axis),
+      onLabel: (label) => this.setLabel(label),
+      onKind: (kind) => this.setKind(kind),
+      onLoss: (loss) => this.setLoss(loss),
+      onOverlayMode: (mode) => { this.presenter.overlayMode = mode; this.presenter.repaint(); },
+      onWindowPreset: (preset) => { this.presenter.setWindowPreset(preset); this.refreshToolbar(); },
+      onToggleReviewed: () => this.run('markReviewed'),
+      onToggleFlag: () => this.run('flag'),
+      onAction: (action) => channel.post({ type: 'action', action }),
+    });
+  }
+
+  handle(message: HostMessage): void {
+    switch (message.type) {
+      case 'init': return this.init(message);
+      case 'losses':
+        this.state.setLosses(message);
+        if (message.axis !== this.state.view.axis) return;
+        this.refreshAll();
+        return this.notify(); // the current loss is known now
+      case 'slice': return this.presenter.accept(message);
+      case 'sliceError': return this.presenter.acceptError(message);
+      case 'marks':
+        this.state.setMarks(message.marks);
+        return this.refreshPanels();
+      case 'status': return this.status.set(message.text);
+      case 'error': return this.banner.set(message.message);
+      case 'command': return this.run(message.command);
+    }
+  }
+
+  private init(message: InitMessage): void {
+    // The host's remembered state wins; the webview's own saved state covers a tab restored without one.
+    const view = normaliseViewState(message.state ?? this.channel.savedState(), message.pair);
+    this.state.reset({ pair: message.pair, overlay: message.overlay }, view, message.marks);
+    this.presenter.reset(message.overlay.style);
+    this.toolbar.setPair(message.pair, message.overlay);
+    this.banner.set(null);
+    this.onLoaded();
+    this.requestLosses();
+    this.presenter.view.setTransform(view);
+    this.presenter.present();
+    this.refreshAll();
+    this.notify();
+  }
+
+  navigate(index: number): void {
+    if (this.state.loaded === null) return;
+    const clamped = Math.min(this.state.sliceCount() - 1, Math.max(0, Math.round(index)));
+    if (clamped === this.state.view.index) return;
+    this.state.view = { ...this.state.view, index: clamped };
+    this.state.rememberIndex();
+    this.presenter.present();
+    this.refreshPanels();
+    this.notify();
+  }
+
+  run(command: TriageCommand): void {
+    if (this.state.loaded === null) return;
+    const { axis, index } = this.state.view;
+    switch (command) {
+      case 'nextSlice': return this.navigate(index + 1);
+      case 'previousSlice': return this.navigate(index - 1);
+      case 'worst':
+      case 'nextWorst':
+      case 'previousWorst': {
+        const rows = this.state.axisLosses()?.result.slices;
+        if (rows === undefined) return this.status.announce('The losses are not computed yet.');
+        const ranking = this.ranking.get(rows, this.state.view.loss);
+        const target = command === 'worst' ? ranking[0] : stepInRanking(ranking, index, command === 'nextWorst' ? 1 : -1);
+        if (target === undefined) return this.status.announce(command === 'previousWorst' ? 'This is the worst slice.' : 'No slice ranks below this one.');
+        return this.navigate(target);
+      }
+      case 'markReviewed':
+      case 'flag': {
+        const previous = this.state.mark(axis, index);
+        const change = command === 'markReviewed' ? { reviewed: previous?.reviewed !== true } : { flagged: previous?.flagged !== true };
+        this.state.updateMark(axis, index, change);
+        this.channel.post({ type: 'setMark', axis, index, ...change });
+        return this.refreshPanels();
+      }
+    }
+  }
+
+  private setAxis(axis: Axis): void {
+    if (this.state.loaded === null || axis === this.state.view.axis) return;
+    this.state.rememberIndex();
+    // A new axis has another aspect and size: start fitted.
+    this.state.view = { ...this.state.view, axis, index: this.state.indexFor(axis), zoom: 1, panX: 0, panY: 0 };
+    this.presenter.view.setTransform(this.state.view);
+    this.requestLosses();
+    this.presenter.present();
+    this.refreshAll();
+    this.notify();
+  }
+
+  private setLabel(label: LabelKey): void {
+    if (label === this.state.view.label) return;
+    this.state.view = { ...this.state.view, label };
+    this.presenter.repaint();
+    this.refreshAll();
+    this.notify();
+  }
+
+  private setLoss(loss: LossId): void {
+    if (loss === this.state.view.loss) return;
+    this.state.view = { ...this.state.view, loss };
+    this.refreshPanels();
+    this.notify();
+  }
+
+  /**
+   * The host recomputes with the new kind. Whether it answers with a new `init` or not, the
+   * losses shown are now out of date, so they are dropped and asked for again.
+   */
+  private setKind(kind: PredictionKindOption): void {
+    const loaded = this.state.loaded;
+    if (loaded === null || kind === loaded.pair.kindOption) return;
+    this.channel.post({ type: 'setKind', kind });
+    const predictionKind = kind === 'auto' ? loaded.pair.predictionKind : kind;
+    this.state.loaded = { ...loaded, pair: { ...loaded.pair, kindOption: kind, predictionKind } };
+    this.state.clearLosses();
+    this.requestLosses();
+    this.presenter.repaint();
+    this.refreshAll();
+  }
+
+  private requestLosses(): void {
+    const axis = this.state.view.axis;
+    if (this.state.shouldRequestLosses(axis)) this.channel.post({ type: 'requestLosses', axis });
+  }
+
+  private notify(): void {
+    const state = this.state.view;
+    this.channel.saveState(state);
+    this.channel.post({ type: 'stateChanged', state, currentLoss: this.state.currentLoss() });
+  }
+
+  private refreshAll(): void {
+    const loaded = this.state.loaded;
+    if (loaded === null) return;
+    this.header.update(loaded, this.state.volumeLosses(), this.state.view.label);
+    this.refreshToolbar();
+    this.refreshPanels();
+  }
+
+  private refreshToolbar(): void {
+    this.toolbar.setView(this.state.view, this.presenter.overlayMode, this.presenter.windowPreset);
+  }
+
+  /** What changes with the slice: chart, table, slice counter. Kept cheap, it runs per key press. */
+  private refreshPanels(): void {
+    const { axis, index, loss } = this.state.view;
+    const count = this.state.sliceCount();
+    const losses = this.state.axisLosses();
+    const markAt = (i: number) => this.state.mark(axis, i);
+    this.toolbar.setSlice(index, count, this.state.mark(axis, index));
+    this.chart.update({
+      count, rows: losses?.rowsByIndex ?? null, loss, current: index, markAt,
+      placeholder: this.state.hasLabel() ? 'Computing losses…' : 'No label to compare with: losses need a label (Choose partner…).',
+    });
+    this.table.update({
+      rows: losses?.result.slices ?? NO_ROWS, multiclassByIndex: losses?.multiclass ? losses.multiclassByIndex : null,
+      current: index, markAt, marksVersion: this.state.marksVersion,
+    });
+  }
+}

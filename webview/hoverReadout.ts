@@ -1,0 +1,46 @@
+/**
+ * Hover readout: the voxel under the pointer in volume coordinates, its prediction and label
+ * values, and its BCE term — the numbers a reviewer needs to see why a slice scores badly.
+ */
+import type { PredictionKind } from '../src/core/analysis/result';
+import type { LabelKey } from '../src/core/protocol';
+import { el, formatValue } from './dom';
+import { bceTerm, probabilityOf, rawPredictionAt, rowsFlipped, voxelOf, type DecodedSlice } from './sliceData';
+
+export interface HoverContext {
+  readonly slice: DecodedSlice;
+  readonly kind: PredictionKind;
+  readonly label: LabelKey;
+}
+
+export class HoverReadout {
+  readonly element: HTMLElement;
+
+  constructor() {
+    this.element = el('div', { class: 'mi-readout', 'aria-live': 'off' }, 'Hover over the slice for voxel values.');
+  }
+
+  clear(): void {
+    this.element.textContent = 'Hover over the slice for voxel values.';
+  }
+
+  show(context: HoverContext, column: number, displayRow: number): void {
+    const { slice, kind, label } = context;
+    const row = rowsFlipped(slice.axis) ? slice.height - 1 - displayRow : displayRow;
+    const pixel = row * slice.width + column;
+    const [i, j, k] = voxelOf(slice.axis, slice.index, column, row);
+    const raw = rawPredictionAt(slice, pixel, label);
+    const channelKind: PredictionKind = slice.channels > 1 && kind === 'labels' ? 'probability' : kind;
+    const channel = slice.channels > 1 && label !== 'foreground' ? `[c=${label}]` : '';
+    const p = slice.channels > 1 && label === 'foreground' ? 1 - probabilityOf(raw, channelKind, 0) : probabilityOf(raw, channelKind, label);
+    const parts = [`voxel (${i}, ${j}, ${k})`, `prediction${channel} ${formatValue(raw)}`];
+    if (kind !== 'probability' || slice.channels > 1) parts.push(`p ${formatValue(p)}`);
+    if (slice.label !== null) {
+      const labelValue = slice.label[pixel]!;
+      const t = (label === 'foreground' ? labelValue > 0 : labelValue === label) ? 1 : 0;
+      parts.push(`label ${labelValue}`, `BCE ${formatValue(bceTerm(p, t))}`);
+    }
+    if (slice.underlay !== null) parts.push(`underlay ${formatValue(slice.underlay[pixel]!)}`);
+    this.element.textContent = parts.join(' · ');
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Loss-per-slice chart on a 2D canvas: one bar per slice for the chosen loss, empty slices as
+ * hollow grey rings, flagged slices as a triangle above the plot, reviewed ones as a square
+ * below it, the current slice as a vertical line. Click or drag to go to a slice.
+ */
+import type { SliceRow } from '../src/core/analysis/result';
+import { LOSS_LABELS, type LossId } from '../src/core/kernels/lossIds';
+import type { SliceMark } from '../src/core/protocol';
+import { el, formatLoss, onResize, onThemeChange, themeColor } from './dom';
+
+export interface ChartData {
+  readonly count: number;
+  /** Null while the losses are not known (still computing, or no label to compare with). */
+  readonly rows: readonly (SliceRow | undefined)[] | null;
+  readonly loss: LossId;
+  readonly current: number;
+  readonly markAt: (index: number) => SliceMark | undefined;
+  readonly placeholder: string;
+}
+
+/** Margins in CSS pixels: y tick labels on the left, mark rows above and below the plot. */
+const MARGIN = { left: 44, right: 8, top: 14, bottom: 22 } as const;
+
+export class LossChart {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private data: ChartData | null = null;
+  private dragging = false;
+
+  constructor(private readonly onNavigate: (index: number) => void) {
+    this.canvas = el('canvas', { class: 'mi-chart-canvas', role: 'img', 'aria-label': 'Loss per slice' });
+    this.element = el('div', { class: 'mi-chart' }, this.canvas);
+    onResize(this.element, () => this.draw());
+    onThemeChange(() => this.draw());
+    this.listen();
+  }
+
+  update(data: ChartData): void {
+    this.data = data;
+    this.draw();
+  }
+
+  /** Slice index under a CSS x coordinate of the canvas. */
+  private indexAt(x: number): number | null {
+    const count = this.data?.count ?? 0;
+    if (count === 0) return null;
+    const plotWidth = this.canvas.clientWidth - MARGIN.left - MARGIN.right;
+    const index = Math.floor(((x - MARGIN.left) / plotWidth) * count);
+    return Math.min(count - 1, Math.max(0, index));
+  }
+
+  private listen(): void {
+    // A drag moves at most once per frame: each move may ask the host for a slice.
+    let frame = 0;
+    let pendingX = 0;
+    const goNow = (): void => {
+      frame = 0;
+      const index = this.indexAt(pendingX);
+      if (index !== null && index !== this.data?.current) this.onNavigate(index);
+    };
+    const go = (event: PointerEvent): void => {
+      pendingX = event.clientX - this.canvas.getBoundingClientRect().left;
+      if (event.type === 'pointerdown') goNow();
+      else if (frame === 0) frame = requestAnimationFrame(goNow);
+    };
+    this.canvas.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      this.dragging = true;
+      this.canvas.setPointerCapture(event.pointerId);
+      go(event);
+    });
+    this.canvas.addEventListener('pointermove', (event) => {
+      if (this.dragging) go(event);
+    });
+    const stop = (): void => { this.dragging = false; };
+    this.canvas.addEventListener('pointerup', stop);
+    this.canvas.addEventListener('pointercancel', stop);
+  }
+
+  draw(): void {
+    const ratio = window.devicePixelRatio || 1;
+    const cssWidth = this.canvas.clientWidth;
+    const cssHeight = this.canvas.clientHeight;
+    const width = Math.max(1, Math.round(cssWidth * ratio));
+    const height = Math.max(1, Math.round(cssHeight * ratio));
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    // Tests and debugging read the plot's extent from these instead of repeating the margins.
+    this.canvas.dataset['plotLeft'] = String(MARGIN.left);
+    this.canvas.dataset['plotRight'] = String(cssWidth - MARGIN.right);
+    const context = this.canvas.getContext('2d');
+    if (context === null) throw new Error('canvas 2D context unavailable');
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, cssWidth, cssHeight);
+    const data = this.data;
+    const colours = {
+      text: themeColor('--vscode-descriptionForeground', '#9d9d9d'),
+      axis: themeColor('--vscode-editorWidget-border', '#454545'),
+      bar: themeColor('--vscode-charts-blue', '#3794ff'),
+      empty: themeColor('--vscode-disabledForeground', '#808080'),
+      current: themeColor('--vscode-focusBorder', '#0078d4'),
+      flag: themeColor('--vscode-charts-orange', '#d18616'),
+      reviewed: themeColor('--vscode-charts-green', '#89d185'),
+    };
+    context.font = `10px ${themeColor('--vscode-font-family', 'sans-serif')}`;
+    context.fillStyle = colours.text;
+    if (data === null || data.rows === null || data.count === 0) {
+      context.textAlign = 'center';
+      context.textBaseline = 'middle';
+      context.fillText(data?.placeholder ?? '', cssWidth / 2, cssHeight / 2);
+      this.canvas.setAttribute('aria-label', data?.placeholder ?? 'Loss per slice');
+      return;
+    }
+    this.plot(context, data, data.rows, colours, cssWidth, cssHeight);
+  }
+
+  private plot(
+    context: CanvasRenderingContext2D, data: ChartData, rows: readonly (SliceRow | undefined)[],
+    colours: Readonly<Record<'text' | 'axis' | 'bar' | 'empty' | 'current' | 'flag' | 'reviewed', string>>,
+    cssWidth: number, cssHeight: number,
+  ): void {
+    const { count, loss, current } = data;
+    const plotLeft = MARGIN.left;
+    const plotWidth = Math.max(1, cssWidth - MARGIN.left - MARGIN.right);
+    const plotTop = MARGIN.top;
+    const plotBottom = Math.max(plotTop + 1, cssHeight - MARGIN.bottom);
+    let low = 0;
+    let high = 0;
+    for (const row of rows) {
+      const v = row?.losses[loss];
+      if (v === undefined || !Number.isFinite(v)) continue;
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+    if (high - low < 1e-9) high = low + 1;
+    const yOf = (v: number): number => plotBottom - ((v - low) / (high - low)) * (plotBottom - plotTop);
+    const slot = plotWidth / count;
+    const xOf = (index: number): number => plotLeft + (index + 0.5) * slot;
+    const barWidth = Math.max(1, slot * 0.8);
+
+    context.strokeStyle = colours.axis;
+    context.lineWidth = 1;
+    context.beginPath();
+    context.moveTo(plotLeft - 0.5, plotTop);
+    context.lineTo(plotLeft - 0.5, plotBottom + 0.5);
+    context.lineTo(plotLeft + plotWidth, plotBottom + 0.5);
+    context.stroke();
+    context.textAlign = 'right';
+    context.textBaseline = 'middle';
+    for (const v of [low, (low + high) / 2, high]) context.fillText(formatLoss(v), plotLeft - 4, yOf(v));
+
+    const baseline = yOf(Math.max(low, Math.min(0, high)));
+    for (let index = 0; index < count; index++) {
+      const row = rows[index];
+      if (row === undefined) continue;
+      const v = row.losses[loss];
+      const x = xOf(index);
+      if (row.empty) {
+        context.strokeStyle = colours.empty;
+        context.beginPath();
+        context.arc(x, Number.isFinite(v) ? yOf(v) : baseline, Math.min(3, Math.max(1.5, slot / 2)), 0, Math.PI * 2);
+        context.stroke();
+      } else if (Number.isFinite(v)) {
+        context.fillStyle = colours.bar;
+        const y = yOf(v);
+        context.fillRect(x - barWidth / 2, Math.min(y, baseline), barWidth, Math.max(1, Math.abs(baseline - y)));
+      }
+      const mark = data.markAt(index);
+      if (mark?.flagged === true) {
+        context.fillStyle = colours.flag;
+        context.beginPath();
+        context.moveTo(x - 4, 2);
+        context.lineTo(x + 4, 2);
+        context.lineTo(x, plotTop - 2);
+        context.fill();
+      }
+      if (mark?.reviewed === true) {
+        context.fillStyle = colours.reviewed;
+        context.fillRect(x - 2.5, plotBottom + 4, 5, 5);
+      }
+    }
+
+    const x = xOf(current);
+    context.strokeStyle = colours.current;
+    context.lineWidth = 2;
+    context.beginPath();
+    context.moveTo(x, plotTop);
+    context.lineTo(x, plotBottom);
+    context.stroke();
+    context.fillStyle = colours.text;
+    context.textBaseline = 'bottom';
+    context.textAlign = 'left';
+    context.fillText('0', plotLeft, cssHeight - 1);
+    context.textAlign = 'right';
+    context.fillText(String(count - 1), plotLeft + plotWidth, cssHeight - 1);
+    context.textAlign = x < plotLeft + plotWidth / 2 ? 'left' : 'right';
+    context.fillStyle = colours.current;
+    context.fillText(`#${current}`, x + (x < plotLeft + plotWidth / 2 ? 4 : -4), cssHeight - 1);
+    const value = rows[current]?.losses[loss];
+    this.canvas.setAttribute('aria-label',
+      `${LOSS_LABELS[loss]} per slice for ${count} slices; slice ${current} ${value === undefined ? 'has no value' : `scores ${formatLoss(value)}`}`);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The webview side of the host channel: acquireVsCodeApi() (callable once per page), typed
+ * posting, webview state, and a guard that only lets well-formed host messages through.
+ */
+import type { HostMessage, ViewState, WebviewMessage } from '../src/core/protocol';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
+  'init', 'losses', 'slice', 'sliceError', 'marks', 'status', 'error', 'command',
+]);
+
+export class HostChannel {
+  private readonly api: VsCodeApi;
+
+  constructor() {
+    if (typeof acquireVsCodeApi !== 'function') {
+      throw new Error('Mask Inspector: acquireVsCodeApi is missing; this page only runs inside a VS Code webview');
+    }
+    this.api = acquireVsCodeApi();
+  }
+
+  post(message: WebviewMessage): void {
+    this.api.postMessage(message);
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.post({ type: 'log', level, message });
+  }
+
+  /** The state saved by an earlier instance of this webview (tab hidden and shown again). */
+  savedState(): unknown {
+    return this.api.getState();
+  }
+
+  /** Saved as the bare ViewState so a host-side WebviewPanelSerializer can read it as such. */
+  saveState(state: ViewState): void {
+    this.api.setState(state);
+  }
+
+  /** Delivers host messages in order; anything else posted to the window is reported, not dropped silently. */
+  listen(handler: (message: HostMessage) => void): void {
+    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const data = event.data;
+      if (!isHostMessage(data)) {
+        this.log('warn', `webview ignored a message that is not a host message: ${describe(data)}`);
+        return;
+      }
+      handler(data);
+    });
+  }
+}
+
+function isHostMessage(data: unknown): data is HostMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const type = (data as { type?: unknown }).type;
+  return typeof type === 'string' && HOST_MESSAGE_TYPES.has(type);
+}
+
+function describe(data: unknown): string {
+  if (typeof data === 'object' && data !== null) {
+    const type = (data as { type?: unknown }).type;
+    return typeof type === 'string' ? `type "${type}"` : 'an object without a type';
+  }
+  return typeof data;
+}

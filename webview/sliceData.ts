@@ -1,0 +1,160 @@
+/**
+ * A slice as the webview uses it: typed views of the host's buffers, the prediction turned
+ * into probabilities for the selected label, the label turned into a truth mask, and the
+ * mapping from slice pixels back to volume voxels. Pure: no DOM, unit-tested under Node.
+ */
+import type { Axis, PredictionKind } from '../src/core/analysis/result';
+import type { LabelKey, SliceMessage } from '../src/core/protocol';
+
+export interface DecodedSlice {
+  readonly axis: Axis;
+  readonly index: number;
+  readonly width: number;
+  readonly height: number;
+  /** width×height×channels, x fastest, channel slowest. */
+  readonly prediction: Float32Array;
+  readonly channels: number;
+  readonly label: Int32Array | null;
+  readonly underlay: Float32Array | null;
+}
+
+type Bytes = ArrayBuffer | ArrayBufferView;
+
+/** Checks every buffer's size against width×height (a wrong size is a host bug worth a clear message). */
+export function decodeSlice(message: SliceMessage, channels: number): DecodedSlice {
+  const pixels = message.width * message.height;
+  const planes = Math.max(1, channels);
+  const prediction = typedView(message.prediction, Float32Array, pixels * planes, 'prediction');
+  const label = message.label === null ? null : typedView(message.label, Int32Array, pixels, 'label');
+  const underlay = message.underlay === null ? null : typedView(message.underlay, Float32Array, pixels, 'underlay');
+  return {
+    axis: message.axis, index: message.index, width: message.width, height: message.height,
+    prediction, channels: planes, label, underlay,
+  };
+}
+
+function typedView<T extends Float32Array | Int32Array>(
+  data: Bytes, Type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T },
+  expected: number, name: string,
+): T {
+  const isView = ArrayBuffer.isView(data);
+  const buffer = (isView ? data.buffer : data) as ArrayBuffer;
+  const offset = isView ? data.byteOffset : 0;
+  const byteLength = isView ? data.byteLength : data.byteLength;
+  if (byteLength !== expected * 4) {
+    throw new Error(`slice ${name} has ${byteLength} bytes, expected ${expected * 4} (${expected} values of 4 bytes)`);
+  }
+  if (offset % 4 === 0) return new Type(buffer, offset, expected);
+  // A view at an odd offset cannot be reinterpreted in place; copy it once.
+  const copy = new Type(expected);
+  new Uint8Array(copy.buffer).set(new Uint8Array(buffer, offset, byteLength));
+  return copy;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Probability of one prediction value under the prediction kind, for the selected label. */
+export function probabilityOf(value: number, kind: PredictionKind, label: LabelKey): number {
+  switch (kind) {
+    case 'probability': return value < 0 ? 0 : value > 1 ? 1 : value;
+    case 'logits': return sigmoid(value);
+    case 'labels': return (label === 'foreground' ? value > 0 : value === label) ? 1 : 0;
+  }
+}
+
+/**
+ * p for every pixel. A 4D prediction's channel c holds the probability of label c (plane c);
+ * "foreground" against per-class channels is 1 − P(background). One loop per kind, each
+ * monomorphic: this runs on every slice change and must stay a few milliseconds at 512×512.
+ * `out` (width×height) is reused when given, to spare the garbage collector.
+ */
+export function probabilities(slice: DecodedSlice, kind: PredictionKind, label: LabelKey, out?: Float32Array): Float32Array {
+  const pixels = slice.width * slice.height;
+  const result = out !== undefined && out.length === pixels ? out : new Float32Array(pixels);
+  if (slice.channels > 1) {
+    const channelKind: PredictionKind = kind === 'labels' ? 'probability' : kind;
+    if (label === 'foreground') {
+      toProbability(slice.prediction.subarray(0, pixels), channelKind, -1, result);
+      for (let n = 0; n < pixels; n++) result[n] = 1 - result[n]!;
+    } else if (label < slice.channels) {
+      toProbability(slice.prediction.subarray(label * pixels, (label + 1) * pixels), channelKind, label, result);
+    } else {
+      result.fill(0); // no channel for this label
+    }
+    return result;
+  }
+  toProbability(slice.prediction.subarray(0, pixels), kind, label === 'foreground' ? -1 : label, result);
+  return result;
+}
+
+/** `label` −1 means "foreground" (any value > 0) for a label map. */
+function toProbability(values: Float32Array, kind: PredictionKind, label: number, out: Float32Array): void {
+  const count = values.length;
+  switch (kind) {
+    case 'probability':
+      for (let n = 0; n < count; n++) {
+        const v = values[n]!;
+        out[n] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+      return;
+    case 'logits':
+      for (let n = 0; n < count; n++) out[n] = 1 / (1 + Math.exp(-values[n]!));
+      return;
+    case 'labels':
+      if (label < 0) for (let n = 0; n < count; n++) out[n] = values[n]! > 0 ? 1 : 0;
+      else for (let n = 0; n < count; n++) out[n] = values[n] === label ? 1 : 0;
+      return;
+  }
+}
+
+/** t for every pixel: label == selected label, or label > 0 for "foreground"; null when shown alone. */
+export function truthMask(slice: DecodedSlice, label: LabelKey, out?: Uint8Array): Uint8Array | null {
+  if (slice.label === null) return null;
+  const values = slice.label;
+  const result = out !== undefined && out.length === values.length ? out : new Uint8Array(values.length);
+  const count = values.length;
+  if (label === 'foreground') for (let n = 0; n < count; n++) result[n] = values[n]! > 0 ? 1 : 0;
+  else for (let n = 0; n < count; n++) result[n] = values[n] === label ? 1 : 0;
+  return result;
+}
+
+/** The raw prediction value shown in the hover readout: the selected label's channel for 4D. */
+export function rawPredictionAt(slice: DecodedSlice, pixel: number, label: LabelKey): number {
+  if (slice.channels <= 1) return slice.prediction[pixel]!;
+  if (label !== 'foreground' && label >= slice.channels) return Number.NaN; // no channel for this label
+  const channel = label === 'foreground' ? 0 : label;
+  return slice.prediction[channel * slice.width * slice.height + pixel]!;
+}
+
+/** One voxel's BCE term, clamped like torch: −[t·max(ln p, −100) + (1−t)·max(ln(1−p), −100)]. */
+export function bceTerm(p: number, t: number): number {
+  const logP = Math.max(Math.log(p), -100);
+  const logNotP = Math.max(Math.log(1 - p), -100);
+  return -(t * logP + (1 - t) * logNotP);
+}
+
+/** Coronal and sagittal slices are shown with k increasing upward, so their rows are flipped. */
+export function rowsFlipped(axis: Axis): boolean {
+  return axis !== 'k';
+}
+
+/** Volume voxel (i, j, k) of slice pixel (column, row), row in the slice's data order. */
+export function voxelOf(axis: Axis, index: number, column: number, row: number): [number, number, number] {
+  switch (axis) {
+    case 'k': return [column, row, index];
+    case 'j': return [column, index, row];
+    case 'i': return [index, column, row];
+  }
+}
+
+/** Physical size of one slice pixel (width, height) in the volume's spacing units. */
+export function pixelSpacing(axis: Axis, spacing: readonly [number, number, number]): [number, number] {
+  const positive = (s: number): number => (Number.isFinite(s) && s > 0 ? s : 1);
+  switch (axis) {
+    case 'k': return [positive(spacing[0]), positive(spacing[1])];
+    case 'j': return [positive(spacing[0]), positive(spacing[2])];
+    case 'i': return [positive(spacing[1]), positive(spacing[2])];
+  }
+}

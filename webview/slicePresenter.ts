@@ -1,0 +1,166 @@
+/**
+ * Puts the current slice on screen: from the cache when it is there (synchronously, so moving
+ * to a cached slice is one paint), otherwise requests it and says so. Owns the overlay mode,
+ * the underlay window, neighbour prefetching and the hover readout's data.
+ */
+import type { RequestSliceMessage, SliceErrorMessage, SliceMessage } from '../src/core/protocol';
+import { HoverReadout } from './hoverReadout';
+import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from './overlayColouring';
+import { SliceCache, type SliceReply } from './sliceCache';
+import { decodeSlice, pixelSpacing, probabilities, rowsFlipped, truthMask, type DecodedSlice } from './sliceData';
+import { SliceView, type ViewTransform } from './sliceView';
+import type { EditorState } from './state';
+import { dragWindow, FIXED_WINDOWS, NO_UNDERLAY_WINDOW, percentileWindow, type WindowLevel, type WindowPreset } from './windowLevel';
+
+export interface PresenterCallbacks {
+  onTransform(transform: ViewTransform, settled: boolean): void;
+  /** The window changed by dragging (preset becomes custom) or by the automatic window. */
+  onWindowChanged(preset: WindowPreset): void;
+}
+
+export class SlicePresenter {
+  readonly view: SliceView;
+  readonly readout = new HoverReadout();
+  private readonly cache: SliceCache;
+  overlayMode: OverlayMode = 'fill';
+  windowPreset: WindowPreset = 'auto';
+  /** Null until an underlay slice arrives: the automatic window is computed from the first one seen. */
+  private window: WindowLevel | null = null;
+  private windowAtDragStart: WindowLevel | null = null;
+  private shown: DecodedSlice | null = null;
+  /** Last pixel under the pointer, so the readout follows the slice when keys change it under a resting mouse. */
+  private hovered: { column: number; displayRow: number } | null = null;
+  /** Reused per paint: fresh 1 MB arrays per slice change would keep the garbage collector busy. */
+  private probabilityScratch = new Float32Array(0);
+  private truthScratch = new Uint8Array(0);
+
+  constructor(private readonly state: EditorState, post: (message: RequestSliceMessage) => void, private readonly callbacks: PresenterCallbacks) {
+    this.cache = new SliceCache(post);
+    this.view = new SliceView({
+      onTransform: (transform, settled) => callbacks.onTransform(transform, settled),
+      onHover: (pixel) => this.hover(pixel),
+      onWindowDrag: (dx, dy, phase) => this.dragWindow(dx, dy, phase),
+    });
+  }
+
+  /** New init: cached slices may have been read with another kind or pair. */
+  reset(overlayMode: OverlayMode): void {
+    this.cache.clear();
+    this.shown = null;
+    this.overlayMode = overlayMode;
+  }
+
+  /** Draws the current slice if cached; otherwise requests it and shows a loading line. */
+  present(): void {
+    const { axis, index } = this.state.view;
+    const slice = this.cache.get(axis, index);
+    if (slice === undefined) {
+      this.cache.request(axis, index, true);
+      const failure = this.cache.failure(axis, index);
+      this.view.setMessage(failure === undefined ? `Loading slice ${index}…` : `Slice ${index} could not be read: ${failure}`, failure === undefined ? 'info' : 'error');
+      return;
+    }
+    this.draw(slice);
+    this.view.setMessage(null);
+    this.prefetchNeighbours();
+  }
+
+  /** Overlay, label, kind or window changed: repaint the slice on screen, if any. */
+  repaint(): void {
+    if (this.shown !== null && this.shown.axis === this.state.view.axis && this.shown.index === this.state.view.index) this.draw(this.shown);
+  }
+
+  accept(message: SliceMessage): void {
+    const channels = this.state.loaded?.pair.predictionChannels ?? 1;
+    this.onReply(this.cache.accept(message, (m) => decodeSlice(m, channels)));
+  }
+
+  acceptError(message: SliceErrorMessage): void {
+    this.onReply(this.cache.acceptError(message));
+  }
+
+  setWindowPreset(preset: Exclude<WindowPreset, 'custom'>): void {
+    this.windowPreset = preset;
+    this.window = preset === 'auto' ? (this.shown?.underlay ? percentileWindow(this.shown.underlay) : null) : FIXED_WINDOWS[preset];
+    this.repaint();
+  }
+
+  private onReply(reply: SliceReply): void {
+    if (reply.kind === 'stale') return;
+    const { axis, index } = this.state.view;
+    if (reply.axis !== axis || reply.index !== index) return; // cached for later, or a failed prefetch
+    if (reply.kind === 'error') {
+      this.view.setMessage(`Slice ${index} could not be read: ${reply.message}`, 'error');
+      return;
+    }
+    this.present();
+  }
+
+  private prefetchNeighbours(): void {
+    const { axis, index } = this.state.view;
+    const count = this.state.sliceCount();
+    if (index + 1 < count) this.cache.request(axis, index + 1);
+    if (index - 1 >= 0) this.cache.request(axis, index - 1);
+  }
+
+  private draw(slice: DecodedSlice): void {
+    const loaded = this.state.loaded;
+    if (loaded === null) return;
+    const { pair, overlay } = loaded;
+    const label = this.state.view.label;
+    if (slice.underlay !== null && this.window === null) {
+      this.window = percentileWindow(slice.underlay);
+      this.callbacks.onWindowChanged(this.windowPreset);
+    }
+    const settings: PaintSettings = {
+      mode: this.overlayMode,
+      tp: parseHexColor(overlay.tpColor), fp: parseHexColor(overlay.fpColor), fn: parseHexColor(overlay.fnColor),
+      opacity: overlay.opacity, threshold: overlay.threshold,
+      window: slice.underlay === null ? NO_UNDERLAY_WINDOW : (this.window ?? NO_UNDERLAY_WINDOW),
+    };
+    const pixels = slice.width * slice.height;
+    if (this.probabilityScratch.length !== pixels) {
+      this.probabilityScratch = new Float32Array(pixels);
+      this.truthScratch = new Uint8Array(pixels);
+    }
+    const input = {
+      width: slice.width, height: slice.height,
+      probabilities: probabilities(slice, pair.predictionKind, label, this.probabilityScratch),
+      truth: truthMask(slice, label, this.truthScratch),
+      underlay: slice.underlay,
+      flipRows: rowsFlipped(slice.axis),
+    };
+    this.view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
+    this.shown = slice;
+    if (this.hovered !== null) this.hover(this.hovered);
+  }
+
+  private hover(pixel: { column: number; displayRow: number } | null): void {
+    this.hovered = pixel;
+    const loaded = this.state.loaded;
+    if (pixel === null || this.shown === null || loaded === null
+      || pixel.column >= this.shown.width || pixel.displayRow >= this.shown.height) {
+      this.readout.clear();
+      return;
+    }
+    this.readout.show({ slice: this.shown, kind: loaded.pair.predictionKind, label: this.state.view.label }, pixel.column, pixel.displayRow);
+  }
+
+  private dragWindow(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void {
+    if (this.shown?.underlay == null) return; // nothing to window on a bare mask
+    if (phase === 'start') {
+      this.windowAtDragStart = this.window ?? percentileWindow(this.shown.underlay);
+      return;
+    }
+    if (this.windowAtDragStart === null) return;
+    if (phase === 'end') {
+      // A Shift+click without moving leaves the preset as it was.
+      this.windowAtDragStart = null;
+      this.callbacks.onWindowChanged(this.windowPreset);
+      return;
+    }
+    this.window = dragWindow(this.windowAtDragStart, dx, dy);
+    this.windowPreset = 'custom';
+    this.repaint();
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Table of slices: every loss and the voxel counts, sortable by any column, current row
+ * highlighted, click (or ↑/↓/Home/End while focused) to go to a slice. Only the rows in view
+ * are in the DOM, so 1000 slices cost what 40 do.
+ */
+import type { SliceRow } from '../src/core/analysis/result';
+import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import type { SliceMark } from '../src/core/protocol';
+import { el, formatCount, formatLoss, onResize } from './dom';
+
+export interface TableData {
+  readonly rows: readonly SliceRow[];
+  /** Lovasz-Softmax per slice index, when the pair is multi-class. */
+  readonly multiclassByIndex: readonly (number | undefined)[] | null;
+  readonly current: number;
+  readonly markAt: (index: number) => SliceMark | undefined;
+  readonly marksVersion: number;
+}
+
+interface Column {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly value: (row: SliceRow, data: TableData) => number;
+  readonly format: (value: number, row: SliceRow, data: TableData) => string;
+}
+
+/** Must match `.mi-table tbody tr` height in media/editor.css. */
+const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+
+const markValue = (row: SliceRow, data: TableData): number => {
+  const mark = data.markAt(row.index);
+  return (mark?.flagged === true ? 2 : 0) + (mark?.reviewed === true ? 1 : 0);
+};
+
+function columns(multiclass: boolean): Column[] {
+  const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
+    ({ key, title, description, value: (row) => row[key], format: (v) => formatCount(v) });
+  return [
+    { key: 'index', title: '#', description: 'Slice index', value: (row) => row.index, format: (v, row) => `${v}${row.empty ? ' ∅' : ''}` },
+    { key: 'marks', title: 'Marks', description: 'Reviewed (✓) and flagged (⚑)', value: markValue,
+      format: (v) => `${(v & 1) !== 0 ? '✓' : ''}${(v & 2) !== 0 ? '⚑' : ''}` },
+    ...LOSS_IDS.map((id): Column => ({ key: id, title: LOSS_LABELS[id], description: `${LOSS_LABELS[id]} loss`,
+      value: (row) => row.losses[id], format: (v) => formatLoss(v) })),
+    ...(multiclass ? [{ key: 'lovaszSoftmax', title: 'Lovasz-Softmax', description: 'Multi-class Lovasz-Softmax loss',
+      value: (row: SliceRow, data: TableData) => data.multiclassByIndex?.[row.index] ?? Number.NaN, format: (v: number) => formatLoss(v) }] : []),
+    count('labelVoxels', 'Label', 'Label voxels'),
+    count('predictedVoxels', 'Predicted', 'Predicted voxels (p ≥ 0.5)'),
+    count('tp', 'TP', 'True positives'),
+    count('fp', 'FP', 'False positives'),
+    count('fn', 'FN', 'False negatives'),
+  ];
+}
+
+export class SliceTable {
+  readonly element: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly head: HTMLTableSectionElement;
+  private readonly body: HTMLTableSectionElement;
+  private columns: Column[] = columns(false);
+  private sort: { key: string; descending: boolean } = { key: 'index', descending: false };
+  private data: TableData | null = null;
+  /** Positions into data.rows in display order. */
+  private order: number[] = [];
+  private positionOfIndex = new Map<number, number>();
+  private renderedKey = '';
+  private readonly rowsByIndex = new Map<number, HTMLTableRowElement>();
+
+  constructor(private readonly onNavigate: (index: number) => void) {
+    this.head = el('thead');
+    this.body = el('tbody');
+    this.table = el('table', { role: 'grid', tabindex: 0, 'aria-label': 'Slices with their losses and voxel counts' }, this.head, this.body);
+    this.element = el('div', { class: 'mi-table' }, this.table);
+    this.element.addEventListener('scroll', () => this.renderBody(false));
+    onResize(this.element, () => this.renderBody(false));
+    this.body.addEventListener('click', (event) => {
+      const row = (event.target as Element).closest('tr[data-index]');
+      if (row !== null) this.onNavigate(Number(row.getAttribute('data-index')));
+    });
+    this.table.addEventListener('keydown', (event) => this.onKey(event));
+  }
+
+  update(data: TableData): void {
+    const structureChanged = this.data?.rows !== data.rows || (this.data.multiclassByIndex === null) !== (data.multiclassByIndex === null);
+    const marksChanged = this.data?.marksVersion !== data.marksVersion;
+    const currentChanged = this.data?.current !== data.current;
+    this.data = data;
+    if (structureChanged) {
+      this.columns = columns(data.multiclassByIndex !== null);
+      if (!this.columns.some((c) => c.key === this.sort.key)) this.sort = { key: 'index', descending: false };
+      this.renderHead();
+    }
+    if (structureChanged || (marksChanged && this.sort.key === 'marks')) this.sortRows();
+    this.renderBody(structureChanged || marksChanged);
+    if (currentChanged || structureChanged) this.scrollToCurrent();
+  }
+
+  /** Sorts by a column: a new column starts worst-first (descending), except the slice index. */
+  sortBy(key: string): void {
+    this.sort = this.sort.key === key ? { key, descending: !this.sort.descending } : { key, descending: key !== 'index' };
+    this.renderHead();
+    this.sortRows();
+    this.renderBody(true);
+    this.scrollToCurrent();
+  }
+
+  private renderHead(): void {
+    const cells = this.columns.map((column) => {
+      const sorted = this.sort.key === column.key;
+      const arrow = el('span', { 'aria-hidden': 'true', class: 'mi-sort-arrow' }, sorted ? (this.sort.descending ? '▾' : '▴') : '');
+      const button = el('button', { type: 'button', class: 'mi-sort', title: `${column.description}; click to sort` }, column.title, arrow);
+      button.addEventListener('click', () => this.sortBy(column.key));
+      return el('th', {
+        scope: 'col', 'data-key': column.key,
+        'aria-sort': sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none',
+      }, button);
+    });
+    this.head.replaceChildren(el('tr', { 'aria-rowindex': 1 }, ...cells));
+  }
+
+  private sortRows(): void {
+    const data = this.data;
+    if (data === null) return;
+    const column = this.columns.find((c) => c.key === this.sort.key) ?? this.columns[0]!;
+    const values = data.rows.map((row) => column.value(row, data));
+    const sign = this.sort.descending ? -1 : 1;
+    this.order = data.rows.map((_, position) => position).sort((a, b) => {
+      const va = values[a]!;
+      const vb = values[b]!;
+      // NaN sorts last either way; equal values keep slice order.
+      if (Number.isNaN(va) !== Number.isNaN(vb)) return Number.isNaN(va) ? 1 : -1;
+      if (va !== vb && !Number.isNaN(va)) return sign * (va - vb);
+      return data.rows[a]!.index - data.rows[b]!.index;
+    });
+    this.positionOfIndex = new Map(this.order.map((position, at) => [data.rows[position]!.index, at]));
+  }
+
+  /** Renders the rows in view; when the range and data are unchanged only the highlight moves. */
+  private renderBody(force: boolean): void {
+    const data = this.data;
+    if (data === null) return;
+    const total = this.order.length;
+    const first = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(total, first + Math.ceil(this.element.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN);
+    const key = `${first}:${last}:${total}`;
+    if (force || key !== this.renderedKey) {
+      this.renderedKey = key;
+      this.rowsByIndex.clear();
+      const rows: HTMLTableRowElement[] = [];
+      for (let at = first; at < last; at++) rows.push(this.renderRow(data, data.rows[this.order[at]!]!, at));
+      const spacer = (height: number): HTMLTableRowElement => {
+        const tr = el('tr', { class: 'mi-spacer', 'aria-hidden': 'true' });
+        tr.style.height = `${height}px`;
+        return tr;
+      };
+      this.body.replaceChildren(spacer(first * ROW_HEIGHT), ...rows, spacer((total - last) * ROW_HEIGHT));
+      this.table.setAttribute('aria-rowcount', String(total + 1));
+    }
+    for (const [index, tr] of this.rowsByIndex) {
+      const current = index === data.current;
+      tr.classList.toggle('mi-current', current);
+      tr.setAttribute('aria-selected', String(current));
+    }
+    const currentRow = this.rowsByIndex.get(data.current);
+    if (currentRow === undefined) this.table.removeAttribute('aria-activedescendant');
+    else this.table.setAttribute('aria-activedescendant', currentRow.id);
+  }
+
+  private renderRow(data: TableData, row: SliceRow, position: number): HTMLTableRowElement {
+    const cells = this.columns.map((column) => el('td', {}, column.format(column.value(row, data), row, data)));
+    const tr = el('tr', {
+      id: `mi-row-${row.index}`, 'data-index': row.index, 'aria-rowindex': position + 2,
+      class: row.empty ? 'mi-empty' : undefined,
+    }, ...cells);
+    this.rowsByIndex.set(row.index, tr);
+    return tr;
+  }
+
+  private scrollToCurrent(): void {
+    const position = this.data === null ? undefined : this.positionOfIndex.get(this.data.current);
+    if (position === undefined) return;
+    const headerHeight = this.head.getBoundingClientRect().height;
+    const top = position * ROW_HEIGHT;
+    const view = this.element;
+    if (top < view.scrollTop) view.scrollTop = top;
+    else if (top + ROW_HEIGHT > view.scrollTop + view.clientHeight - headerHeight) view.scrollTop = top + ROW_HEIGHT - view.clientHeight + headerHeight;
+    this.renderBody(false);
+  }
+
+  /** ↑/↓ move through the table's own order, which may be sorted by a loss. */
+  private onKey(event: KeyboardEvent): void {
+    const data = this.data;
+    if (data === null || this.order.length === 0) return;
+    const at = this.positionOfIndex.get(data.current) ?? -1;
+    const target = event.key === 'ArrowDown' ? at + 1 : event.key === 'ArrowUp' ? at - 1
+      : event.key === 'Home' ? 0 : event.key === 'End' ? this.order.length - 1 : null;
+    if (target === null) return;
+    event.preventDefault();
+    const clamped = Math.min(this.order.length - 1, Math.max(0, target));
+    this.onNavigate(data.rows[this.order[clamped]!]!.index);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The slice viewer: a hidden canvas holding the slice at native resolution (one canvas pixel
+ * per voxel) and a display canvas that scales it with nearest-neighbour sampling, honouring the
+ * pixel aspect from the voxel spacing, zoom (wheel, around the cursor) and pan (drag).
+ * Shift-drag is reported to the owner for window/level.
+ */
+import { MAX_ZOOM, MIN_ZOOM } from './state';
+import { el, onResize } from './dom';
+
+export interface ViewTransform {
+  readonly zoom: number;
+  readonly panX: number;
+  readonly panY: number;
+}
+
+export interface SliceViewCallbacks {
+  /** `settled` is false while a drag or wheel is still going on; persist only settled ones. */
+  onTransform(transform: ViewTransform, settled: boolean): void;
+  /** Native pixel under the pointer, in display rows (top row 0), or null when it left the slice. */
+  onHover(pixel: { readonly column: number; readonly displayRow: number } | null): void;
+  onWindowDrag(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void;
+}
+
+interface Placement { readonly x: number; readonly y: number; readonly scaleX: number; readonly scaleY: number }
+
+/** Time without wheel events after which a zoom counts as settled. */
+const WHEEL_SETTLE_MS = 250;
+
+export class SliceView {
+  readonly element: HTMLElement;
+  /** Exposed (id slice-native) so tests and debugging can read exact voxel colours. */
+  readonly native: HTMLCanvasElement;
+  private readonly display: HTMLCanvasElement;
+  private readonly message: HTMLElement;
+  private image: ImageData | null = null;
+  private spacing: readonly [number, number] = [1, 1];
+  private transform: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
+  private drag: { mode: 'pan' | 'window'; x: number; y: number; start: ViewTransform } | null = null;
+  private wheelTimer: number | undefined;
+
+  constructor(private readonly callbacks: SliceViewCallbacks) {
+    this.native = el('canvas', { id: 'slice-native', hidden: true });
+    this.display = el('canvas', {
+      class: 'mi-slice-canvas', tabindex: 0, role: 'img',
+      'aria-label': 'Slice image. Drag to pan, wheel to zoom, Shift+drag for window and level, + and − to zoom, 0 to reset.',
+    });
+    this.message = el('div', { class: 'mi-slice-message', role: 'status', hidden: true });
+    this.element = el('div', { class: 'mi-viewer' }, this.display, this.native, this.message);
+    this.listen();
+    onResize(this.element, () => this.redraw());
+  }
+
+  /** Paints a width×height slice: `paint` fills the RGBA bytes in display order. */
+  showPixels(width: number, height: number, spacing: readonly [number, number], paint: (rgba: Uint8ClampedArray) => void): void {
+    if (this.image === null || this.image.width !== width || this.image.height !== height) {
+      this.image = new ImageData(width, height);
+      this.native.width = width;
+      this.native.height = height;
+    }
+    paint(this.image.data);
+    this.spacing = spacing;
+    const context = this.native.getContext('2d');
+    if (context === null) throw new Error('canvas 2D context unavailable');
+    context.putImageData(this.image, 0, 0);
+    this.redraw();
+  }
+
+  hasImage(): boolean {
+    return this.image !== null;
+  }
+
+  setTransform(transform: ViewTransform): void {
+    this.transform = transform;
+    this.redraw();
+  }
+
+  /** A line over the image: loading, an error for this slice, or why nothing is shown. */
+  setMessage(text: string | null, tone: 'info' | 'error' = 'info'): void {
+    this.message.hidden = text === null;
+    this.message.textContent = text ?? '';
+    this.message.classList.toggle('mi-error-text', tone === 'error');
+    this.message.setAttribute('role', tone === 'error' ? 'alert' : 'status');
+    this.element.classList.toggle('mi-dimmed', text !== null && this.image !== null);
+  }
+
+  redraw(): void {
+    const ratio = window.devicePixelRatio || 1;
+    const cssWidth = this.display.clientWidth;
+    const cssHeight = this.display.clientHeight;
+    const width = Math.max(1, Math.round(cssWidth * ratio));
+    const height = Math.max(1, Math.round(cssHeight * ratio));
+    if (this.display.width !== width || this.display.height !== height) {
+      this.display.width = width;
+      this.display.height = height;
+    }
+    const context = this.display.getContext('2d');
+    if (context === null) throw new Error('canvas 2D context unavailable');
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, width, height);
+    if (this.image === null) return;
+    const place = this.placement();
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(this.native, place.x, place.y, this.image.width * place.scaleX, this.image.height * place.scaleY);
+  }
+
+  /** Where the image lands in CSS pixels: fitted, centred, then zoomed and panned. */
+  private placement(transform: ViewTransform = this.transform): Placement {
+    const image = this.image;
+    if (image === null) return { x: 0, y: 0, scaleX: 1, scaleY: 1 };
+    const [spacingX, spacingY] = this.spacing;
+    const cssWidth = this.display.clientWidth;
+    const cssHeight = this.display.clientHeight;
+    const fit = Math.min(cssWidth / (image.width * spacingX), cssHeight / (image.height * spacingY));
+    const scaleX = fit * transform.zoom * spacingX;
+    const scaleY = fit * transform.zoom * spacingY;
+    return {
+      x: cssWidth / 2 - (image.width * scaleX) / 2 + transform.panX,
+      y: cssHeight / 2 - (image.height * scaleY) / 2 + transform.panY,
+      scaleX, scaleY,
+    };
+  }
+
+  private pixelAt(event: MouseEvent): { column: number; displayRow: number } | null {
+    if (this.image === null) return null;
+    const rect = this.display.getBoundingClientRect();
+    const place = this.placement();
+    const column = Math.floor((event.clientX - rect.left - place.x) / place.scaleX);
+    const displayRow = Math.floor((event.clientY - rect.top - place.y) / place.scaleY);
+    if (column < 0 || displayRow < 0 || column >= this.image.width || displayRow >= this.image.height) return null;
+    return { column, displayRow };
+  }
+
+  /** Zooms by `factor` keeping the CSS point (x, y) over the same image point. */
+  private zoomAround(factor: number, x: number, y: number): ViewTransform {
+    const before = this.placement();
+    const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, this.transform.zoom * factor));
+    const u = (x - before.x) / before.scaleX;
+    const v = (y - before.y) / before.scaleY;
+    const centred = this.placement({ zoom, panX: 0, panY: 0 });
+    return { zoom, panX: x - u * centred.scaleX - centred.x, panY: y - v * centred.scaleY - centred.y };
+  }
+
+  private applyTransform(transform: ViewTransform, settled: boolean): void {
+    this.setTransform(transform);
+    this.callbacks.onTransform(transform, settled);
+  }
+
+  private listen(): void {
+    const canvas = this.display;
+    canvas.addEventListener('pointerdown', (event) => {
+      if (event.button !== 0) return;
+      canvas.setPointerCapture(event.pointerId);
+      this.drag = { mode: event.shiftKey ? 'window' : 'pan', x: event.clientX, y: event.clientY, start: this.transform };
+      if (this.drag.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'start');
+    });
+    canvas.addEventListener('pointermove', (event) => {
+      const drag = this.drag;
+      if (drag !== null) {
+        const dx = event.clientX - drag.x;
+        const dy = event.clientY - drag.y;
+        if (drag.mode === 'pan') this.applyTransform({ ...drag.start, panX: drag.start.panX + dx, panY: drag.start.panY + dy }, false);
+        else this.callbacks.onWindowDrag(dx, dy, 'move');
+      }
+      this.callbacks.onHover(this.pixelAt(event));
+    });
+    const endDrag = (): void => {
+      const drag = this.drag;
+      this.drag = null;
+      if (drag?.mode === 'pan') this.callbacks.onTransform(this.transform, true);
+      if (drag?.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'end');
+    };
+    canvas.addEventListener('pointerup', endDrag);
+    canvas.addEventListener('pointercancel', endDrag);
+    canvas.addEventListener('pointerleave', () => this.callbacks.onHover(null));
+    canvas.addEventListener('wheel', (event) => {
+      event.preventDefault();
+      const rect = canvas.getBoundingClientRect();
+      const factor = Math.exp(-event.deltaY * (event.deltaMode === 1 ? 0.05 : 0.0015));
+      this.applyTransform(this.zoomAround(factor, event.clientX - rect.left, event.clientY - rect.top), false);
+      window.clearTimeout(this.wheelTimer);
+      this.wheelTimer = window.setTimeout(() => this.callbacks.onTransform(this.transform, true), WHEEL_SETTLE_MS);
+    }, { passive: false });
+    canvas.addEventListener('dblclick', () => this.applyTransform({ zoom: 1, panX: 0, panY: 0 }, true));
+    canvas.addEventListener('keydown', (event) => {
+      const centre = [canvas.clientWidth / 2, canvas.clientHeight / 2] as const;
+      if (event.key === '+' || event.key === '=') this.applyTransform(this.zoomAround(1.25, ...centre), true);
+      else if (event.key === '-') this.applyTransform(this.zoomAround(0.8, ...centre), true);
+      else if (event.key === '0') this.applyTransform({ zoom: 1, panX: 0, panY: 0 }, true);
+      else return;
+      event.preventDefault();
+    });
+  }
+}
