@@ -4,6 +4,7 @@
  * confident far from boundaries, soft near them, slightly shifted, with one missed lesion
  * and one false-positive blob. Deterministic (seeded), no files touched here.
  */
+import { seededRandom } from '../unit/helpers/ioTestUtils';
 
 export interface SyntheticPair {
   readonly dims: [number, number, number];
@@ -18,17 +19,6 @@ export interface SyntheticPair {
 
 interface Blob { cx: number; cy: number; cz: number; rx: number; ry: number; rz: number; value: number }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Signed distance-like value in voxels: negative inside the ellipsoid, positive outside. */
 function ellipsoidDistance(b: Blob, x: number, y: number, z: number): number {
   const dx = (x - b.cx) / b.rx, dy = (y - b.cy) / b.ry, dz = (z - b.cz) / b.rz;
@@ -37,7 +27,7 @@ function ellipsoidDistance(b: Blob, x: number, y: number, z: number): number {
 }
 
 export function makeSyntheticPair(nx: number, ny: number, nz: number, options: { seed?: number; multiLabel?: boolean } = {}): SyntheticPair {
-  const random = mulberry32(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   const organ: Blob = { cx: nx * 0.45, cy: ny * 0.5, cz: nz * 0.5, rx: nx * 0.22, ry: ny * 0.17, rz: nz * 0.3, value: 1 };
   const lesionValue = options.multiLabel ? 2 : 1;
   const lesions: Blob[] = Array.from({ length: 4 }, () => {

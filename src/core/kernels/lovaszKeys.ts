@@ -53,7 +53,7 @@ export class LovaszKeys {
     this.hi = hi;
   }
 
-  /** Appends one positive error. Kernels inline the same steps for speed. */
+  /** Appends one positive error (small enough for the JIT to inline into the kernels). */
   push(error: number, tag: number, foreground: number): void {
     if (this.count === this.capacity) this.grow();
     BITS[0] = error;

@@ -1,9 +1,6 @@
 /** Per-class errors of the multi-class Lovasz-Softmax (shared/spec/losses.md), for soft P. */
 import type { LovaszKeys } from './lovaszKeys';
 
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
 /**
  * Appends e = |[lab = c] − P_c| for every voxel with e > 0 to `keys` under `tag`, and returns
  * the count of voxels with lab = c. Voxels with e = 0 cannot change the loss and are skipped.
@@ -11,12 +8,6 @@ const WORDS = new Uint32Array(BITS.buffer);
 export function collectClassErrors(
   probability: Float64Array, lab: Float64Array, classValue: number, n: number, keys: LovaszKeys, tag: number,
 ): number {
-  const tagBits = tag << 1;
-  const clearMask = ~keys.payloadMask;
-  let lo = keys.lo;
-  let hi = keys.hi;
-  let capacity = lo.length;
-  let m = keys.count;
   let gts = 0;
   for (let i = 0; i < n; i++) {
     const x = probability[i]!;
@@ -30,19 +21,7 @@ export function collectClassErrors(
       e = x;
       fg = 0;
     }
-    if (!(e > 0)) continue;
-    if (m === capacity) {
-      keys.count = m;
-      keys.grow();
-      lo = keys.lo;
-      hi = keys.hi;
-      capacity = lo.length;
-    }
-    BITS[0] = e;
-    lo[m] = ((WORDS[0]! & clearMask) | tagBits | fg) >>> 0;
-    hi[m] = WORDS[1]!;
-    m++;
+    if (e > 0) keys.push(e, tag, fg);
   }
-  keys.count = m;
   return gts;
 }

@@ -16,9 +16,6 @@ const FG_ERROR_BELOW = 0.7310585786300049 + 1e-12;
 const BG_ERROR_ABOVE = 0.2689414213699951 - 1e-12;
 const LOGIT_EPS = 1e-6;
 
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
 /** logit(clamp(x, 1e-6, 1 − 1e-6)), the score the spec gives a probability for the hinge. */
 export function clampedLogit(x: number): number {
   const z = x < LOGIT_EPS ? LOGIT_EPS : x > 1 - LOGIT_EPS ? 1 - LOGIT_EPS : x;
@@ -42,12 +39,6 @@ export function accumulateSoftSlice(
   const eps = k.comboEps;
   const oneMinusEps = k.comboOneMinusEps;
   const keep = k.comboKeep;
-  const tagBits = tag << 1;
-  const clearMask = ~keys.payloadMask;
-  let lo = keys.lo;
-  let hi = keys.hi;
-  let capacity = lo.length;
-  let m = keys.count;
   let sumP = 0, sumT = 0, tp = 0, bce = 0, focal = 0, wceFg = 0, wceBg = 0;
   let predicted = 0, hardTp = 0, hardFn = 0;
   for (let i = 0; i < n; i++) {
@@ -78,20 +69,8 @@ export function accumulateSoftSlice(
       e = 1 + (scoresAreLogits ? logits[i]! : clampedLogit(x));
       fg = 0;
     }
-    if (!(e > 0)) continue;
-    if (m === capacity) {
-      keys.count = m;
-      keys.grow();
-      lo = keys.lo;
-      hi = keys.hi;
-      capacity = lo.length;
-    }
-    BITS[0] = e;
-    lo[m] = ((WORDS[0]! & clearMask) | tagBits | fg) >>> 0;
-    hi[m] = WORDS[1]!;
-    m++;
+    if (e > 0) keys.push(e, tag, fg);
   }
-  keys.count = m;
   const o = row * SUM_FIELDS;
   sums[o + SUM_N]! += n;
   sums[o + SUM_P]! += sumP;
