@@ -30,7 +30,7 @@ const builds = [
   {
     ...node,
     entryPoints: Object.fromEntries(
-        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['rangeWorker', 'src/worker/rangeWorker.ts']]
+        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['rangeWorker', 'src/worker/rangeWorker.ts'], ['caseWorker', 'src/worker/caseWorker.ts']]
           .filter(([, p]) => existsSync(p))),
     outdir: 'dist',
   },

@@ -10,17 +10,24 @@ import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { readVolumeFile } from './core/io/readVolume';
 import { DEFAULT_MAX_VOXELS, VolumeReadError, type Volume } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
+import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
 import { compareInParallel, defaultJobs } from './worker/rangePool';
+import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
-segmentation loss per slice and for the whole volume.
+segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
   --kind auto|probability|logits|labels   how to read the prediction (default auto)
   --axis i|j|k                            slice axis (default k)
   --format table|json|csv                 output (default table)
+  --metrics all|overlap|none              evaluation metrics: overlap, surface distances (mm) and
+                                          lesions; overlap only; or none (default all)
+  --threshold P                           predicted where probability ≥ P, in (0, 1] (default ${DEFAULT_METRIC_PARAMS.threshold})
+  --tolerance-mm T                        surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
+  --connectivity 6|18|26                  lesion neighbourhood in 3D; 2D: 4, 8, 8 (default ${DEFAULT_METRIC_PARAMS.connectivity})
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
   -h, --help                              this text
@@ -34,6 +41,10 @@ interface CompareArgs {
   kind: PredictionKindOption;
   axis: Axis;
   format: 'table' | 'json' | 'csv';
+  metrics: MetricsLevel;
+  threshold: number;
+  toleranceMm: number;
+  connectivity: Connectivity;
   jobs: number;
   maxVoxels: number;
 }
@@ -51,10 +62,17 @@ function positiveInteger(flag: string, value: string | undefined): number {
   return n;
 }
 
+function numberIn(flag: string, value: string | undefined, ok: (n: number) => boolean, what: string): number {
+  const n = value === undefined || value.trim() === '' ? NaN : Number(value);
+  if (!ok(n)) throw new UsageError(`${flag} takes ${what}${value === undefined ? '' : ` (got "${value}")`}`);
+  return n;
+}
+
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const positional: string[] = [];
   const args: Omit<CompareArgs, 'prediction' | 'label'> = {
     kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
+    metrics: 'all', ...DEFAULT_METRIC_PARAMS,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -64,6 +82,10 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--kind': args.kind = oneOf(flag, value(), ['auto', 'probability', 'logits', 'labels'] as const); break;
       case '--axis': args.axis = oneOf(flag, value(), ['i', 'j', 'k'] as const); break;
       case '--format': args.format = oneOf(flag, value(), ['table', 'json', 'csv'] as const); break;
+      case '--metrics': args.metrics = oneOf(flag, value(), METRICS_LEVELS); break;
+      case '--threshold': args.threshold = numberIn(flag, value(), (n) => n > 0 && n <= 1, 'a probability in (0, 1]'); break;
+      case '--tolerance-mm': args.toleranceMm = numberIn(flag, value(), (n) => n >= 0 && Number.isFinite(n), 'a distance in mm ≥ 0'); break;
+      case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
       default:
@@ -97,7 +119,10 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const label = readInput(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);
   for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  const result = await compareInParallel(pair, { kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS }, args.jobs);
+  const result = await compareInParallel(pair, {
+    kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
+    metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
+  }, args.jobs);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);
@@ -107,14 +132,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(USAGE + '\n');
+      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n');
       return command === undefined ? 2 : 0;
     }
     if (command === '--version') {
       process.stdout.write(`${version}\n`);
       return 0;
     }
-    if (command !== 'compare') throw new UsageError(`unknown command "${command}"`);
+    if (command === 'report') return await runReportCommand(rest);
+    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       process.stdout.write(USAGE + '\n');
       return 0;

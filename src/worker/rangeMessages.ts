@@ -1,18 +1,33 @@
 /** Messages between rangePool (any thread) and rangeWorker threads. */
 import type { RangeResult } from '../core/analysis/computeRange';
 import type { PreparedPair } from '../core/analysis/inputs';
+import type { VolumeMetricsResult } from '../core/analysis/metrics';
 import type { Axis } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
+import type { MetricSettings } from '../core/kernels/metricIds';
 
+/** Losses and per-slice metrics of slices [start, end). */
 export interface RangeJob {
+  readonly task: 'range';
   readonly id: number;
   readonly pair: PreparedPair;
   readonly axis: Axis;
   readonly params: LossParams;
+  readonly metrics: MetricSettings;
   readonly start: number;
   readonly end: number;
 }
 
+/** The 3D (volume-level) metrics of every label: one job per pair and settings. */
+export interface VolumeMetricsJob {
+  readonly task: 'volumeMetrics';
+  readonly id: number;
+  readonly pair: PreparedPair;
+  readonly metrics: MetricSettings;
+}
+
+export type WorkerJob = RangeJob | VolumeMetricsJob;
+
 export type RangeReply =
-  | { readonly id: number; readonly ok: true; readonly result: RangeResult }
+  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -1,18 +1,24 @@
 /**
  * Splits a comparison's slices over worker threads. Volumes are copied once into
  * SharedArrayBuffers (workers read them in place); each worker returns its slice rows and
- * sorted Lovasz keys, which assembleResult merges into the volume row.
+ * sorted Lovasz keys, which assembleResult merges into the volume row. The volume-level (3D)
+ * metrics are one more job, on the last worker (which then gets no slices), computed once per
+ * pair and settings.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { assembleResult, splitSlices, type CompareOptions } from '../core/analysis/compare';
+import {
+  assembleResult, metricSettingsOf, splitSlices, volumeMetricsKey, type CompareOptions,
+} from '../core/analysis/compare';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import type { PreparedPair } from '../core/analysis/inputs';
+import type { VolumeMetricsResult } from '../core/analysis/metrics';
 import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import type { Volume, VoxelArray } from '../core/io/volume';
-import type { RangeJob, RangeReply } from './rangeMessages';
+import type { MetricSettings } from '../core/kernels/metricIds';
+import type { RangeReply, WorkerJob } from './rangeMessages';
 
 /** dist/rangeWorker.js next to the bundle that imports this module. */
 export function defaultRangeWorkerFile(): string {
@@ -37,12 +43,12 @@ export function sharePair(pair: PreparedPair): PreparedPair {
   return { ...pair, prediction: share(pair.prediction), label: share(pair.label) };
 }
 
-function runJob(worker: Worker, job: RangeJob): Promise<RangeResult> {
+function runJob<T extends RangeResult | VolumeMetricsResult>(worker: Worker, job: WorkerJob): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (reply: RangeReply) => {
       if (reply.id !== job.id) return;
       cleanup();
-      if (reply.ok) resolve(reply.result);
+      if (reply.ok) resolve(reply.result as T);
       else reject(new Error(reply.message));
     };
     const onError = (error: Error) => { cleanup(); reject(error); };
@@ -67,6 +73,8 @@ export class RangePool {
   private readonly workers: Worker[];
   private nextId = 0;
   private disposed = false;
+  /** Volume metrics per pair object and settings (they do not depend on the axis). */
+  private readonly volumeMetrics = new WeakMap<PreparedPair, Map<string, Promise<VolumeMetricsResult>>>();
 
   constructor(readonly size: number, workerFile = defaultRangeWorkerFile()) {
     this.workers = Array.from({ length: size }, () => new Worker(workerFile));
@@ -76,10 +84,40 @@ export class RangePool {
   async compare(pair: PreparedPair, options: CompareOptions): Promise<CompareResult> {
     if (this.disposed) throw new Error('the worker pool was closed');
     const { count } = sliceGeometry(pair.prediction.dims, options.axis);
-    const ranges = splitSlices(count, this.workers.length);
-    const results = await Promise.all(ranges.map(([start, end], i) =>
-      runJob(this.workers[i]!, { id: this.nextId++, pair, axis: options.axis, params: options.params, start, end })));
-    return assembleResult(pair, options, results);
+    const metrics = metricSettingsOf(options);
+    let volume: Promise<VolumeMetricsResult> | null = null;
+    let rangeWorkers = this.workers;
+    if (metrics.level === 'all') {
+      volume = this.cachedVolumeMetrics(pair, metrics);
+      if (!volume) {
+        // The 3D job costs about as much as all slice ranges together: with two or more
+        // workers it gets one to itself and the slices are split over the others.
+        const worker = this.workers[this.workers.length - 1]!;
+        if (this.workers.length > 1) rangeWorkers = this.workers.slice(0, -1);
+        volume = this.startVolumeMetrics(worker, pair, metrics);
+      }
+    }
+    const ranges = splitSlices(count, rangeWorkers.length);
+    const results = await Promise.all(ranges.map(([start, end], i) => runJob<RangeResult>(rangeWorkers[i]!, {
+      task: 'range', id: this.nextId++, pair, axis: options.axis, params: options.params, metrics, start, end,
+    })));
+    return assembleResult(pair, options, results, volume ? await volume : null);
+  }
+
+  private cachedVolumeMetrics(pair: PreparedPair, metrics: MetricSettings): Promise<VolumeMetricsResult> | null {
+    return this.volumeMetrics.get(pair)?.get(volumeMetricsKey(metrics)) ?? null;
+  }
+
+  private startVolumeMetrics(worker: Worker, pair: PreparedPair, metrics: MetricSettings): Promise<VolumeMetricsResult> {
+    let byKey = this.volumeMetrics.get(pair);
+    if (!byKey) this.volumeMetrics.set(pair, byKey = new Map());
+    const key = volumeMetricsKey(metrics);
+    const result = runJob<VolumeMetricsResult>(worker, { task: 'volumeMetrics', id: this.nextId++, pair, metrics });
+    byKey.set(key, result);
+    // A failure may not repeat (e.g. memory): do not keep it.
+    const entries = byKey;
+    result.catch(() => entries.delete(key));
+    return result;
   }
 
   async dispose(): Promise<void> {
@@ -97,7 +135,7 @@ export async function compareInParallel(
 ): Promise<CompareResult> {
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
   if (Math.min(jobs, count) <= 1) {
-    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false)]);
+    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options))]);
   }
   const pool = new RangePool(Math.min(jobs, count), workerFile);
   try {

@@ -2,19 +2,28 @@
  * npm run bench — generates (once, into bench-data/, never committed) a 512×512×300 pair,
  * float32 probability prediction and uint8 label, as .nii and .nii.gz, and prints:
  * decode time per file, the value scan, all 9 losses over all slices on one thread and on
- * two worker threads, the hard-prediction path, and peak RSS. Figures go in the README.
+ * two worker threads, the hard-prediction path, the evaluation metrics (3D surface distances and
+ * lesions once per volume, 2D per slice, and what `--metrics all` adds to a comparison), and
+ * peak RSS. Figures go in the README.
  * Options: --size NX,NY,NZ (default 512,512,300), --reps N (default 3).
+ * `--report`: the folder-report benchmark instead (test/bench/reportBench.ts, its own options).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { RangePool, sharePair } from '../../src/worker/rangePool';
+import { assembleResult, type CompareOptions } from '../../src/core/analysis/compare';
 import { computeRange } from '../../src/core/analysis/computeRange';
-import { preparePair } from '../../src/core/analysis/inputs';
+import { preparePair, type PreparedPair } from '../../src/core/analysis/inputs';
+import { computeSliceMetrics, computeVolumeMetrics } from '../../src/core/analysis/metrics';
 import { readVolumeFile } from '../../src/core/io/readVolume';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
+import { DEFAULT_METRIC_PARAMS, M_FIELDS, M_HD95, M_ASSD, type MetricSettings } from '../../src/core/kernels/metricIds';
+import type { RangeReply, WorkerJob } from '../../src/worker/rangeMessages';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
+import { runReportBench } from './reportBench';
 
 const repo = resolve(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -104,7 +113,7 @@ async function main(): Promise<void> {
   const prep = await timed(() => preparePair(prediction, label, 'auto'));
   const pair = prep.value;
   report(`validate + choose kind (scan both volumes) [${pair.kind}]`, `${prep.ms.toFixed(0)} ms`);
-  const options = { kind: 'auto' as const, axis: 'k' as const, params: DEFAULT_LOSS_PARAMS };
+  const options: CompareOptions = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' };
   computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false); // warm-up: let the JIT optimise
   const one = await timed(() => computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false));
   report(`all 9 losses, all ${nz} slices + volume, 1 thread`, `${one.ms.toFixed(0)} ms`);
@@ -124,10 +133,70 @@ async function main(): Promise<void> {
   report(`hard uint8 prediction [${hardPair.kind}]: all losses, 1 thread`, `${hard.ms.toFixed(0)} ms`);
   const axisJ = await timed(() => computeRange(pair, 'j', DEFAULT_LOSS_PARAMS, 0, ny, false), 1);
   report(`all 9 losses along axis j (${ny} coronal slices), 1 thread`, `${axisJ.ms.toFixed(0)} ms`);
+
+  // Evaluation metrics (issue #5). Pairs are shallow-copied per run so no cache answers for them.
+  const all: MetricSettings = { ...DEFAULT_METRIC_PARAMS, level: 'all' };
+  computeVolumeMetrics({ ...pair }, all);
+  const vol = await timed(() => computeVolumeMetrics({ ...pair }, all));
+  const v = vol.value.labels[0]!;
+  report(`volume metrics, 3D: HD, HD95, ASSD, surface Dice, lesions, 1 thread`, `${vol.ms.toFixed(0)} ms (HD95 ${v[M_HD95]!.toFixed(2)} mm, ASSD ${v[M_ASSD]!.toFixed(3)} mm)`);
+  report(`  first run in a fresh worker thread (cold JIT, fresh memory)`, `${(await coldVolumeJob(shared, all)).toFixed(0)} ms`);
+  const hardVol = await timed(() => computeVolumeMetrics({ ...hardPair }, all), 1);
+  report(`  the same on the hard uint8 prediction`, `${hardVol.ms.toFixed(0)} ms`);
+  computeSliceMetrics(pair, 'k', 0, nz, all);
+  const perSlice = await timed(() => computeSliceMetrics(pair, 'k', 0, nz, all));
+  const withSurface = countSurfaceSlices(perSlice.value[0]!, nz);
+  report(`per-slice metrics, all ${nz} slices (${withSurface} with both masks), 1 thread`, `${perSlice.ms.toFixed(0)} ms`);
+  const overlapOnly = await timed(() => computeSliceMetrics(pair, 'k', 0, nz, { ...all, level: 'overlap', threshold: 0.4 }));
+  report(`  per-slice overlap metrics only, threshold 0.4 (at 0.5 they come with the losses)`, `${overlapOnly.ms.toFixed(0)} ms`);
+  const perSliceJ = await timed(() => computeSliceMetrics(pair, 'j', 0, ny, all), 1);
+  report(`per-slice metrics along axis j (${ny} coronal slices), 1 thread`, `${perSliceJ.ms.toFixed(0)} ms`);
+  const none1 = await timed(() => assembleResult(pair, options, [computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false)]));
+  report(`compare --metrics none, 1 thread (losses + JSON rows)`, `${none1.ms.toFixed(0)} ms`);
+  const overlap1 = await timed(() => assembleResult(pair, { ...options, metrics: 'overlap' },
+    [computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false, { ...all, level: 'overlap' })]));
+  report(`compare --metrics overlap, 1 thread`, `${overlap1.ms.toFixed(0)} ms (+${(overlap1.ms - none1.ms).toFixed(0)} ms)`);
+  const all1 = await timed(() => {
+    const p = { ...pair };
+    return assembleResult(p, { ...options, metrics: 'all' }, [computeRange(p, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false, all)]);
+  });
+  report(`compare --metrics all, 1 thread`, `${all1.ms.toFixed(0)} ms (+${(all1.ms - none1.ms).toFixed(0)} ms)`);
+  const pool2 = new RangePool(2, workerFile);
+  await pool2.compare({ ...shared }, { ...options, metrics: 'all' });
+  const none2 = await timed(() => pool2.compare({ ...shared }, options));
+  report(`compare --metrics none, 2 worker threads`, `${none2.ms.toFixed(0)} ms`);
+  const all2 = await timed(() => pool2.compare({ ...shared }, { ...options, metrics: 'all' }));
+  report(`compare --metrics all, 2 worker threads (3D job on a worker of its own)`, `${all2.ms.toFixed(0)} ms (+${(all2.ms - none2.ms).toFixed(0)} ms)`);
+  await pool2.dispose();
   report('peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
-main().catch((error: unknown) => {
+/** Time of one volume-metrics job in a worker that has run nothing yet (started beforehand). */
+async function coldVolumeJob(pair: PreparedPair, metrics: MetricSettings): Promise<number> {
+  const worker = new Worker(workerFile);
+  await new Promise((resolve) => worker.once('online', resolve));
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', (reply: RangeReply) => (reply.ok ? resolve() : reject(new Error(reply.message))));
+    const job: WorkerJob = { task: 'volumeMetrics', id: 1, pair, metrics };
+    worker.postMessage(job);
+  });
+  const ms = performance.now() - t0;
+  await worker.terminate();
+  return ms;
+}
+
+function countSurfaceSlices(rows: Float64Array, count: number): number {
+  let n = 0;
+  for (let r = 0; r < count; r++) {
+    const o = r * M_FIELDS;
+    if (rows[o]! + rows[o + 1]! > 0 && rows[o]! + rows[o + 2]! > 0) n++;
+  }
+  return n;
+}
+
+// `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead.
+(process.argv.includes('--report') ? runReportBench(process.argv.slice(2)) : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -110,7 +110,7 @@ describe('mask-inspector compare: output', () => {
     const r = run('compare', prob, label, '--format', 'json');
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json).sort(), ['axis', 'label', 'labels', 'prediction', 'predictionKind', 'shape', 'spacing', 'warnings']);
+    assert.deepEqual(Object.keys(json).sort(), ['axis', 'label', 'labels', 'metricSettings', 'prediction', 'predictionKind', 'shape', 'spacing', 'warnings']);
     assert.equal(json.prediction, prob);
     assert.deepEqual(json.shape, [9, 8, 5]);
     assert.equal(json.axis, 'k');
@@ -120,7 +120,7 @@ describe('mask-inspector compare: output', () => {
     assert.equal(json.labels[0].label, 'foreground');
     assert.deepEqual(Object.keys(json.labels[0].volume), [...LOSS_IDS]);
     const slice = json.labels[0].slices[2];
-    assert.deepEqual(Object.keys(slice), ['index', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty', 'losses']);
+    assert.deepEqual(Object.keys(slice), ['index', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty', 'losses', 'metrics']);
     const engine = comparePair(readVolumeFile(prob), readVolumeFile(label), { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS });
     assert.deepEqual(json.labels, JSON.parse(JSON.stringify(engine.labels)));
   });
@@ -141,7 +141,7 @@ describe('mask-inspector compare: output', () => {
     const r = run('compare', prob, label, '--format', 'csv');
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], ['label', 'slice', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty', ...LOSS_IDS, 'lovaszSoftmax'].join(','));
+    assert.ok(lines[0]!.startsWith(['label', 'slice', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty', ...LOSS_IDS, 'lovaszSoftmax'].join(',') + ',metrics.dice,'), lines[0]);
     assert.equal(lines.length, 1 + 5 + 1);
     assert.match(lines[6]!, /^foreground,volume,/);
   });

@@ -4,10 +4,14 @@ import { LOSS_IDS, type LossParams, type Losses } from '../kernels/lossIds';
 import { lossesFromSums } from '../kernels/losses';
 import { lovaszOfEqualErrors, lovaszOfMergedRuns } from '../kernels/lovasz';
 import {
+  checkMetricParams, DEFAULT_METRIC_PARAMS, M_FIELDS, type MetricParams, type MetricSettings, type MetricsLevel,
+} from '../kernels/metricIds';
+import {
   addSumRow, SUM_FIELDS, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_PREDICTED, SUM_T,
 } from '../kernels/sums';
 import { computeRange, type RangeResult } from './computeRange';
 import { preparePair, type PreparedPair } from './inputs';
+import { addMetricCounts, computeVolumeMetrics, metricsFromRaw, type VolumeMetricsResult } from './metrics';
 import type { Axis, CompareResult, LabelResult, MulticlassResult, PredictionKindOption, SliceRow } from './result';
 import { sliceGeometry } from './slicing';
 
@@ -15,14 +19,52 @@ export interface CompareOptions {
   readonly kind: PredictionKindOption;
   readonly axis: Axis;
   readonly params: LossParams;
+  /** Evaluation metrics to add (default 'all'): see README "Metrics". */
+  readonly metrics?: MetricsLevel;
+  /** Threshold, surface tolerance and lesion connectivity; missing ones take DEFAULT_METRIC_PARAMS. */
+  readonly metricParams?: Partial<MetricParams>;
 }
 
-/** Compares on the calling thread. For big volumes prefer the worker pool (parallelCompare). */
+/** The metric settings of `options`, defaults filled in and checked (RangeError on a bad parameter). */
+export function metricSettingsOf(options: CompareOptions): MetricSettings {
+  const p = options.metricParams;
+  const settings: MetricSettings = {
+    level: options.metrics ?? 'all',
+    threshold: p?.threshold ?? DEFAULT_METRIC_PARAMS.threshold,
+    toleranceMm: p?.toleranceMm ?? DEFAULT_METRIC_PARAMS.toleranceMm,
+    connectivity: p?.connectivity ?? DEFAULT_METRIC_PARAMS.connectivity,
+  };
+  checkMetricParams(settings);
+  return settings;
+}
+
+/** A key that tells apart the settings volume metrics depend on. */
+export function volumeMetricsKey(s: MetricSettings): string {
+  return `${s.threshold}|${s.toleranceMm}|${s.connectivity}`;
+}
+
+/** Compares on the calling thread. For big volumes prefer the worker pool (compareInParallel). */
 export function comparePair(prediction: Volume, label: Volume, options: CompareOptions): CompareResult {
   const pair = preparePair(prediction, label, options.kind);
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
-  const range = computeRange(pair, options.axis, options.params, 0, count, false);
+  const range = computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options));
   return assembleResult(pair, options, [range]);
+}
+
+/**
+ * Volume metrics do not depend on the axis: callers that compare one pair along several axes
+ * (the editor's session worker) compute them once per pair and settings.
+ */
+const volumeCache = new WeakMap<PreparedPair, Map<string, VolumeMetricsResult>>();
+
+/** computeVolumeMetrics on this thread, remembered per pair object and settings. */
+export function volumeMetricsOnThisThread(pair: PreparedPair, settings: MetricSettings): VolumeMetricsResult {
+  let byKey = volumeCache.get(pair);
+  if (!byKey) volumeCache.set(pair, byKey = new Map());
+  const key = volumeMetricsKey(settings);
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, result = computeVolumeMetrics(pair, settings));
+  return result;
 }
 
 /** Splits [0, count) into `parts` contiguous ranges of near-equal size. */
@@ -35,20 +77,36 @@ function roundCount(v: number): number {
   return Math.round(v);
 }
 
-export function assembleResult(pair: PreparedPair, options: CompareOptions, ranges: readonly RangeResult[]): CompareResult {
+/**
+ * Joins ranges (computed with metricSettingsOf(options)) into the result. `volume`: the volume
+ * metrics when computed elsewhere (a worker); when the level is 'all' and it is missing, they are
+ * computed here (cached per pair).
+ */
+export function assembleResult(
+  pair: PreparedPair, options: CompareOptions, ranges: readonly RangeResult[], volume: VolumeMetricsResult | null = null,
+): CompareResult {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
+  const settings = metricSettingsOf(options);
+  const withMetrics = settings.level !== 'none';
+  const volumeRaw = settings.level === 'all' ? volume ?? volumeMetricsOnThisThread(pair, settings) : null;
+  const [sx, sy, sz] = pair.prediction.spacing;
+  const voxelMm3 = sx * sy * sz;
   const labels: LabelResult[] = pair.labels.map((label, li) => {
     const volumeSums = new Float64Array(SUM_FIELDS);
+    const volumeCounts = new Float64Array(M_FIELDS);
     const slices: SliceRow[] = [];
     for (const range of sorted) {
       const part = range.labels[li]!;
+      const rows = part.metrics;
+      if (withMetrics && !rows) throw new Error('internal: a range was computed without metrics');
+      if (rows) addMetricCounts(rows, range.end - range.start, volumeCounts);
       for (let r = 0; r < range.end - range.start; r++) {
         addSumRow(part.sums, r, volumeSums, 0);
         const o = r * SUM_FIELDS;
         const labelVoxels = roundCount(part.sums[o + SUM_T]!);
         const predictedVoxels = roundCount(part.sums[o + SUM_PREDICTED]!);
-        slices.push({
+        const row: SliceRow = {
           index: range.start + r,
           labelVoxels,
           predictedVoxels,
@@ -57,7 +115,8 @@ export function assembleResult(pair: PreparedPair, options: CompareOptions, rang
           fn: roundCount(part.sums[o + SUM_HARD_FN]!),
           empty: labelVoxels === 0 && predictedVoxels === 0,
           losses: lossesFromSums(part.sums, r, part.lovasz[r]!, options.params),
-        });
+        };
+        slices.push(rows ? { ...row, metrics: metricsFromRaw(rows, r * M_FIELDS, settings.level === 'all' ? rows : null, r * M_FIELDS, voxelMm3) } : row);
       }
     }
     let volumeLovasz: number;
@@ -69,7 +128,9 @@ export function assembleResult(pair: PreparedPair, options: CompareOptions, rang
       volumeLovasz = lovaszOfMergedRuns(sorted.map((r) => ({ lo: r.labels[li]!.keysLo!, hi: r.labels[li]!.keysHi! })), volumeSums[SUM_T]!);
     }
     if (slices.length !== count) throw new Error(`internal: ranges cover ${slices.length} of ${count} slices`);
-    return { label, volume: lossesFromSums(volumeSums, 0, volumeLovasz, options.params), slices };
+    const volumeLosses = lossesFromSums(volumeSums, 0, volumeLovasz, options.params);
+    if (!withMetrics) return { label, volume: volumeLosses, slices };
+    return { label, volume: volumeLosses, metrics: metricsFromRaw(volumeCounts, 0, volumeRaw ? volumeRaw.labels[li]! : null, 0, voxelMm3), slices };
   });
   return {
     prediction: pair.prediction.source,
@@ -78,6 +139,7 @@ export function assembleResult(pair: PreparedPair, options: CompareOptions, rang
     spacing: [...pair.prediction.spacing],
     axis: options.axis,
     predictionKind: pair.kind,
+    ...(withMetrics ? { metricSettings: settings } : {}),
     warnings: pair.warnings,
     labels,
     ...(pair.multiclassClasses !== null ? { multiclass: assembleMulticlass(pair, sorted) } : {}),

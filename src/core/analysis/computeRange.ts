@@ -3,12 +3,16 @@
  * a worker thread runs. assembleResult (compare.ts) joins ranges into one CompareResult.
  */
 import type { LossParams } from '../kernels/lossIds';
+import { M_FIELDS, M_FN, M_FP, M_N, M_TP, NO_METRICS, type MetricSettings } from '../kernels/metricIds';
 import { lovaszFromSortedKeys, lovaszOfEqualErrors } from '../kernels/lovasz';
 import { LovaszKeys, sortKeys } from '../kernels/lovaszKeys';
 import { collectClassErrors } from '../kernels/lovaszSoftmax';
 import { accumulateSoftSlice } from '../kernels/softSlice';
-import { hardSums, SUM_FIELDS, SUM_T, voxelTermConstants } from '../kernels/sums';
+import {
+  hardSums, SUM_FIELDS, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_N, SUM_T, voxelTermConstants,
+} from '../kernels/sums';
 import type { PreparedPair } from './inputs';
+import { computeSliceMetrics } from './metrics';
 import type { Axis } from './result';
 import { gatherSlice, sliceGeometry } from './slicing';
 
@@ -22,6 +26,8 @@ export interface LabelRange {
   /** Sorted positive hinge errors (soft kinds), kept only when asked, to merge ranges. */
   readonly keysLo: Uint32Array | null;
   readonly keysHi: Uint32Array | null;
+  /** Metric rows (M_FIELDS per slice, see metricIds.ts), or null when metrics are off. */
+  readonly metrics: Float64Array | null;
 }
 
 export interface MulticlassRange {
@@ -50,17 +56,43 @@ function sortedCopy(keep: boolean): { lo: Uint32Array | null; hi: Uint32Array | 
   return keep ? { lo: keys.lo.slice(0, keys.count), hi: keys.hi.slice(0, keys.count) } : { lo: null, hi: null };
 }
 
+/**
+ * Losses (and, unless `metrics.level` is 'none', the per-slice metrics) of slices [start, end).
+ * Every number depends only on its own slice (and global slice tags), so any split is bit-identical.
+ */
 export function computeRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
+  metrics: MetricSettings = NO_METRICS,
 ): RangeResult {
-  return pair.kind === 'labels'
+  const losses = pair.kind === 'labels'
     ? computeHardRange(pair, axis, params, start, end)
     : computeSoftRange(pair, axis, params, start, end, keepKeys);
+  const count = end - start;
+  // At the losses' own threshold (p ≥ 0.5) the overlap counts are already in the sums.
+  const rows = metrics.level === 'none' ? null
+    : metrics.level === 'overlap' && metrics.threshold === 0.5 ? losses.labels.map((l) => countsFromSums(l.sums, count))
+      : computeSliceMetrics(pair, axis, start, end, metrics);
+  return { ...losses, labels: losses.labels.map((l, i) => ({ ...l, metrics: rows ? rows[i]! : null })) };
 }
+
+/** Metric rows holding only the hard counts at p ≥ 0.5, copied from loss sums. */
+function countsFromSums(sums: Float64Array, count: number): Float64Array {
+  const rows = new Float64Array(count * M_FIELDS);
+  for (let r = 0; r < count; r++) {
+    const o = r * M_FIELDS, so = r * SUM_FIELDS;
+    rows[o + M_TP] = sums[so + SUM_HARD_TP]!;
+    rows[o + M_FP] = sums[so + SUM_HARD_FP]!;
+    rows[o + M_FN] = sums[so + SUM_HARD_FN]!;
+    rows[o + M_N] = sums[so + SUM_N]!;
+  }
+  return rows;
+}
+
+type LossRangeResult = Omit<RangeResult, 'labels'> & { readonly labels: readonly Omit<LabelRange, 'metrics'>[] };
 
 function computeSoftRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
-): RangeResult {
+): LossRangeResult {
   const dims = pair.prediction.dims;
   const { width, height, count: sliceCount } = sliceGeometry(dims, axis);
   const n = width * height;
@@ -71,7 +103,7 @@ function computeSoftRange(
   const p = new Float64Array(n);
   const raw = pair.kind === 'logits' ? new Float64Array(n) : p;
   const lab = new Float64Array(n);
-  const labels: LabelRange[] = [];
+  const labels: Omit<LabelRange, 'metrics'>[] = [];
 
   for (const label of pair.labels) {
     const channel = pair.channels > 1 ? (label as number) : 0;
@@ -138,7 +170,7 @@ function computeSoftRange(
  * Label-map predictions: p is 0 or 1, so one confusion matrix per slice between prediction
  * and label values gives every label's sums and both Lovasz losses, with no sort.
  */
-function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number): RangeResult {
+function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number): LossRangeResult {
   const dims = pair.prediction.dims;
   const { width, height } = sliceGeometry(dims, axis);
   const n = width * height;

@@ -1,27 +1,51 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
 import { LOSS_IDS } from '../kernels/lossIds';
-import type { CompareResult, SliceRow } from './result';
+import {
+  LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
+} from '../kernels/metricIds';
+import type { CompareResult, PredictionKind, SliceRow } from './result';
 
 const COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-function csvField(value: string | number | boolean): string {
+function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One row per label × slice, then one `volume` row per label (counts blank there). */
+/** Metric columns of a result, in output order (none when metrics are off). */
+export function metricColumns(level: MetricsLevel | undefined): readonly MetricId[] {
+  if (level === 'all') return [...OVERLAP_METRIC_IDS, ...SURFACE_METRIC_IDS, ...LESION_METRIC_IDS];
+  if (level === 'overlap') return OVERLAP_METRIC_IDS;
+  return [];
+}
+
+/** "hd95: label empty; assd: label empty" — the reasons of a row's null metrics. */
+function reasonsText(m: Metrics): string {
+  return Object.entries(m.undefinedReasons).map(([id, why]) => `${id}: ${why}`).join('; ');
+}
+
+/**
+ * One row per label × slice, then one `volume` row per label (counts blank there). With metrics,
+ * their columns follow as `metrics.<id>` (a null metric is an empty cell), then
+ * `metrics.undefinedReasons` ("hd95: label empty; …").
+ */
 export function resultToCsv(result: CompareResult): string {
-  const header = ['label', 'slice', ...COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax'];
+  const metricIds = metricColumns(result.metricSettings?.level);
+  // Metric columns are named by their JSON path: the losses already have `dice` and `iou` columns.
+  const metricHeader = metricIds.length ? [...metricIds, 'undefinedReasons'].map((id) => `metrics.${id}`) : [];
+  const header = ['label', 'slice', ...COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax', ...metricHeader];
   const lines = [header.join(',')];
   const multi = result.multiclass;
+  const metricCells = (m: Metrics | undefined) => (metricIds.length && m ? [...metricIds.map((id) => m[id]), reasonsText(m)] : []);
   for (const label of result.labels) {
     for (const row of label.slices) {
       const softmax = multi ? multi.slices[row.index]?.losses.lovaszSoftmax ?? '' : '';
-      lines.push([label.label, row.index, ...COUNT_COLUMNS.map((c) => row[c]), ...LOSS_IDS.map((id) => row.losses[id]), softmax]
-        .map(csvField).join(','));
+      lines.push([label.label, row.index, ...COUNT_COLUMNS.map((c) => row[c]), ...LOSS_IDS.map((id) => row.losses[id]), softmax,
+        ...metricCells(row.metrics)].map(csvField).join(','));
     }
     lines.push([label.label, 'volume', ...COUNT_COLUMNS.map(() => ''), ...LOSS_IDS.map((id) => label.volume[id]),
-      multi ? multi.volume.lovaszSoftmax : ''].map(csvField).join(','));
+      multi ? multi.volume.lovaszSoftmax : '', ...metricCells(label.metrics)].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -37,13 +61,57 @@ function formatLoss(v: number): string {
   return a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
 }
 
+function formatRatio(v: number): string {
+  return v === 0 || v === 1 ? String(v) : v.toFixed(4);
+}
+
+function formatMm(v: number): string {
+  return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} mm`;
+}
+
+function formatMl(v: number): string {
+  return `${v === 0 ? '0' : v < 100 ? v.toPrecision(4) : v.toFixed(1)} mL`;
+}
+
+/** What "predicted" means for the metrics, for the table. */
+function predictedWhen(kind: PredictionKind, threshold: number): string {
+  return kind === 'labels' ? 'prediction = label' : kind === 'logits' ? `sigmoid ≥ ${threshold}` : `p ≥ ${threshold}`;
+}
+
+/** The compact volume-metrics lines of one label: overlap and volumes; surface distances and lesions. */
+function metricsLines(m: Metrics, result: CompareResult): string[] {
+  const settings = result.metricSettings!;
+  const show = (name: string, id: MetricId, format: (v: number) => string) => {
+    const v = m[id];
+    return `${name} ${typeof v === 'number' ? format(v) : `n/a (${m.undefinedReasons[id] ?? 'not computed'})`}`;
+  };
+  const rvd = m.relativeVolumeDifference;
+  const lines = [
+    `  volume metrics (${predictedWhen(result.predictionKind, settings.threshold)}): ` + [
+      show('Dice', 'dice', formatRatio), show('IoU', 'iou', formatRatio), show('precision', 'precision', formatRatio),
+      show('recall', 'recall', formatRatio), show('specificity', 'specificity', formatRatio),
+      `label ${formatMl(m.labelVolumeMl!)}`,
+      `prediction ${formatMl(m.predictionVolumeMl!)}` + (rvd === null ? '' : ` (${rvd >= 0 ? '+' : '−'}${Math.abs(rvd * 100).toFixed(1)} %)`),
+    ].join('  '),
+  ];
+  if (settings.level === 'all') {
+    lines.push('  surface: ' + [
+      show('HD', 'hausdorff', formatMm), show('HD95', 'hd95', formatMm), show('ASSD', 'assd', formatMm),
+      show(`surface Dice (${settings.toleranceMm} mm)`, 'surfaceDice', formatRatio),
+    ].join('  ') + `   lesions (${settings.connectivity}-connected): ${m.labelLesions} in label, ${m.detectedLesions} detected, ` +
+      `${m.missedLesions} missed, ${m.falsePositiveLesions} false positive`);
+  }
+  return lines;
+}
+
 function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
 }
 
 /**
- * Readable in an 80–160 column terminal: the volume losses of each label, then its non-empty
- * slices (empty ones are counted, not listed), worst by Dice marked with `*` (top 5).
+ * Readable in an 80–160 column terminal: per label, its volume metrics (one or two lines), then
+ * the volume losses and its non-empty slices (empty ones are counted, not listed), worst by Dice
+ * marked with `*` (top 5).
  */
 export function resultToTable(result: CompareResult): string {
   const out: string[] = [];
@@ -64,6 +132,7 @@ export function resultToTable(result: CompareResult): string {
     const empty = label.slices.filter((s) => s.empty).length;
     out.push('');
     out.push(`label ${label.label}: ${label.slices.length} slices, ${empty} empty (not listed); * = 5 worst by Dice`);
+    if (label.metrics) out.push(...metricsLines(label.metrics, result));
     out.push(pad(header, widths));
     for (const r of rows) out.push(pad(r, widths));
   }

@@ -128,16 +128,28 @@ function opposite(role: MaskRole): MaskRole {
   return role === 'prediction' ? 'label' : 'prediction';
 }
 
-/** Memoises listings: pairing one mask may look at the same folder several times. */
+/**
+ * Memoises listings (pairing one mask looks at the same folder several times) and skips folders
+ * that their parent's listing shows do not exist: most guessed underlay folders do not, and a
+ * failed read is not free (VS Code logs every one).
+ */
 function cachedLister(list: ListDirectory): ListDirectory {
   const cache = new Map<string, Promise<readonly DirEntry[] | null>>();
-  return (dir) => {
+  const cached = (dir: string) => {
     let entry = cache.get(dir);
     if (entry === undefined) {
       entry = list(dir);
       cache.set(dir, entry);
     }
     return entry;
+  };
+  return async (dir) => {
+    const parent = posix.dirname(dir);
+    if (parent !== dir && cache.has(parent)) {
+      const siblings = await cached(parent);
+      if (siblings !== null && !siblings.some((e) => e.isDirectory && e.name === posix.basename(dir))) return null;
+    }
+    return cached(dir);
   };
 }
 
@@ -261,6 +273,7 @@ export async function findUnderlay(
       const target = posix.normalize(posix.isAbsolute(relative) ? relative : posix.join(posix.dirname(mask), relative));
       for (const path of niftiVariants(target)) {
         if (maskPaths.includes(path)) continue;
+        await list(posix.dirname(posix.dirname(path))); // lets the lister skip a folder that is not there
         const entries = await list(posix.dirname(path));
         if (entries?.some((e) => !e.isDirectory && e.name === posix.basename(path))) return path;
       }
@@ -295,4 +308,16 @@ export function parsePairingRules(value: unknown): { rules: PairingRule[]; probl
     }
   });
   return { rules: [...rules, ...DEFAULT_PAIRING_RULES], problems };
+}
+
+/**
+ * The parts of a mask file name under `rules` (added for the folder report, folderPairing.ts):
+ * extension, stem, case key (stem without role suffix), the suffix and the role it gives.
+ * Null when the name is not a mask file (.nii, .nii.gz, .png).
+ */
+export function maskNameParts(
+  name: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): { stem: string; ext: string; base: string; suffix: string; role: MaskRole | null } | null {
+  const parts = splitMaskName(name);
+  return parts ? { ...parts, ...suffixRole(parts.stem, rules) } : null;
 }

@@ -3,6 +3,7 @@
  * contract, which scripts, the editor and reports all read.
  */
 import type { Losses } from '../kernels/lossIds';
+import type { Metrics, MetricSettings } from '../kernels/metricIds';
 
 export type PredictionKind = 'probability' | 'logits' | 'labels';
 export type PredictionKindOption = PredictionKind | 'auto';
@@ -19,12 +20,17 @@ export interface SliceRow {
   /** No label voxel and no predicted voxel. */
   readonly empty: boolean;
   readonly losses: Losses;
+  /** Evaluation metrics of the slice (2D, in-plane mm); absent when metrics are 'none'. */
+  readonly metrics?: Metrics;
 }
 
 export interface LabelResult {
   /** Label value, or "foreground" when a single-channel prediction meets several labels. */
   readonly label: number | 'foreground';
+  /** The losses of the whole volume. */
   readonly volume: Losses;
+  /** Evaluation metrics of the whole volume (3D); absent when metrics are 'none'. */
+  readonly metrics?: Metrics;
   readonly slices: readonly SliceRow[];
 }
 
@@ -41,6 +47,8 @@ export interface CompareResult {
   readonly spacing: readonly number[];
   readonly axis: Axis;
   readonly predictionKind: PredictionKind;
+  /** What the metrics were computed with; absent when metrics are 'none'. */
+  readonly metricSettings?: MetricSettings;
   readonly warnings: readonly string[];
   readonly labels: readonly LabelResult[];
   readonly multiclass?: MulticlassResult;

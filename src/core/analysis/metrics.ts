@@ -1,0 +1,361 @@
+/**
+ * Evaluation metrics of a prepared pair (issue #5): per slice (computeSliceMetrics, run inside
+ * computeRange so worker threads split them) and per volume (computeVolumeMetrics, one 3D job
+ * per comparison), as raw M_FIELDS rows; metricsFromRaw turns a row into the JSON `metrics`.
+ * Every distance transform and component labelling runs only in the bounding box of the two masks.
+ */
+import type { LabelKey } from '../protocol';
+import { countComponents, ComponentScratch } from '../kernels/components';
+import {
+  M_ASSD, M_DETECTED_LESIONS, M_FIELDS, M_FN, M_FP, M_FP_LESIONS, M_HD, M_HD95, M_LABEL_LESIONS, M_N, M_NSD, M_TP,
+  type Metrics, type MetricSettings, type UndefinedReason,
+} from '../kernels/metricIds';
+import {
+  CODE_LABEL, CODE_LABEL_SURFACE, CODE_PRED, CODE_PRED_SURFACE, directedDistances, DistanceScratch, markSurfaces, surfaceStats,
+} from '../kernels/surfaceDistance';
+import type { PreparedPair } from './inputs';
+import type { Axis } from './result';
+import { gatherSlice, sliceGeometry } from './slicing';
+
+const PRED_EQUALS = 0;
+const PRED_AT_LEAST = 1;
+const PRED_SIGMOID_AT_LEAST = 2;
+
+/** How one label's two masks are read from gathered values. */
+export interface MaskRule {
+  /** Label mask: lab > 0 ('foreground') or lab === labelValue. */
+  readonly labelPositive: boolean;
+  readonly labelValue: number;
+  readonly predMode: number;
+  /** PRED_EQUALS: the label value; otherwise the probability threshold. */
+  readonly predValue: number;
+  /** PRED_SIGMOID_AT_LEAST: logits below `lo` are never, at or above `hi` always predicted; between, sigmoid decides. */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export function maskRule(pair: PreparedPair, label: LabelKey, threshold: number): MaskRule {
+  const labelPositive = label === 'foreground';
+  const labelValue = label === 'foreground' ? 1 : label;
+  if (pair.kind === 'labels') return { labelPositive, labelValue, predMode: PRED_EQUALS, predValue: labelValue, lo: 0, hi: 0 };
+  if (pair.kind === 'probability') return { labelPositive, labelValue, predMode: PRED_AT_LEAST, predValue: threshold, lo: 0, hi: 0 };
+  // sigmoid(x) ≥ t exactly as the losses compute sigmoid, but exp only in a narrow band around logit(t).
+  const a = Math.log(threshold / (1 - threshold));
+  const band = 1e-6 * (1 + Math.abs(a));
+  const finite = Number.isFinite(a);
+  return {
+    labelPositive, labelValue, predMode: PRED_SIGMOID_AT_LEAST, predValue: threshold,
+    lo: finite ? a - band : -Infinity, hi: finite ? a + band : Infinity,
+  };
+}
+
+/** codes[i] = [label mask] | [prediction mask] << 1 over i < n. NaN predictions are never predicted. */
+export function maskCodes(pred: Float64Array, lab: Float64Array, n: number, rule: MaskRule, codes: Uint8Array): void {
+  const v = rule.labelValue, t = rule.predValue;
+  if (rule.predMode === PRED_EQUALS) {
+    for (let i = 0; i < n; i++) codes[i] = (lab[i] === v ? 1 : 0) | (pred[i] === t ? 2 : 0);
+  } else if (rule.predMode === PRED_AT_LEAST) {
+    if (rule.labelPositive) for (let i = 0; i < n; i++) codes[i] = (lab[i]! > 0 ? 1 : 0) | (pred[i]! >= t ? 2 : 0);
+    else for (let i = 0; i < n; i++) codes[i] = (lab[i] === v ? 1 : 0) | (pred[i]! >= t ? 2 : 0);
+  } else {
+    const lo = rule.lo, hi = rule.hi, positive = rule.labelPositive;
+    for (let i = 0; i < n; i++) {
+      const x = pred[i]!;
+      const predicted = x >= hi || (x >= lo && 1 / (1 + Math.exp(-x)) >= t);
+      codes[i] = (positive ? (lab[i]! > 0 ? 1 : 0) : (lab[i] === v ? 1 : 0)) | (predicted ? 2 : 0);
+    }
+  }
+}
+
+/**
+ * Confusion counts of codes[0 … w·h) and their bounding box: writes [label-only, pred-only, both]
+ * to counts[0 … 2] (added to what is there) and widens box [x0, x1, y0, y1] (inclusive) by the
+ * non-zero codes. An all-zero input leaves the box as it was.
+ */
+export function scanCodes(codes: Uint8Array, w: number, h: number, counts: Float64Array, box: Int32Array): void {
+  let labelOnly = 0, predOnly = 0, both = 0;
+  let x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
+  for (let y = 0; y < h; y++) {
+    const base = y * w;
+    let first = -1, last = -1;
+    for (let x = 0; x < w; x++) {
+      const c = codes[base + x]!;
+      if (c === 0) continue;
+      if (first < 0) first = x;
+      last = x;
+      if (c === 3) both++; else if (c === 1) labelOnly++; else predOnly++;
+    }
+    if (first < 0) continue;
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  counts[0]! += labelOnly;
+  counts[1]! += predOnly;
+  counts[2]! += both;
+  box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
+}
+
+/** Per-thread buffers, reused across slices, labels and calls. */
+class Workspace {
+  pred = new Float64Array(0);
+  lab = new Float64Array(0);
+  codes = new Uint8Array(0);
+  box = new Uint8Array(0);
+  readonly counts = new Float64Array(3);
+  readonly extent = new Int32Array(4);
+  readonly surfaceCounts = new Int32Array(2);
+  readonly distances = new DistanceScratch();
+  readonly components = new ComponentScratch();
+
+  ensureSlice(n: number): void {
+    if (this.pred.length < n) {
+      this.pred = new Float64Array(n);
+      this.lab = new Float64Array(n);
+      this.codes = new Uint8Array(n);
+    }
+  }
+
+  ensureBox(n: number): Uint8Array {
+    if (this.box.length < n) this.box = new Uint8Array(n);
+    return this.box;
+  }
+
+  /** Drops the box-sized buffers of a volume job (a pair's volume metrics are computed once and cached). */
+  releaseLarge(): void {
+    const big = 1 << 22;
+    if (this.box.length > big) this.box = new Uint8Array(0);
+    this.distances.releaseLarge(big);
+  }
+
+  resetScan(): void {
+    this.counts.fill(0);
+    this.extent[0] = this.extent[2] = 2 ** 30;
+    this.extent[1] = this.extent[3] = -1;
+  }
+}
+
+const workspace = new Workspace();
+
+/**
+ * Surface and lesion fields (M_HD … M_FP_LESIONS) of row `o` of `out` from the box of codes in
+ * ws.box. Surface values are NaN when label or prediction is empty, except the surface Dice,
+ * which is 0 when exactly one is (no surface voxel lies within tolerance of an empty surface).
+ */
+function boxMetrics(
+  ws: Workspace, bx: number, by: number, bz: number, spacing: readonly [number, number, number],
+  use: readonly [boolean, boolean, boolean], labelVoxels: number, predVoxels: number,
+  settings: MetricSettings, out: Float64Array, o: number,
+): void {
+  const codes = ws.box;
+  markSurfaces(codes, bx, by, bz, use[0], use[1], use[2], ws.surfaceCounts);
+  const nLabel = ws.surfaceCounts[0]!, nPred = ws.surfaceCounts[1]!;
+  if (labelVoxels > 0 && predVoxels > 0) {
+    const d = ws.distances;
+    d.ensure(bx, by, bz, nPred, nLabel);
+    const [wx, wy, wz] = spacing;
+    const mPred = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_LABEL_SURFACE, CODE_PRED_SURFACE, d, d.predToLabel);
+    const mLabel = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_PRED_SURFACE, CODE_LABEL_SURFACE, d, d.labelToPred);
+    surfaceStats(d.predToLabel, mPred, d.labelToPred, mLabel, settings.toleranceMm, out, o + M_HD);
+  } else {
+    out[o + M_HD] = out[o + M_HD95] = out[o + M_ASSD] = NaN;
+    out[o + M_NSD] = labelVoxels + predVoxels > 0 ? 0 : NaN;
+  }
+  const s = ws.components;
+  countComponents(codes, bx, by, bz, CODE_LABEL, CODE_PRED, settings.connectivity, s);
+  out[o + M_LABEL_LESIONS] = s.components;
+  out[o + M_DETECTED_LESIONS] = s.touching;
+  countComponents(codes, bx, by, bz, CODE_PRED, CODE_LABEL, settings.connectivity, s);
+  out[o + M_FP_LESIONS] = s.components - s.touching;
+}
+
+function emptyRowSurface(out: Float64Array, o: number): void {
+  out[o + M_HD] = out[o + M_HD95] = out[o + M_ASSD] = out[o + M_NSD] = NaN;
+  out[o + M_LABEL_LESIONS] = out[o + M_DETECTED_LESIONS] = out[o + M_FP_LESIONS] = 0;
+}
+
+/** In-plane voxel size (mm) of slices across `axis`: k → (sx, sy), j → (sx, sz), i → (sy, sz). */
+export function slicePixelSpacing(spacing: readonly number[], axis: Axis): [number, number] {
+  const [sx, sy, sz] = spacing as [number, number, number];
+  return axis === 'k' ? [sx, sy] : axis === 'j' ? [sx, sz] : [sy, sz];
+}
+
+/**
+ * Metrics of slices [start, end) across `axis`, one Float64Array (count × M_FIELDS) per label of
+ * the pair, in pair.labels order. 2D: in-plane distances, 4-connected surfaces, 2D components.
+ * 'overlap' fills only the counts. Empty slices give zero counts and NaN surface values.
+ */
+export function computeSliceMetrics(
+  pair: PreparedPair, axis: Axis, start: number, end: number, settings: MetricSettings,
+): Float64Array[] {
+  const dims = pair.prediction.dims;
+  const { width, height } = sliceGeometry(dims, axis);
+  const n = width * height;
+  const count = end - start;
+  const [wx, wy] = slicePixelSpacing(pair.prediction.spacing, axis);
+  const spacing: [number, number, number] = [wx, wy, 1];
+  const use: [boolean, boolean, boolean] = [width > 1, height > 1, false];
+  const all = settings.level === 'all';
+  const ws = workspace;
+  ws.ensureSlice(n);
+  const rules = pair.labels.map((label) => maskRule(pair, label, settings.threshold));
+  const rows = pair.labels.map(() => new Float64Array(count * M_FIELDS));
+  for (let s = start; s < end; s++) {
+    gatherSlice(pair.label.data, dims, axis, s, 0, ws.lab);
+    if (pair.channels === 1) gatherSlice(pair.prediction.data, dims, axis, s, 0, ws.pred);
+    for (let li = 0; li < rules.length; li++) {
+      if (pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, s, pair.labels[li] as number, ws.pred);
+      maskCodes(ws.pred, ws.lab, n, rules[li]!, ws.codes);
+      ws.resetScan();
+      scanCodes(ws.codes, width, height, ws.counts, ws.extent);
+      const out = rows[li]!;
+      const o = (s - start) * M_FIELDS;
+      const [labelOnly, predOnly, both] = ws.counts;
+      out[o + M_TP] = both;
+      out[o + M_FP] = predOnly;
+      out[o + M_FN] = labelOnly;
+      out[o + M_N] = n;
+      if (!all) continue;
+      if (labelOnly + predOnly + both === 0) { emptyRowSurface(out, o); continue; }
+      const [x0, x1, y0, y1] = ws.extent;
+      const bx = x1 - x0 + 1, by = y1 - y0 + 1;
+      const box = ws.ensureBox(bx * by);
+      for (let y = 0; y < by; y++) box.set(ws.codes.subarray((y0 + y) * width + x0, (y0 + y) * width + x1 + 1), y * bx);
+      boxMetrics(ws, bx, by, 1, spacing, use, labelOnly + both, predOnly + both, settings, out, o);
+    }
+  }
+  return rows;
+}
+
+/** Volume-level raw rows (M_FIELDS per label, pair.labels order): counts, 3D surface values and 3D lesions. */
+export interface VolumeMetricsResult {
+  readonly labels: readonly Float64Array[];
+}
+
+/**
+ * The 3D metrics of every label: planes are thresholded once to find the masks' bounding box
+ * (each non-empty plane keeps its own rectangle of codes), the box is assembled, and the distance transforms and
+ * components run in it with the full 3D spacing. Axes of extent 1 are ignored (a PNG is 2D).
+ * Empty masks: as boxMetrics; both empty: counts 0, NaN surface values, 0 lesions.
+ */
+export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSettings): VolumeMetricsResult {
+  const dims = pair.prediction.dims;
+  const nx = dims[0]!, ny = dims[1]!, nz = dims[2]!;
+  const plane = nx * ny;
+  const ws = workspace;
+  ws.ensureSlice(plane);
+  const spacing = pair.prediction.spacing;
+  const use: [boolean, boolean, boolean] = [nx > 1, ny > 1, nz > 1];
+  const labels = pair.labels.map((label) => {
+    const out = new Float64Array(M_FIELDS);
+    const rule = maskRule(pair, label, settings.threshold);
+    const channel = pair.channels > 1 ? (label as number) : 0;
+    // Each non-empty plane keeps only its own bounding rectangle of codes until the box is known.
+    const rects: ({ x0: number; y0: number; w: number; h: number; codes: Uint8Array } | null)[] = new Array(nz).fill(null);
+    const local = new Int32Array(4);
+    ws.resetScan();
+    let z0 = nz, z1 = -1;
+    for (let z = 0; z < nz; z++) {
+      gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
+      gatherSlice(pair.prediction.data, dims, 'k', z, channel, ws.pred);
+      maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
+      local[0] = local[2] = 2 ** 30;
+      local[1] = local[3] = -1;
+      scanCodes(ws.codes, nx, ny, ws.counts, local);
+      if (local[1]! < 0) continue;
+      const [x0, x1, y0, y1] = local;
+      const w = x1 - x0 + 1, h = y1 - y0 + 1;
+      const rect = new Uint8Array(w * h);
+      for (let y = 0; y < h; y++) rect.set(ws.codes.subarray((y0 + y) * nx + x0, (y0 + y) * nx + x1 + 1), y * w);
+      rects[z] = { x0, y0, w, h, codes: rect };
+      const e = ws.extent;
+      if (x0 < e[0]!) e[0] = x0;
+      if (x1 > e[1]!) e[1] = x1;
+      if (y0 < e[2]!) e[2] = y0;
+      if (y1 > e[3]!) e[3] = y1;
+      if (z < z0) z0 = z;
+      z1 = z;
+    }
+    const [labelOnly, predOnly, both] = ws.counts;
+    out[M_TP] = both;
+    out[M_FP] = predOnly;
+    out[M_FN] = labelOnly;
+    out[M_N] = plane * nz;
+    if (settings.level !== 'all') return out;
+    if (z1 < 0) { emptyRowSurface(out, 0); return out; }
+    const [x0, x1, y0, y1] = ws.extent;
+    const bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
+    const box = ws.ensureBox(bx * by * bz);
+    box.fill(0, 0, bx * by * bz);
+    for (let z = z0; z <= z1; z++) {
+      const r = rects[z];
+      if (!r) continue;
+      const at = ((z - z0) * by + (r.y0 - y0)) * bx + (r.x0 - x0);
+      for (let y = 0; y < r.h; y++) box.set(r.codes.subarray(y * r.w, (y + 1) * r.w), at + y * bx);
+      rects[z] = null;
+    }
+    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly + both, predOnly + both, settings, out, 0);
+    return out;
+  });
+  ws.releaseLarge();
+  return { labels };
+}
+
+/** Sums the count fields (M_TP … M_N) of `rows` rows of `src` into out[0 … 3]. */
+export function addMetricCounts(src: Float64Array, rows: number, out: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * M_FIELDS;
+    out[M_TP]! += src[o + M_TP]!;
+    out[M_FP]! += src[o + M_FP]!;
+    out[M_FN]! += src[o + M_FN]!;
+    out[M_N]! += src[o + M_N]!;
+  }
+}
+
+/**
+ * The `metrics` object of one row. `counts` (row `co`) gives TP/FP/FN/N at the metric threshold;
+ * `surface` (row `so`), when the level is 'all', gives the surface and lesion fields.
+ * voxelMm3: one voxel's volume in mm³. Which metric is null when: README "Metrics".
+ */
+export function metricsFromRaw(
+  counts: Float64Array, co: number, surface: Float64Array | null, so: number, voxelMm3: number,
+): Metrics {
+  const tp = counts[co + M_TP]!, fp = counts[co + M_FP]!, fn = counts[co + M_FN]!, n = counts[co + M_N]!;
+  const labelVoxels = tp + fn, predVoxels = tp + fp;
+  const background = n - labelVoxels;
+  const reasons: { [id: string]: UndefinedReason } = {};
+  const emptiness: UndefinedReason | null = labelVoxels === 0 && predVoxels === 0 ? 'both empty'
+    : labelVoxels === 0 ? 'label empty' : predVoxels === 0 ? 'prediction empty' : null;
+  const value = (id: string, defined: boolean, v: () => number, reason: UndefinedReason | null): number | null => {
+    if (defined) return v();
+    reasons[id] = reason ?? 'both empty';
+    return null;
+  };
+  const union = tp + fp + fn;
+  const metrics: Record<string, unknown> = {
+    dice: value('dice', union > 0, () => (2 * tp) / (labelVoxels + predVoxels), 'both empty'),
+    iou: value('iou', union > 0, () => tp / union, 'both empty'),
+    precision: value('precision', predVoxels > 0, () => tp / predVoxels, labelVoxels === 0 ? 'both empty' : 'prediction empty'),
+    recall: value('recall', labelVoxels > 0, () => tp / labelVoxels, predVoxels === 0 ? 'both empty' : 'label empty'),
+    specificity: value('specificity', background > 0, () => (background - fp) / background, 'no background'),
+    labelVolumeMl: (labelVoxels * voxelMm3) / 1000,
+    predictionVolumeMl: (predVoxels * voxelMm3) / 1000,
+    relativeVolumeDifference: value('relativeVolumeDifference', labelVoxels > 0, () => (predVoxels - labelVoxels) / labelVoxels,
+      predVoxels === 0 ? 'both empty' : 'label empty'),
+  };
+  if (surface) {
+    const both = emptiness === null;
+    metrics.hausdorff = value('hausdorff', both, () => surface[so + M_HD]!, emptiness);
+    metrics.hd95 = value('hd95', both, () => surface[so + M_HD95]!, emptiness);
+    metrics.assd = value('assd', both, () => surface[so + M_ASSD]!, emptiness);
+    metrics.surfaceDice = value('surfaceDice', union > 0, () => surface[so + M_NSD]!, 'both empty');
+    const labelLesions = surface[so + M_LABEL_LESIONS]!, detected = surface[so + M_DETECTED_LESIONS]!;
+    metrics.labelLesions = labelLesions;
+    metrics.detectedLesions = detected;
+    metrics.missedLesions = labelLesions - detected;
+    metrics.falsePositiveLesions = surface[so + M_FP_LESIONS]!;
+  }
+  metrics.undefinedReasons = reasons;
+  return metrics as unknown as Metrics;
+}

@@ -1,0 +1,85 @@
+/**
+ * One case of a folder report, on the calling thread (a case worker runs it): reads both files,
+ * prepares the pair, computes every loss (and metric) of every slice with computeRange — the very
+ * code `mask-inspector compare` runs, so the numbers are identical — and draws the worst slices.
+ * Failures become a CaseError (file + one-line message), never an exception.
+ */
+import { statSync } from 'node:fs';
+import { assembleResult, metricSettingsOf, type CompareOptions } from '../analysis/compare';
+import { computeRange } from '../analysis/computeRange';
+import type { CasePair } from '../analysis/folderPairing';
+import { InputError, preparePair } from '../analysis/inputs';
+import type { CompareResult } from '../analysis/result';
+import { sliceGeometry } from '../analysis/slicing';
+import { readVolumeFile } from '../io/readVolume';
+import { DEFAULT_MAX_VOXELS, VolumeReadError, type Volume } from '../io/volume';
+import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
+
+export interface CaseOptions extends CompareOptions {
+  /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
+  readonly maxVoxels?: number;
+  /** Worst slices drawn per label (default 3; 0: none). */
+  readonly thumbnails?: number;
+  /** Long side of a thumbnail in pixels (default 160). */
+  readonly thumbnailSize?: number;
+}
+
+export interface CaseError {
+  /** The file at fault, or null when the failure is not one file's (e.g. a crashed worker). */
+  readonly file: string | null;
+  readonly message: string;
+}
+
+interface CaseBase {
+  readonly case: string;
+  readonly prediction: string;
+  readonly label: string;
+  /** Wall time of the case in its worker (read, prepare, compute, draw). */
+  readonly seconds: number;
+}
+
+export type CaseOutcome =
+  | CaseBase & { readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[] }
+  | CaseBase & { readonly status: 'failed'; readonly error: CaseError };
+
+function readInput(path: string, maxVoxels: number): Volume {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
+  }
+  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
+  try {
+    return readVolumeFile(path, { maxVoxels });
+  } catch (error) {
+    if (error instanceof VolumeReadError) throw new InputError(path, error.message);
+    throw error;
+  }
+}
+
+/** The error of a failed case, as the report records it. */
+export function caseErrorOf(error: unknown): CaseError {
+  if (error instanceof InputError) return { file: error.file, message: error.message };
+  if (error instanceof RangeError && /Array buffer allocation failed|Invalid typed array length/.test(error.message)) {
+    return { file: null, message: `out of memory while computing this case (${error.message}); try --jobs 1` };
+  }
+  return { file: null, message: `internal failure: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
+  const t0 = performance.now();
+  const base = { case: pair.case, prediction: pair.prediction, label: pair.label };
+  try {
+    const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
+    const prepared = preparePair(readInput(pair.prediction, maxVoxels), readInput(pair.label, maxVoxels), options.kind);
+    const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
+    const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+    const result = assembleResult(prepared, options, [range]);
+    const thumbnails = caseThumbnails(prepared, result.labels, options.axis,
+      options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE);
+    return { ...base, status: 'done', result, thumbnails, seconds: (performance.now() - t0) / 1000 };
+  } catch (error) {
+    return { ...base, status: 'failed', error: caseErrorOf(error), seconds: (performance.now() - t0) / 1000 };
+  }
+}

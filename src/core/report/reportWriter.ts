@@ -1,0 +1,198 @@
+/**
+ * Writes a report folder: report.json, cases.csv, slices.csv, report.html.
+ *
+ * Memory stays bounded however many cases there are: each finished case's full result (every
+ * slice row) and thumbnails go to a spool file in the output folder at once; only a small
+ * CaseSummary stays in memory. `finish` then streams the four files case by case (plan order)
+ * under temporary names and renames them into place — a reader never sees half a file, and an
+ * older report in the folder is replaced only when the new one is complete. The spool is removed.
+ */
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CasePair, FolderPlan } from '../analysis/folderPairing';
+import type { CompareResult } from '../analysis/result';
+import type { CaseOutcome } from './computeCase';
+import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
+import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
+import {
+  buildSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
+  type CaseSummary, type ReportHeader, type ReportSettings,
+} from './reportModel';
+import type { Thumbnail } from './thumbnails';
+
+export const REPORT_FILE_NAMES = { json: 'report.json', casesCsv: 'cases.csv', slicesCsv: 'slices.csv', html: 'report.html' } as const;
+
+export interface ReportFiles {
+  readonly dir: string;
+  readonly json: string;
+  readonly casesCsv: string;
+  readonly slicesCsv: string;
+  readonly html: string;
+}
+
+export interface FinishOptions {
+  readonly plan: FolderPlan;
+  readonly settings: ReportSettings;
+  readonly version: string;
+  readonly seconds: number;
+  /** Triage marks for the reviewed/flagged/note columns. */
+  readonly marks?: MarksLookup;
+  readonly html?: HtmlOptions;
+  /** Fixed creation time (tests); default now. */
+  readonly created?: Date;
+}
+
+interface Spooled {
+  readonly result: CompareResult;
+  readonly thumbnails: readonly Thumbnail[];
+}
+
+/** Buffers small writes into ~1 MB chunks. */
+class ChunkedFile {
+  private chunks: string[] = [];
+  private size = 0;
+  private constructor(readonly path: string, private readonly handle: FileHandle) {}
+
+  static async create(path: string): Promise<ChunkedFile> {
+    return new ChunkedFile(path, await open(path, 'w'));
+  }
+
+  async write(text: string): Promise<void> {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
+    if (text.length > 0) await this.handle.write(text);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.handle.close();
+  }
+
+  async abandon(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.path, { force: true });
+  }
+}
+
+export class ReportWriter {
+  private readonly summaries = new Map<number, CaseSummary>();
+  private closed = false;
+
+  private constructor(readonly dir: string, private readonly spool: string, private readonly worstCount: number) {}
+
+  /** Creates `dir` (and parents) and a spool folder inside it. */
+  static async create(dir: string, worstCount = 3): Promise<ReportWriter> {
+    await mkdir(dir, { recursive: true });
+    const spool = await mkdtemp(join(dir, '.mask-inspector-spool-'));
+    return new ReportWriter(dir, spool, worstCount);
+  }
+
+  private spoolFile(index: number): string {
+    return join(this.spool, `${index}.json`);
+  }
+
+  /** Records a finished case (`index`: its position in the plan). */
+  async addCase(index: number, outcome: CaseOutcome, image: string | null): Promise<void> {
+    if (this.closed) throw new Error('the report was already written');
+    if (outcome.status === 'done') {
+      const spooled: Spooled = { result: outcome.result, thumbnails: outcome.thumbnails };
+      await writeFile(this.spoolFile(index), JSON.stringify(spooled));
+    }
+    this.summaries.set(index, summariseCase(index, outcome, image, this.worstCount));
+  }
+
+  /** Cases recorded so far. */
+  get recorded(): number {
+    return this.summaries.size;
+  }
+
+  /** Writes the four files; cases never recorded are listed as not run (cancelled). */
+  async finish(options: FinishOptions): Promise<ReportFiles> {
+    if (this.closed) throw new Error('the report was already written');
+    this.closed = true;
+    const { plan } = options;
+    const cases = plan.pairs.map((pair: CasePair, i) => this.summaries.get(i) ?? notRunSummary(i, pair));
+    const notRun = cases.filter((c) => c.status === 'notRun').map((c) => c.case);
+    const failed = cases.filter((c) => c.status === 'failed').length;
+    const header: ReportHeader = {
+      tool: { name: 'mask-inspector', version: options.version },
+      reportFormat: REPORT_FORMAT_VERSION,
+      created: (options.created ?? new Date()).toISOString(),
+      status: notRun.length > 0 ? 'cancelled' : 'complete',
+      settings: options.settings,
+      plan: {
+        pairs: plan.pairs.length, pairsByMode: plan.pairsByMode,
+        unmatchedPredictions: plan.unmatchedPredictions, unmatchedLabels: plan.unmatchedLabels, ignored: plan.ignored,
+      },
+      counts: { planned: cases.length, computed: cases.length - failed - notRun.length, failed, notRun: notRun.length },
+      notRun,
+      seconds: options.seconds,
+    };
+    const summary = buildSummary(cases);
+    const done = cases.filter((c) => c.status === 'done');
+    const volumeMetricKeys = unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics))));
+    const sliceMetricKeys = unionKeys(done.map((c) => c.sliceMetricKeys));
+    const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null) };
+    const axis = options.settings.axis;
+
+    const tmp = (name: string) => join(this.dir, `.${name}.tmp-${process.pid}`);
+    const files = {
+      json: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.json)),
+      casesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.casesCsv)),
+      slicesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.slicesCsv)),
+      html: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.html)),
+    };
+    try {
+      const top = Object.entries({ ...header, summary }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+      await files.json.write(`{\n${top.join(',\n')},\n "cases": [\n`);
+      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys));
+      await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys));
+      await files.html.write(htmlStart(header, summary, cases, columns, options.html));
+      for (const [i, c] of cases.entries()) {
+        const spooled = c.status === 'done' ? JSON.parse(await readFile(this.spoolFile(c.index), 'utf8')) as Spooled : null;
+        await files.json.write(`${i > 0 ? ',\n' : ''}${JSON.stringify(reportCase(c, spooled?.result ?? null))}`);
+        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks));
+        if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks));
+        await files.html.write(htmlCaseRows(c, spooled?.result ?? null, spooled?.thumbnails ?? [], columns, axis));
+      }
+      await files.json.write('\n ]\n}\n');
+      await files.html.write(htmlEnd(options.html));
+      for (const f of Object.values(files)) await f.close();
+    } catch (error) {
+      for (const f of Object.values(files)) await f.abandon();
+      await this.discard();
+      throw error;
+    }
+    const out: ReportFiles = {
+      dir: this.dir,
+      json: join(this.dir, REPORT_FILE_NAMES.json), casesCsv: join(this.dir, REPORT_FILE_NAMES.casesCsv),
+      slicesCsv: join(this.dir, REPORT_FILE_NAMES.slicesCsv), html: join(this.dir, REPORT_FILE_NAMES.html),
+    };
+    for (const key of ['json', 'casesCsv', 'slicesCsv', 'html'] as const) await rename(files[key].path, out[key]);
+    await this.discard();
+    return out;
+  }
+
+  /** Removes the spool (after finish, or to give up without writing a report). */
+  async discard(): Promise<void> {
+    this.closed = true;
+    await rm(this.spool, { recursive: true, force: true });
+  }
+}
+
+function numericKeys(o: Readonly<Record<string, unknown>> | undefined): string[] {
+  return o ? Object.keys(o).filter((k) => typeof o[k] === 'number' || o[k] === null) : [];
+}
+
+function unionKeys(lists: readonly (readonly string[])[]): string[] {
+  const out: string[] = [];
+  for (const list of lists) for (const k of list) if (!out.includes(k)) out.push(k);
+  return out;
+}

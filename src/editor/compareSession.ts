@@ -1,0 +1,242 @@
+/**
+ * One compare editor panel: the webview's page, and the answers to its messages. The webview
+ * says `ready` (again after every reload of a hidden tab); the host then posts `init` once the
+ * document's pair is ready. Slice and loss requests go to the document's worker; answers for a
+ * pair the webview no longer shows (before a swap, a new kind…) are dropped.
+ */
+import * as vscode from 'vscode';
+import type { Axis } from '../core/analysis/result';
+import { sliceSize, type HostMessage, type PairInfo, type TriageCommand, type ViewState, type WebviewMessage } from '../core/protocol';
+import type { PairSummary } from '../worker/sessionMessages';
+import { Disposable, isDisposedError } from './dispose';
+import type { MarksStore } from './marksStore';
+import type { MaskDocument } from './maskDocument';
+import { SessionError } from './sessionWorkerClient';
+import { readSettings, reportSettingsProblems, type EditorSettings } from './settings';
+import type { TestProbe } from './testProbe';
+import { parseWebviewMessage } from './webviewMessages';
+import { createNonce, renderEditorHtml } from './webviewHtml';
+
+export interface SessionServices {
+  readonly extensionUri: vscode.Uri;
+  readonly marks: MarksStore;
+  readonly log: vscode.LogOutputChannel;
+  readonly probe: TestProbe | null;
+}
+
+/** Palette commands run by the editor's own buttons, with the document's URI as argument. */
+const ACTION_COMMANDS = { swap: 'maskInspector.swap', choosePartner: 'maskInspector.choosePartner', openUnderlay: 'maskInspector.openUnderlay' } as const;
+
+export function pairInfo(pair: PairSummary): PairInfo {
+  const { generation: _generation, timings: _timings, ...info } = pair;
+  return info;
+}
+
+/**
+ * renderEditorHtml takes one CSP source expression, but VS Code's server/web build gives
+ * "'self' https://*.vscode-cdn.net". asWebviewUri URLs are https://*.vscode-cdn.net ones in every
+ * build, so that token is the one the page needs. (Reported to the webviewHtml.ts owner: it
+ * should accept the whole list; this then becomes a no-op.)
+ */
+function resourceCspSource(cspSource: string): string {
+  const tokens = cspSource.trim().split(/\s+/);
+  return tokens.length === 1 ? tokens[0]! : tokens.find((t) => /^https?:\/\//.test(t)) ?? tokens[0]!;
+}
+
+function defaultView(pair: PairSummary, settings: EditorSettings): ViewState {
+  const axis = settings.defaultAxis;
+  return {
+    axis, index: Math.floor(sliceSize(pair.shape, axis).count / 2), zoom: 1, panX: 0, panY: 0,
+    loss: settings.defaultLoss, label: pair.labels[0] ?? 'foreground',
+  };
+}
+
+export class CompareSession extends Disposable {
+  private webviewReady = false;
+  /** Generation of the pair the webview was last initialised with; null before the first init. */
+  private shownGeneration: number | null = null;
+  private _view: ViewState | null = null;
+  private _currentLoss: number | null = null;
+  /** Loss computations in flight; the "Computing…" status shows while there is one. */
+  private lossesInFlight = 0;
+  private readonly _onDidChangeView = this._register(new vscode.EventEmitter<void>());
+  /** The slice, loss or marks shown changed (for the status bar). */
+  readonly onDidChangeView = this._onDidChangeView.event;
+
+  constructor(readonly panel: vscode.WebviewPanel, readonly document: MaskDocument, private readonly services: SessionServices) {
+    super();
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(services.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(services.extensionUri, 'media');
+    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    webview.html = renderEditorHtml({
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(media, 'editor.css')).toString()],
+      cspSource: resourceCspSource(webview.cspSource),
+      nonce: createNonce(),
+    });
+    this._register(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
+    this._register(document.onDidChangeState(() => this.sendPair()));
+    this._register(document.onDidChangeStatus((text) => this.post({ type: 'status', text })));
+    this._register(services.marks.onDidChangeMarks((key) => {
+      const state = this.document.state;
+      if (state.kind === 'ready' && state.key === key) this.post({ type: 'marks', marks: services.marks.marks(key) });
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      // The overlay travels with init: send it again so colours and style apply at once.
+      if (!e.affectsConfiguration('maskInspector.overlay', document.uri)) return;
+      reportSettingsProblems(readSettings(document.uri));
+      this.sendPair();
+    }));
+    this._register(panel.onDidDispose(() => this.dispose()));
+  }
+
+  get view(): ViewState | null { return this._view; }
+  get currentLoss(): number | null { return this._currentLoss; }
+
+  get markOfCurrentSlice(): { reviewed: boolean; flagged: boolean } | null {
+    const state = this.document.state;
+    if (this._view === null || state.kind !== 'ready') return null;
+    const { axis, index } = this._view;
+    return this.services.marks.marks(state.key).find((m) => m.axis === axis && m.index === index) ?? null;
+  }
+
+  /** An error to show in the editor's banner until the next init (the caller also notifies). */
+  showError(text: string): void {
+    this.post({ type: 'error', message: text });
+  }
+
+  /** A palette command or keybinding for this editor. */
+  postCommand(command: TriageCommand): void {
+    this.post({ type: 'command', command });
+  }
+
+  private post(message: HostMessage): void {
+    if (this.isDisposed || !this.webviewReady) return;
+    const probe = this.services.probe;
+    if (probe) {
+      probe.posted(this.document.uri.toString(), message);
+      if (message.type === 'init') probe.mark(this.document.uri.toString(), 'init');
+      if (message.type === 'losses') probe.mark(this.document.uri.toString(), `losses:${message.axis}`);
+    }
+    // A hidden tab has no page: the message is dropped, and the page sends `ready` again when shown.
+    this.panel.webview.postMessage(message).then(undefined, (error: unknown) => {
+      // Only when the panel went away between our dispose check and the post: nothing to show it to.
+      this.services.log.trace(`${this.document.uri.path}: ${message.type} not delivered: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /** init (or error) for the document's current state; nothing until the webview is ready. */
+  private sendPair(): void {
+    if (!this.webviewReady) return;
+    const state = this.document.state;
+    if (state.kind === 'loading') {
+      this.post({ type: 'status', text: this.document.status ?? 'Opening…' });
+    } else if (state.kind === 'failed') {
+      this.post({ type: 'error', message: state.file ? `${state.file}: ${state.message}` : state.message });
+    } else {
+      const settings = readSettings(this.document.uri);
+      const remembered = this.services.marks.view(state.key);
+      const view = remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings);
+      this.shownGeneration = state.pair.generation;
+      this.post({ type: 'init', pair: pairInfo(state.pair), overlay: settings.overlay, state: view, marks: this.services.marks.marks(state.key) });
+      if (this.document.status !== null) this.post({ type: 'status', text: this.document.status });
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (typeof parsed === 'string') {
+      this.services.log.warn(`${this.document.uri.path}: ignored a webview message: ${parsed}`);
+      return;
+    }
+    this.services.probe?.received(this.document.uri.toString(), parsed);
+    void this.handle(parsed).catch((error: unknown) => this.reportFailure(error));
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.webviewReady = true;
+        this.services.probe?.mark(this.document.uri.toString(), 'ready');
+        return this.sendPair();
+      case 'requestSlice': return this.answerSlice(message.requestId, message.axis, message.index);
+      case 'requestLosses': return this.answerLosses(message.axis);
+      case 'setKind':
+        try {
+          await this.document.setKind(message.kind);
+        } catch (error) {
+          // The webview already shows the new kind: initialise it again with the pair as it is.
+          this.sendPair();
+          throw error;
+        }
+        return;
+      case 'setMark': {
+        const state = this.document.state;
+        if (state.kind !== 'ready') return;
+        const { type: _type, ...change } = message;
+        await this.services.marks.setMark(state.key, change);
+        return;
+      }
+      case 'stateChanged': {
+        this._view = message.state;
+        this._currentLoss = message.currentLoss;
+        const state = this.document.state;
+        if (state.kind === 'ready') this.services.marks.rememberView(state.key, message.state);
+        this._onDidChangeView.fire();
+        return;
+      }
+      case 'action':
+        await vscode.commands.executeCommand(ACTION_COMMANDS[message.action], this.document.uri);
+        return;
+      case 'log': {
+        const text = `webview ${this.document.uri.path}: ${message.message}`;
+        if (message.level === 'error') this.services.log.error(text);
+        else if (message.level === 'warn') this.services.log.warn(text);
+        else this.services.log.info(text);
+        return;
+      }
+    }
+  }
+
+  private async answerSlice(requestId: number, axis: Axis, index: number): Promise<void> {
+    const asked = performance.now();
+    try {
+      const slice = await this.document.slice(axis, index);
+      if (this.isDisposed || slice.generation !== this.shownGeneration) return; // for a pair no longer shown
+      const { prediction, label, underlay, width, height } = slice;
+      this.post({ type: 'slice', requestId, axis, index, width, height, prediction, label, underlay });
+      this.services.probe?.mark(this.document.uri.toString(), 'slice', performance.now() - asked);
+    } catch (error) {
+      if (isDisposedError(error) || this.isDisposed) return;
+      // Shown in the slice's place by the webview; a slice error is no reason for a notification.
+      this.post({ type: 'sliceError', requestId, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async answerLosses(axis: Axis): Promise<void> {
+    const state = this.document.state;
+    if (state.kind !== 'ready' || state.uris.label === null) return; // nothing to compare: the webview says so itself
+    this.lossesInFlight++;
+    this.post({ type: 'status', text: `Computing the losses of every slice along ${axis}…` });
+    try {
+      const losses = await this.document.losses(axis);
+      if (this.isDisposed || losses.generation !== this.shownGeneration) return;
+      this.post({ type: 'losses', axis, labels: losses.labels, multiclass: losses.multiclass });
+    } finally {
+      if (--this.lossesInFlight === 0) this.post({ type: 'status', text: this.document.status });
+    }
+  }
+
+  /** Errors a person can act on go to a notification (and the editor); internal ones to the log too. */
+  private reportFailure(error: unknown): void {
+    if (isDisposedError(error) || this.isDisposed) return;
+    const message = error instanceof Error ? error.message : String(error);
+    const file = error instanceof SessionError ? error.file : null;
+    const text = file ? `${file}: ${message}` : message;
+    this.services.log.error(`${this.document.uri.path}: ${text}`);
+    // In the editor too (until the next init), where the person is looking.
+    this.post({ type: 'error', message: text });
+    void vscode.window.showErrorMessage(`Mask Inspector: ${text}`);
+  }
+}

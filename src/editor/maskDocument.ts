@@ -1,0 +1,249 @@
+/**
+ * One opened mask: which files form its pair, and the session worker holding them decoded. All
+ * editors (panels) of the document share it. Loading starts as soon as VS Code asks for the
+ * document, in parallel with the webview starting up.
+ */
+import * as vscode from 'vscode';
+import { guessRoles } from '../core/analysis/pairing';
+import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { DEFAULT_LOSS_PARAMS } from '../core/kernels/lossIds';
+import type { ViewState } from '../core/protocol';
+import type { FilePayload, LossesReply, PairSummary, SliceReply } from '../worker/sessionMessages';
+import { Disposable, DisposedError } from './dispose';
+import { pairKey, relativeName } from './marksStore';
+import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
+import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import { readSettings, reportSettingsProblems } from './settings';
+
+export type DocumentState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly pair: PairSummary; readonly uris: PairUris; readonly key: string }
+  | { readonly kind: 'failed'; readonly file: string | null; readonly message: string };
+
+export interface DocumentDeps {
+  readonly workerFile: string;
+  readonly jobs: number;
+  readonly log: vscode.LogOutputChannel;
+  /** The view a pair was last left in (marksStore), to start computing the losses of its axis early. */
+  readonly rememberedView: (key: string) => ViewState | null;
+}
+
+/** A file the host could not read, as a SessionError naming it. */
+async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
+  const name = relativeName(uri);
+  try {
+    return { name, bytes: transferableBytes(await vscode.workspace.fs.readFile(uri)) };
+  } catch (error) {
+    const code = error instanceof vscode.FileSystemError ? error.code : '';
+    const what = code === 'FileNotFound' ? 'the file was not found; it may have been moved or deleted'
+      : code === 'NoPermissions' ? 'permission denied: the file cannot be read'
+      : code === 'FileIsADirectory' ? 'this is a folder, not a mask file'
+      : `the file cannot be read (${error instanceof Error ? error.message : String(error)})`;
+    throw new SessionError(name, what);
+  }
+}
+
+export class MaskDocument extends Disposable implements vscode.CustomDocument {
+  private readonly client: SessionWorkerClient;
+  private _state: DocumentState = { kind: 'loading' };
+  private _status: string | null = 'Opening…';
+  private readonly _onDidChangeState = this._register(new vscode.EventEmitter<DocumentState>());
+  /** The pair is ready, changed (swap, partner, kind…), or failed to open. */
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidChangeStatus = this._register(new vscode.EventEmitter<string | null>());
+  /** What is being done (reading, decoding); null when done. */
+  readonly onDidChangeStatus = this._onDidChangeStatus.event;
+  private readonly openedAt = performance.now();
+  private readonly _onDidDispose = new vscode.EventEmitter<void>();
+  /** VS Code disposes the document when its last editor closes. */
+  readonly onDidDispose = this._onDidDispose.event;
+
+  constructor(readonly uri: vscode.Uri, private readonly deps: DocumentDeps, explicit: PairUris | null) {
+    super();
+    this.client = this._register(new SessionWorkerClient(deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
+    void this.load(explicit);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this._onDidDispose.fire();
+    this._onDidDispose.dispose();
+  }
+
+  get state(): DocumentState {
+    return this._state;
+  }
+
+  get status(): string | null {
+    return this._status;
+  }
+
+  private setState(state: DocumentState): void {
+    if (this.isDisposed) return;
+    this._state = state;
+    this._onDidChangeState.fire(state);
+  }
+
+  private setStatus(status: string | null): void {
+    if (this.isDisposed || status === this._status) return;
+    this._status = status;
+    this._onDidChangeStatus.fire(status);
+  }
+
+  private async load(explicit: PairUris | null): Promise<void> {
+    try {
+      const settings = readSettings(this.uri);
+      reportSettingsProblems(settings);
+      this.setStatus('Looking for the matching label…');
+      const uris = explicit ?? await resolvePairFor(this.uri, settings);
+      if (this.isDisposed) return;
+      const pair = await this.openWithFallbacks(uris, settings.kind, settings.maxVoxels);
+      if (this.isDisposed) return;
+      this.deps.log.info(`${relativeName(this.uri)}: pair ready in ${(performance.now() - this.openedAt).toFixed(0)} ms ` +
+        `(decode ${JSON.stringify(pair.pair.timings.decodeMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}, ` +
+        `prepare ${pair.pair.timings.prepareMs.toFixed(0)} ms)`);
+      this.setState(pair);
+    } catch (error) {
+      if (this.isDisposed) return;
+      const file = error instanceof SessionError ? error.file : null;
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.error(`${relativeName(this.uri)}: ${file ? `${file}: ` : ''}${message}`);
+      this.setState({ kind: 'failed', file, message });
+      this.setStatus(null);
+      void vscode.window.showErrorMessage(`Mask Inspector could not open ${file ?? relativeName(this.uri)}: ${message}`);
+    }
+  }
+
+  /**
+   * Opens the pair; when it fails because of another file than the opened mask (the underlay,
+   * or the partner that was found or chosen), opens with less and says why, so the editor stays
+   * usable: "Choose Partner…" and "Open Underlay…" work on a mask shown alone.
+   */
+  private async openWithFallbacks(uris: PairUris, kind: PredictionKindOption, maxVoxels: number): Promise<Extract<DocumentState, { kind: 'ready' }>> {
+    try {
+      return await this.open(uris, kind, maxVoxels);
+    } catch (error) {
+      if (!(error instanceof SessionError) || error.file === null || this.isDisposed) throw error;
+      const reason = `${error.file}: ${error.message}`;
+      if (uris.underlay !== null && error.file === relativeName(uris.underlay)) {
+        void vscode.window.showWarningMessage(`Mask Inspector: ${reason}. The masks are shown without an underlay.`);
+        return this.openWithFallbacks({ ...uris, underlay: null }, kind, maxVoxels);
+      }
+      if (uris.label === null) throw error; // the mask itself is at fault: nothing less to show
+      // Alone first, the warning after: if the mask itself is what is broken, only the error is shown.
+      const alone = await this.open({ prediction: this.uri, label: null, underlay: null }, kind, maxVoxels).catch(() => { throw error; });
+      this.deps.log.warn(`${relativeName(this.uri)}: not compared with its partner: ${reason}`);
+      void vscode.window.showWarningMessage(
+        `Mask Inspector could not compare ${relativeName(uris.prediction)} with ${relativeName(uris.label)} (${reason}). ` +
+        `Showing ${relativeName(this.uri)} alone; use "Choose Partner…" to pick another file.`);
+      return alone;
+    }
+  }
+
+  /** Reads and opens a pair in the worker; the document's state is the caller's to change. */
+  private async open(uris: PairUris, kind: PredictionKindOption, maxVoxels: number): Promise<Extract<DocumentState, { kind: 'ready' }>> {
+    const names = [uris.prediction, uris.label, uris.underlay].filter((u): u is vscode.Uri => u !== null).map(relativeName);
+    try {
+      this.setStatus(`Reading ${names.join(', ')}…`);
+      const [prediction, label, underlay] = await Promise.all([
+        readBytes(uris.prediction),
+        uris.label ? readBytes(uris.label) : null,
+        uris.underlay ? readBytes(uris.underlay) : null,
+      ]);
+      if (this.isDisposed) throw new DisposedError(relativeName(this.uri));
+      this.setStatus(`Decoding ${names.join(', ')}…`);
+      const key = pairKey(uris.prediction, uris.label);
+      const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
+      const pair = await this.client.open({
+        prediction, label, underlay, kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis,
+      });
+      return { kind: 'ready', pair, uris, key };
+    } finally {
+      this.setStatus(null);
+    }
+  }
+
+  private ready(): Extract<DocumentState, { kind: 'ready' }> {
+    const state = this._state;
+    if (state.kind === 'ready') return state;
+    throw new SessionError(null, state.kind === 'loading'
+      ? 'the pair is still loading; try again when it is shown'
+      : 'the pair could not be opened; close this editor and open it again after fixing the file');
+  }
+
+  /**
+   * Pair changes run one at a time: each reads the roles the previous one left (the worker
+   * orders them the same way), so a Swap right after a kind change cannot commit stale roles.
+   */
+  private changes: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.changes.then(change);
+    // The queue only orders; each caller gets (and reports) its own change's failure.
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  private commit(pair: PairSummary, uris: PairUris): void {
+    this.setState({ kind: 'ready', pair, uris, key: pairKey(uris.prediction, uris.label) });
+  }
+
+  swap(): Promise<void> {
+    return this.serial(async () => {
+      const { uris } = this.ready();
+      if (uris.label === null) throw new SessionError(null, 'there is no label to swap with; choose a partner first');
+      const pair = await this.client.swap();
+      this.commit(pair, { ...uris, prediction: uris.label, label: uris.prediction });
+    });
+  }
+
+  /**
+   * A new partner for the opened mask. Its role comes from the names (guessRoles); without a
+   * clear answer the mask keeps its role. The pair is opened afresh, with an underlay if one is
+   * found; until that succeeded the old pair stays on screen.
+   */
+  setPartner(partner: vscode.Uri): Promise<void> {
+    return this.serial(() => this.openWithPartner(partner));
+  }
+
+  private async openWithPartner(partner: vscode.Uri): Promise<void> {
+    const { uris } = this.ready();
+    const settings = readSettings(this.uri);
+    const maskIsLabel = uris.label !== null && uris.label.toString() === this.uri.toString();
+    const mask = maskIsLabel ? uris.label! : uris.prediction;
+    const roles = guessRoles(mask.path, partner.path, settings.pairingRules);
+    const partnerIsPrediction = roles.confident ? roles.prediction === partner.path : maskIsLabel;
+    const prediction = partnerIsPrediction ? partner : mask;
+    const label = partnerIsPrediction ? mask : partner;
+    const underlay = uris.underlay ?? await findUnderlayFor(prediction, label, settings);
+    if (this.isDisposed) return;
+    // A new pair gets the configured kind (auto by default), not the old pair's override.
+    const next = await this.open({ prediction, label, underlay }, settings.kind, settings.maxVoxels);
+    this.setState(next);
+  }
+
+  setUnderlay(underlay: vscode.Uri): Promise<void> {
+    return this.serial(async () => {
+      this.ready();
+      const pair = await this.client.replace('underlay', await readBytes(underlay));
+      this.commit(pair, { ...this.ready().uris, underlay });
+    });
+  }
+
+  setKind(kind: PredictionKindOption): Promise<void> {
+    return this.serial(async () => {
+      const { uris } = this.ready();
+      const pair = await this.client.setKind(kind);
+      this.commit(pair, uris);
+    });
+  }
+
+  slice(axis: Axis, index: number): Promise<SliceReply> {
+    return this.client.slice(axis, index);
+  }
+
+  losses(axis: Axis): Promise<LossesReply> {
+    return this.client.losses(axis);
+  }
+}

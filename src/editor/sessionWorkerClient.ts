@@ -1,0 +1,138 @@
+/**
+ * The extension host's handle on one session worker (dist/worker.js). Requests become promises;
+ * every pending promise is rejected when the worker dies or the client is disposed, so no
+ * caller waits forever. No `vscode` import: the timing bench and unit tests drive it directly.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import type { LossParams } from '../core/kernels/lossIds';
+import { Disposable, DisposedError, toDisposable } from './dispose';
+import type {
+  FilePayload, FileRole, LossesReply, PairSummary, SessionReply, SessionRequest, SliceReply,
+} from '../worker/sessionMessages';
+
+/** A request the worker refused; `file` names the input at fault, null for anything else. */
+export class SessionError extends Error {
+  constructor(readonly file: string | null, message: string) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+interface Pending {
+  readonly type: SessionRequest['type'];
+  resolve(reply: SessionReply): void;
+  reject(error: Error): void;
+}
+
+/** Request without the id the client assigns. */
+type Unnumbered<T> = T extends SessionRequest ? Omit<T, 'id'> : never;
+
+export interface OpenOptions {
+  readonly prediction: FilePayload;
+  readonly label: FilePayload | null;
+  readonly underlay: FilePayload | null;
+  readonly kind: PredictionKindOption;
+  readonly maxVoxels: number;
+  readonly params: LossParams;
+  readonly jobs: number;
+  readonly precomputeAxis: Axis | null;
+}
+
+export class SessionWorkerClient extends Disposable {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Set once the worker is gone; later requests fail with it at once. */
+  private deadReason: string | null = null;
+
+  constructor(workerFile: string, private readonly label = 'the Mask Inspector worker') {
+    super();
+    this.worker = new Worker(workerFile);
+    this.worker.on('message', (reply: SessionReply) => this.onReply(reply));
+    // An uncaught exception in the worker: nothing it was doing will answer.
+    this.worker.on('error', (error) => this.fail(`${label} stopped: ${error.message}`));
+    this.worker.on('exit', (code) => this.fail(`${label} exited unexpectedly (code ${code})`));
+    this._register(toDisposable(() => {
+      this.rejectAll(new DisposedError(label));
+      this.deadReason = `${label} was closed`;
+      void this.worker.terminate();
+    }));
+  }
+
+  open(options: OpenOptions): Promise<PairSummary> {
+    const transfer = [options.prediction.bytes, options.label?.bytes, options.underlay?.bytes]
+      .filter((b): b is ArrayBuffer => b !== undefined);
+    return this.request({ type: 'open', ...options }, transfer).then(prepared);
+  }
+
+  replace(role: FileRole, file: FilePayload | null): Promise<PairSummary> {
+    return this.request({ type: 'replace', role, file }, file ? [file.bytes] : []).then(prepared);
+  }
+
+  swap(): Promise<PairSummary> {
+    return this.request({ type: 'swap' }).then(prepared);
+  }
+
+  setKind(kind: PredictionKindOption): Promise<PairSummary> {
+    return this.request({ type: 'setKind', kind }).then(prepared);
+  }
+
+  slice(axis: Axis, index: number): Promise<SliceReply> {
+    return this.request({ type: 'slice', axis, index }).then((r) => expect(r, 'slice'));
+  }
+
+  losses(axis: Axis): Promise<LossesReply> {
+    return this.request({ type: 'losses', axis }).then((r) => expect(r, 'losses'));
+  }
+
+  private request(message: Unnumbered<SessionRequest>, transfer: ArrayBuffer[] = []): Promise<SessionReply> {
+    if (this.isDisposed) return Promise.reject(new DisposedError(this.label));
+    if (this.deadReason !== null) return Promise.reject(new SessionError(null, this.deadReason));
+    const id = this.nextId++;
+    return new Promise<SessionReply>((resolve, reject) => {
+      this.pending.set(id, { type: message.type, resolve, reject });
+      this.worker.postMessage({ ...message, id } as SessionRequest, transfer);
+    });
+  }
+
+  private onReply(reply: SessionReply): void {
+    const pending = this.pending.get(reply.id);
+    if (pending === undefined) return; // answered after dispose: nobody is waiting
+    this.pending.delete(reply.id);
+    if (reply.type === 'failed') pending.reject(new SessionError(reply.file, reply.message));
+    else pending.resolve(reply);
+  }
+
+  private fail(reason: string): void {
+    if (this.isDisposed || this.deadReason !== null) return;
+    this.deadReason = `${reason}; close the editor and open it again`;
+    this.rejectAll(new SessionError(null, this.deadReason));
+  }
+
+  private rejectAll(error: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(error);
+  }
+}
+
+function prepared(reply: SessionReply): PairSummary {
+  return expect(reply, 'prepared').pair;
+}
+
+function expect<T extends SessionReply['type']>(reply: SessionReply, type: T): Extract<SessionReply, { type: T }> {
+  if (reply.type !== type) throw new SessionError(null, `internal: the worker answered a ${type} request with ${reply.type}`);
+  return reply as Extract<SessionReply, { type: T }>;
+}
+
+/**
+ * File bytes as an ArrayBuffer the worker can take over (transfer, not copy). Node's pooled
+ * small-file Buffers and views into bigger buffers are copied first; transferring their buffer
+ * would hand the worker (and detach here) memory that holds other data.
+ */
+export function transferableBytes(bytes: Uint8Array): ArrayBuffer {
+  const buffer = bytes.buffer;
+  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}

@@ -1,0 +1,60 @@
+/**
+ * Status bar entry for the active compare editor: the selected loss on the current slice, where
+ * the slice is, and its triage marks. Clicking it jumps to the next worst slice.
+ */
+import * as vscode from 'vscode';
+import { LOSS_LABELS } from '../core/kernels/lossIds';
+import { sliceSize } from '../core/protocol';
+import type { CompareSession } from './compareSession';
+import { Disposable, type IDisposable } from './dispose';
+import type { MarksStore } from './marksStore';
+
+function formatLoss(value: number | null): string {
+  if (value === null) return '…';
+  return Math.abs(value) >= 1e-3 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+}
+
+export class LossStatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('maskInspector.loss', vscode.StatusBarAlignment.Right, 100));
+  private session: CompareSession | undefined;
+  private sessionListener: IDisposable | undefined;
+
+  constructor(activeSession: vscode.Event<CompareSession | undefined>, marks: MarksStore) {
+    super();
+    this.item.name = 'Mask Inspector: slice loss';
+    this.item.command = 'maskInspector.nextWorstSlice';
+    this._register(activeSession((session) => this.follow(session)));
+    this._register(marks.onDidChangeMarks(() => this.update()));
+    this._register({ dispose: () => this.sessionListener?.dispose() });
+  }
+
+  private follow(session: CompareSession | undefined): void {
+    this.sessionListener?.dispose();
+    this.session = session;
+    this.sessionListener = session?.onDidChangeView(() => this.update());
+    this.update();
+  }
+
+  private update(): void {
+    const session = this.session;
+    const view = session?.view ?? null;
+    const state = session?.document.state;
+    if (session === undefined || session.isDisposed || view === null || state?.kind !== 'ready') {
+      this.item.hide();
+      return;
+    }
+    const { count } = sliceSize(state.pair.shape, view.axis);
+    const mark = session.markOfCurrentSlice;
+    const lossName = LOSS_LABELS[view.loss];
+    const hasLabel = state.uris.label !== null;
+    const marks = `${mark?.reviewed ? ' $(check)' : ''}${mark?.flagged ? ' $(bookmark)' : ''}`;
+    this.item.text = hasLabel
+      ? `$(pulse) ${lossName} ${formatLoss(session.currentLoss)} · ${view.axis} ${view.index + 1}/${count}${marks}`
+      : `$(pulse) ${view.axis} ${view.index + 1}/${count}${marks}`;
+    this.item.tooltip = hasLabel
+      ? `Mask Inspector: ${lossName} of slice ${view.index} along ${view.axis} (label ${view.label})` +
+        `${mark?.reviewed ? ', reviewed' : ''}${mark?.flagged ? ', flagged' : ''}. Click for the next worst slice.`
+      : 'Mask Inspector: no label to compare with (use Choose Partner…).';
+    this.item.show();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Checks what the webview posts before the host acts on it. The page is ours, but a message
+ * from an older cached page or a bug there must become a logged warning, not a worker request
+ * for slice "NaN" or a mark stored under a bogus axis.
+ */
+import { LOSS_IDS } from '../core/kernels/lossIds';
+import type { ViewState, WebviewMessage } from '../core/protocol';
+
+type Fields = Record<string, unknown>;
+
+const isAxis = (v: unknown) => v === 'i' || v === 'j' || v === 'k';
+const isIndex = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isKind = (v: unknown) => v === 'auto' || v === 'probability' || v === 'logits' || v === 'labels';
+const isLabelKey = (v: unknown) => v === 'foreground' || (typeof v === 'number' && Number.isFinite(v));
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+
+function isViewState(v: unknown): v is ViewState {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Fields;
+  return isAxis(s['axis']) && isIndex(s['index']) && [s['zoom'], s['panX'], s['panY']].every((n) => typeof n === 'number' && Number.isFinite(n)) &&
+    (LOSS_IDS as readonly unknown[]).includes(s['loss']) && isLabelKey(s['label']);
+}
+
+/** The message when well-formed, else a description of what is wrong with it. */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
+  if (typeof raw !== 'object' || raw === null) return `expected an object, got ${typeof raw}`;
+  const m = raw as Fields;
+  const ok = (valid: boolean, what: string): WebviewMessage | string => (valid ? (m as unknown as WebviewMessage) : `${String(m['type'])}: ${what}`);
+  switch (m['type']) {
+    case 'ready': return ok(true, '');
+    case 'requestSlice': return ok(isIndex(m['requestId']) && isAxis(m['axis']) && isIndex(m['index']), 'needs a requestId, an axis i/j/k and a slice index ≥ 0');
+    case 'requestLosses': return ok(isAxis(m['axis']), 'needs an axis i/j/k');
+    case 'setKind': return ok(isKind(m['kind']), 'kind must be auto, probability, logits or labels');
+    case 'setMark':
+      return ok(isAxis(m['axis']) && isIndex(m['index']) && optional(m['reviewed'], (v) => typeof v === 'boolean') &&
+        optional(m['flagged'], (v) => typeof v === 'boolean') && optional(m['note'], (v) => typeof v === 'string'),
+      'needs an axis, a slice index, and boolean reviewed/flagged');
+    case 'stateChanged':
+      return ok(isViewState(m['state']) && (m['currentLoss'] === null || typeof m['currentLoss'] === 'number'), 'needs a complete view state');
+    case 'action': return ok(m['action'] === 'swap' || m['action'] === 'choosePartner' || m['action'] === 'openUnderlay', 'unknown action');
+    case 'log': return ok((m['level'] === 'info' || m['level'] === 'warn' || m['level'] === 'error') && typeof m['message'] === 'string', 'needs a level and a message');
+    default: return `unknown message type ${JSON.stringify(m['type'])}`;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The folder report end to end — plan, run the cases on worker threads, write the report folder —
+ * for the CLI (`mask-inspector report`) and the extension host alike: progress and cancellation
+ * come in through callbacks and an AbortSignal, nothing here prints or exits.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { version } from '../../package.json';
+import { metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
+import {
+  listFolderPlan, type FolderPairingOption, type FolderPlan,
+} from '../core/analysis/folderPairing';
+import { DEFAULT_PAIRING_RULES, type DirEntry, type ListDirectory, type PairingRule } from '../core/analysis/pairing';
+import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
+import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
+import type { MetricParams, MetricsLevel } from '../core/kernels/metricIds';
+import type { CaseOptions } from '../core/report/computeCase';
+import type { MarksLookup } from '../core/report/reportCsv';
+import type { HtmlOptions } from '../core/report/reportHtml';
+import type { ReportSettings } from '../core/report/reportModel';
+import { ReportWriter, type ReportFiles } from '../core/report/reportWriter';
+import { DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL } from '../core/report/thumbnails';
+import { runCases, type CaseProgress } from '../worker/casePool';
+
+export interface FolderReportOptions {
+  readonly kind?: PredictionKindOption;
+  readonly axis?: Axis;
+  readonly params?: LossParams;
+  readonly metrics?: MetricsLevel;
+  readonly metricParams?: Partial<MetricParams>;
+  readonly maxVoxels?: number;
+  /** Worst slices drawn per label (default 3). */
+  readonly thumbnails?: number;
+  readonly thumbnailSize?: number;
+  /** Report folder (default defaultReportDir(plan.predictionDir)). */
+  readonly outDir?: string;
+  /** Worker threads (default defaultCaseJobs()). */
+  readonly jobs?: number;
+  /** dist/caseWorker.js (default: next to the running bundle). */
+  readonly workerFile?: string;
+  readonly marks?: MarksLookup;
+  readonly html?: HtmlOptions;
+}
+
+export interface FolderReportCallbacks {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CaseProgress) => void;
+}
+
+export interface FolderReportOutcome {
+  readonly plan: FolderPlan;
+  readonly files: ReportFiles;
+  readonly cancelled: boolean;
+  readonly computed: number;
+  readonly failed: number;
+  /** Case ids not computed (cancelled). */
+  readonly notRun: readonly string[];
+  readonly seconds: number;
+}
+
+/**
+ * Default report folder: next to the predictions, named after them —
+ * `<parent of PRED_DIR>/mask-inspector-report-<PRED_DIR name>` — so reports of several
+ * prediction folders of one dataset do not overwrite each other and no input folder is written to.
+ */
+export function defaultReportDir(predictionDir: string): string {
+  const abs = resolve(predictionDir);
+  const name = basename(abs);
+  return join(dirname(abs), name ? `mask-inspector-report-${name}` : 'mask-inspector-report');
+}
+
+/** node:fs listing for listFolderPlan (symbolic links followed; null when the folder cannot be read). */
+export const listLocalDirectory: ListDirectory = async (dir) => {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return await Promise.all(entries.map(async (e): Promise<DirEntry> => {
+      let isDirectory = e.isDirectory();
+      if (e.isSymbolicLink()) isDirectory = await stat(join(dir, e.name)).then((s) => s.isDirectory(), () => false);
+      return { name: e.name, isDirectory };
+    }));
+  } catch {
+    return null;
+  }
+};
+
+/** Plans a report of two local folders (the CLI; the extension may plan with vscode.workspace.fs). */
+export function planLocalFolders(
+  predictionDir: string, labelDir: string, pairing: FolderPairingOption = 'auto', rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): Promise<FolderPlan> {
+  return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join);
+}
+
+/** The compare options and report settings of `options` (throws RangeError on a bad metric parameter). */
+export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions): { caseOptions: CaseOptions; settings: ReportSettings } {
+  const compare: CompareOptions = {
+    kind: options.kind ?? 'auto', axis: options.axis ?? 'k', params: options.params ?? DEFAULT_LOSS_PARAMS,
+    ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
+    ...(options.metricParams !== undefined ? { metricParams: options.metricParams } : {}),
+  };
+  const metrics = metricSettingsOf(compare);
+  const caseOptions: CaseOptions = {
+    ...compare,
+    maxVoxels: options.maxVoxels ?? DEFAULT_MAX_VOXELS,
+    thumbnails: options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL,
+    thumbnailSize: options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE,
+  };
+  const settings: ReportSettings = {
+    predictionDir: plan.predictionDir, labelDir: plan.labelDir,
+    pairing: { requested: plan.requested, mode: plan.mode },
+    kind: compare.kind, axis: compare.axis, lossParams: { ...compare.params }, metrics,
+    maxVoxels: caseOptions.maxVoxels!, thumbnails: { perLabel: caseOptions.thumbnails!, size: caseOptions.thumbnailSize! },
+  };
+  return { caseOptions, settings };
+}
+
+/**
+ * Runs every pair of `plan` and writes the report folder. Cancelled (signal): the cases already
+ * done are kept and the report says which were not run. A case that fails is in the report with
+ * its error. Rejects only when the report itself cannot be written (or on a bad option).
+ */
+export async function runFolderReport(
+  plan: FolderPlan, options: FolderReportOptions = {}, callbacks: FolderReportCallbacks = {},
+): Promise<FolderReportOutcome> {
+  const t0 = performance.now();
+  const { caseOptions, settings } = reportSettingsOf(plan, options);
+  const writer = await ReportWriter.create(options.outDir ?? defaultReportDir(plan.predictionDir), caseOptions.thumbnails);
+  const indexOf = new Map(plan.pairs.map((p, i) => [p.case, i]));
+  let result;
+  try {
+    result = await runCases(plan.pairs, caseOptions, {
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.workerFile !== undefined ? { workerFile: options.workerFile } : {}),
+      ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+      ...(callbacks.onProgress ? { onProgress: callbacks.onProgress } : {}),
+      onCase: async (outcome) => {
+        const index = indexOf.get(outcome.case)!;
+        await writer.addCase(index, outcome, plan.pairs[index]!.image);
+      },
+    });
+  } catch (error) {
+    await writer.discard();
+    throw error;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const files = await writer.finish({
+    plan, settings, version, seconds,
+    ...(options.marks ? { marks: options.marks } : {}),
+    ...(options.html ? { html: options.html } : {}),
+  });
+  return {
+    plan, files, cancelled: result.cancelled, computed: result.done - result.failed, failed: result.failed,
+    notRun: result.notRun.map((p) => p.case), seconds,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Messages between the extension host (SessionWorkerClient) and one session worker
+ * (dist/worker.js), which holds one document's decoded volumes. Closed unions; every request
+ * carries an `id` and gets exactly one reply with that id. Pixel and file bytes travel as
+ * transferred ArrayBuffers, never copied.
+ */
+import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from '../core/analysis/result';
+import type { LossParams } from '../core/kernels/lossIds';
+import type { LabelKey } from '../core/protocol';
+
+export type FileRole = 'prediction' | 'label' | 'underlay';
+
+export interface FilePayload {
+  /** Shown in messages: a workspace-relative path or the file name. */
+  readonly name: string;
+  /** The whole file; transferred to the worker. */
+  readonly bytes: ArrayBuffer;
+}
+
+export interface OpenRequest {
+  readonly type: 'open';
+  readonly id: number;
+  readonly prediction: FilePayload;
+  readonly label: FilePayload | null;
+  readonly underlay: FilePayload | null;
+  readonly kind: PredictionKindOption;
+  readonly maxVoxels: number;
+  readonly params: LossParams;
+  /** Threads for the loss computation (rangeWorker.js), at least one; the session thread only serves slices. */
+  readonly jobs: number;
+  /**
+   * The axis whose losses the webview will ask for first: computed as soon as the pair is ready,
+   * not after the webview has started and asked. Later changes of the pair reuse the axis last asked for.
+   */
+  readonly precomputeAxis: Axis | null;
+}
+
+/** Replaces one file; `file: null` removes the label or underlay. The pair stays as it was if the new one fails. */
+export interface ReplaceRequest {
+  readonly type: 'replace';
+  readonly id: number;
+  readonly role: FileRole;
+  readonly file: FilePayload | null;
+}
+
+export interface SwapRequest { readonly type: 'swap'; readonly id: number }
+
+export interface SetKindRequest {
+  readonly type: 'setKind';
+  readonly id: number;
+  readonly kind: PredictionKindOption;
+}
+
+export interface SliceRequest {
+  readonly type: 'slice';
+  readonly id: number;
+  readonly axis: Axis;
+  readonly index: number;
+}
+
+export interface LossesRequest {
+  readonly type: 'losses';
+  readonly id: number;
+  readonly axis: Axis;
+}
+
+export type SessionRequest = OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest;
+
+/** What the host needs to build PairInfo; `generation` grows with every change of the pair. */
+export interface PairSummary {
+  readonly generation: number;
+  readonly predictionName: string;
+  readonly labelName: string | null;
+  readonly underlayName: string | null;
+  readonly shape: readonly [number, number, number];
+  readonly spacing: readonly [number, number, number];
+  readonly predictionKind: PredictionKind;
+  readonly kindOption: PredictionKindOption;
+  readonly labels: readonly LabelKey[];
+  readonly predictionChannels: number;
+  readonly warnings: readonly string[];
+  /** Milliseconds spent decoding each file and preparing the pair, for the timing bench and logs. */
+  readonly timings: { readonly decodeMs: Readonly<Partial<Record<FileRole, number>>>; readonly prepareMs: number };
+}
+
+export interface PreparedReply {
+  readonly type: 'prepared';
+  readonly id: number;
+  readonly pair: PairSummary;
+}
+
+export interface SliceReply {
+  readonly type: 'slice';
+  readonly id: number;
+  readonly generation: number;
+  readonly axis: Axis;
+  readonly index: number;
+  readonly width: number;
+  readonly height: number;
+  /** Float32Array bytes, width×height×channels, channel slowest. */
+  readonly prediction: ArrayBuffer;
+  /** Int32Array bytes, width×height. */
+  readonly label: ArrayBuffer | null;
+  /** Float32Array bytes, width×height. */
+  readonly underlay: ArrayBuffer | null;
+}
+
+export interface LossesReply {
+  readonly type: 'losses';
+  readonly id: number;
+  readonly generation: number;
+  readonly axis: Axis;
+  readonly labels: readonly LabelResult[];
+  readonly multiclass: MulticlassResult | null;
+  readonly computeMs: number;
+}
+
+/**
+ * A request that could not be served. `file` names the input at fault (then `message` says
+ * what is wrong with it and what to do); null means an internal failure or a bad request.
+ */
+export interface FailedReply {
+  readonly type: 'failed';
+  readonly id: number;
+  readonly file: string | null;
+  readonly message: string;
+}
+
+export type SessionReply = PreparedReply | SliceReply | LossesReply | FailedReply;

@@ -1,0 +1,290 @@
+/**
+ * Session worker (dist/worker.js): one per open compare document. Decodes the files the host
+ * sends, prepares the pair, serves slices and computes losses, so the extension host never
+ * decodes or computes. Loss computation runs on rangeWorker threads (rangePool), which leaves
+ * this thread free to answer slice requests while the losses are being computed.
+ */
+import { availableParallelism } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { RangePool } from './rangePool';
+import { DECODE_MODE, decodeHere, decodeOnHelper, FileError, serveOneDecode, shareInSteps } from './decodeFiles';
+import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
+import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
+import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
+import type { Volume, VoxelArray } from '../core/io/volume';
+import type { LossParams } from '../core/kernels/lossIds';
+import type {
+  FailedReply, FilePayload, FileRole, OpenRequest, PairSummary, SessionReply, SessionRequest, SliceReply,
+} from './sessionMessages';
+
+if (!parentPort) throw new Error('worker.js must run as a worker thread (it is the Mask Inspector session worker)');
+const port = parentPort;
+/** Decode on helper threads only when there is a second CPU for them to run on. */
+const parallelDecode = availableParallelism() > 1;
+
+interface Session {
+  readonly files: { prediction: Volume; label: Volume | null; underlay: Volume | null };
+  readonly kind: PredictionKindOption;
+  readonly maxVoxels: number;
+  readonly params: LossParams;
+  readonly jobs: number;
+  readonly generation: number;
+  pair: PreparedPair;
+  /** Settles once the masks' voxels are in shared memory (see startSharing); null until started. */
+  sharing: Promise<void> | null;
+  readonly losses: Map<Axis, Promise<CompareResult>>;
+  readonly decodeMs: Partial<Record<FileRole, number>>;
+  readonly prepareMs: number;
+}
+
+const EDITOR_METRICS = 'none' as const;
+
+let session: Session | null = null;
+let generation = 0;
+/**
+ * Long-lived range workers, started with the first open so they boot while the files decode.
+ * Always at least one, even on one CPU: the OS then shares the CPU between it and this thread,
+ * so a slice request never waits for a whole loss computation.
+ */
+let pool: RangePool | null = null;
+/** The axis to compute losses for as soon as a pair is ready (see OpenRequest.precomputeAxis). */
+let precomputeAxis: Axis | null = null;
+
+/** Decodes a file, on a helper thread when there is a CPU for it to run on in parallel. */
+function decode(file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
+  return parallelDecode ? decodeOnHelper(__filename, file, maxVoxels) : Promise.resolve().then(() => decodeHere(file, maxVoxels));
+}
+
+/** A label of zeros so a mask shown alone goes through the same preparation (kind, labels). */
+function emptyLabelFor(prediction: Volume): Volume {
+  const [nx, ny, nz] = prediction.dims as [number, number, number];
+  return {
+    source: '(no label)', format: prediction.format === 'png' ? 'nifti1' : prediction.format,
+    dims: [nx, ny, nz], spacing: prediction.spacing, affine: prediction.affine,
+    data: new Uint8Array(nx * ny * nz), sourceDtype: 'uint8', scaled: false,
+  };
+}
+
+function checkUnderlay(underlay: Volume, prediction: Volume): void {
+  const u = underlay.dims, p = prediction.dims;
+  if (u[0] !== p[0] || u[1] !== p[1] || u[2] !== p[2] || (u.length > 3 && u[3] !== 1)) {
+    throw new FileError(underlay.source,
+      `the underlay image is ${u.join('×')} but the masks are ${p.slice(0, 3).join('×')}; choose the image these masks were made from`);
+  }
+}
+
+function build(files: Session['files'], options: Omit<Session, 'files' | 'generation' | 'pair' | 'sharing' | 'losses' | 'prepareMs'>): Session {
+  const t0 = performance.now();
+  if (files.underlay) checkUnderlay(files.underlay, files.prediction);
+  const pair = preparePair(files.prediction, files.label ?? emptyLabelFor(files.prediction), options.kind);
+  return {
+    ...options, files, pair, sharing: null, generation: ++generation,
+    losses: new Map(), prepareMs: performance.now() - t0,
+  };
+}
+
+function summary(s: Session): PairSummary {
+  const dims = s.pair.prediction.dims;
+  return {
+    generation: s.generation,
+    predictionName: s.files.prediction.source,
+    labelName: s.files.label?.source ?? null,
+    underlayName: s.files.underlay?.source ?? null,
+    shape: [dims[0]!, dims[1]!, dims[2]!],
+    spacing: s.pair.prediction.spacing,
+    predictionKind: s.pair.kind,
+    kindOption: s.kind,
+    labels: s.files.label ? s.pair.labels : [],
+    predictionChannels: s.pair.channels,
+    warnings: s.files.label ? s.pair.warnings : [],
+    timings: { decodeMs: s.decodeMs, prepareMs: s.prepareMs },
+  };
+}
+
+async function open(request: OpenRequest): Promise<Session> {
+  pool ??= new RangePool(Math.max(1, request.jobs));
+  precomputeAxis = request.precomputeAxis;
+  const maybe = (file: FilePayload | null) => (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels));
+  // All files at once: the decodes run in parallel and the first failure is reported.
+  const [prediction, label, underlay] = await Promise.all([
+    decode(request.prediction, request.maxVoxels), maybe(request.label), maybe(request.underlay),
+  ]);
+  const decodeMs: Partial<Record<FileRole, number>> = { prediction: prediction.ms };
+  if (label) decodeMs.label = label.ms;
+  if (underlay) decodeMs.underlay = underlay.ms;
+  const files = { prediction: prediction.volume, label: label?.volume ?? null, underlay: underlay?.volume ?? null };
+  return build(files, { kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs });
+}
+
+async function replace(role: FileRole, file: FilePayload | null): Promise<Session> {
+  const s = current();
+  if (role === 'prediction' && file === null) throw new Error('the prediction cannot be removed');
+  const decoded = file === null ? null : await decode(file, s.maxVoxels);
+  const files = { ...s.files, [role]: decoded?.volume ?? null } as Session['files'];
+  return build(files, { ...s, decodeMs: { ...s.decodeMs, [role]: decoded?.ms ?? 0 } });
+}
+
+function current(): Session {
+  if (session === null) throw new Error('no pair is open in this worker yet');
+  return session;
+}
+
+function slice(id: number, axis: Axis, index: number): { reply: SliceReply; transfer: ArrayBuffer[] } {
+  const s = current();
+  const dims = s.pair.prediction.dims;
+  const { width, height, count } = sliceGeometry(dims, axis);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new Error(`slice ${index} does not exist on axis ${axis} (0 … ${count - 1})`);
+  }
+  const n = width * height;
+  const prediction = new Float32Array(n * s.pair.channels);
+  for (let c = 0; c < s.pair.channels; c++) gatherSlice(s.pair.prediction.data, dims, axis, index, c, prediction.subarray(c * n, (c + 1) * n));
+  let label: Int32Array<ArrayBuffer> | null = null;
+  if (s.files.label) {
+    label = new Int32Array(n);
+    gatherSlice(s.pair.label.data, dims, axis, index, 0, label);
+  }
+  let underlay: Float32Array<ArrayBuffer> | null = null;
+  if (s.files.underlay) {
+    underlay = new Float32Array(n);
+    gatherSlice(s.files.underlay.data, s.files.underlay.dims, axis, index, 0, underlay);
+  }
+  const transfer = [prediction.buffer, label?.buffer, underlay?.buffer].filter((b): b is ArrayBuffer => b !== undefined);
+  return {
+    reply: {
+      type: 'slice', id, generation: s.generation, axis, index, width, height,
+      prediction: prediction.buffer, label: label?.buffer ?? null, underlay: underlay?.buffer ?? null,
+    },
+    transfer,
+  };
+}
+
+/**
+ * Range workers read the masks in place from SharedArrayBuffers. The copy there starts as soon
+ * as a pair is announced and runs in steps, so the first slices are answered meanwhile; the
+ * session then reads the shared copies too, and the ordinary ones can be collected.
+ */
+/** Shared copies by source array, finished or in progress: a swap or kind change mid-copy reuses it. */
+const sharedCopies = new WeakMap<VoxelArray, Promise<VoxelArray>>();
+
+function sharedCopyOf(data: VoxelArray): Promise<VoxelArray> {
+  let copy = sharedCopies.get(data);
+  if (copy === undefined) {
+    copy = shareInSteps(data);
+    sharedCopies.set(data, copy);
+    // A failed copy (out of memory) may be retried by a later request.
+    copy.catch(() => sharedCopies.delete(data));
+  }
+  return copy;
+}
+
+function startSharing(s: Session): void {
+  if (pool === null || s.sharing !== null || s.files.label === null) return;
+  const attempt = (async () => {
+    const pair = s.pair;
+    const [prediction, label] = await Promise.all([sharedCopyOf(pair.prediction.data), sharedCopyOf(pair.label.data)]);
+    s.pair = { ...pair, prediction: { ...pair.prediction, data: prediction }, label: { ...pair.label, data: label } };
+    // The files usually hold the very arrays the pair does (no remapping): from now on they read
+    // the shared copies too, so the ordinary ones can be collected.
+    const files = s.files;
+    if (files.prediction.data === pair.prediction.data) files.prediction = { ...files.prediction, data: prediction };
+    if (files.label && files.label.data === pair.label.data) files.label = { ...files.label, data: label };
+  })();
+  s.sharing = attempt;
+  // The loss request awaiting `sharing` reports a failure (e.g. out of memory); this handler only
+  // keeps it from ending the worker as an unhandled rejection, and lets a later request retry.
+  attempt.catch(() => { if (s.sharing === attempt) s.sharing = null; });
+}
+
+function losses(s: Session, axis: Axis): Promise<CompareResult> {
+  let result = s.losses.get(axis);
+  if (result === undefined) {
+    if (s.files.label === null) return Promise.reject(new Error('there is no label to compare with; choose a partner first'));
+    const rangePool = pool;
+    if (rangePool === null) return Promise.reject(new Error('internal: losses were asked for before any pair was opened'));
+    startSharing(s);
+    // Losses only: the webview shows no evaluation metrics yet, and with them (level 'all': surface
+    // distances) the loss panel would wait about four times longer for a 512×512×300 pair.
+    result = s.sharing!.then(() => rangePool.compare(s.pair, { kind: s.kind, axis, params: s.params, metrics: EDITOR_METRICS }));
+    s.losses.set(axis, result);
+    // A failed computation may succeed later (e.g. after a worker ran out of memory): do not cache it.
+    result.catch(() => s.losses.delete(axis));
+  }
+  return result;
+}
+
+function failure(id: number, error: unknown): FailedReply {
+  if (error instanceof FileError || error instanceof InputError) {
+    // The engine's messages address CLI users; in the editor the kind is a menu, not a flag.
+    const message = error.message.replace(/use --kind (\w+) or (\w+)/, 'set the prediction kind to $1 or $2');
+    return { type: 'failed', id, file: error.file, message };
+  }
+  if (error instanceof RangeError && /allocat|memory/i.test(error.message)) {
+    return { type: 'failed', id, file: null, message: `not enough memory for this pair (${error.message}); close other compare editors and try again` };
+  }
+  return { type: 'failed', id, file: null, message: error instanceof Error ? error.message : String(error) };
+}
+
+function reply(message: SessionReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+/**
+ * Changes of the pair run one after another (an open may still be decoding when a swap comes);
+ * each replaces `session` only when it succeeded, so a bad file leaves the previous pair open.
+ * Slices and losses do not wait for them: they use the pair of their moment, tagged with its
+ * generation, and the host drops answers older than the pair it last announced.
+ */
+let changes: Promise<unknown> = Promise.resolve();
+
+function change(id: number, next: () => Session | Promise<Session>): void {
+  changes = changes.then(next).then(
+    (s) => {
+      session = s;
+      reply({ type: 'prepared', id, pair: summary(s) });
+      // The webview asks for losses right after init: start now (cached for its request). A
+      // failure is reported to that request, so nothing is lost by not waiting here.
+      if (s.files.label !== null && precomputeAxis !== null) void losses(s, precomputeAxis).catch(() => undefined);
+    },
+    (error: unknown) => reply(failure(id, error)));
+}
+
+function handle(request: SessionRequest): void {
+  try {
+    switch (request.type) {
+      case 'open': return change(request.id, () => open(request));
+      case 'replace': return change(request.id, () => replace(request.role, request.file));
+      case 'swap':
+        return change(request.id, () => {
+          const s = current();
+          if (s.files.label === null) throw new Error('there is no label to swap with; choose a partner first');
+          return build({ ...s.files, prediction: s.files.label, label: s.files.prediction }, s);
+        });
+      case 'setKind': return change(request.id, () => build(current().files, { ...current(), kind: request.kind }));
+      case 'slice': {
+        const { reply: message, transfer } = slice(request.id, request.axis, request.index);
+        return reply(message, transfer);
+      }
+      case 'losses': {
+        const s = current();
+        precomputeAxis = request.axis;
+        const t0 = performance.now();
+        losses(s, request.axis).then(
+          (result) => reply({
+            type: 'losses', id: request.id, generation: s.generation, axis: request.axis,
+            labels: result.labels, multiclass: result.multiclass ?? null, computeMs: performance.now() - t0,
+          }),
+          (error: unknown) => reply(failure(request.id, error)));
+        return;
+      }
+    }
+  } catch (error) {
+    reply(failure(request.id, error));
+  }
+}
+
+if ((workerData as { mode?: string } | null)?.mode === DECODE_MODE) {
+  serveOneDecode(port);
+} else {
+  port.on('message', handle);
+}

@@ -1,0 +1,118 @@
+/**
+ * Folder-report benchmark: `npm run bench -- --report` (or node dist-test/bench/reportBench.js).
+ * Generates once into bench-data/report-512x512x100/ (never committed) one realistic pair —
+ * float32 probability prediction, uint8 label, .nii.gz — copied under N case names in an
+ * nnU-Net layout, then runs the whole report (plan → case workers → report folder) in a child
+ * process with 1 and with 2 workers and prints the wall time and the peak memory of that process
+ * (VmHWM: all its threads, i.e. the workers, included), with the load average before and after.
+ * Options: --cases N (default 100), --jobs 1,2, --size 512,512,100, --metrics all|overlap|none.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { MetricsLevel } from '../../src/core/kernels/metricIds';
+import { planLocalFolders, runFolderReport } from '../../src/report/runFolderReport';
+import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
+import { makeSyntheticPair } from './synthetic';
+
+const repo = resolve(__dirname, '../..');
+
+function option(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+}
+
+function status(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function ensureData(dims: [number, number, number], cases: number): { predictions: string; labels: string } {
+  const root = join(repo, 'bench-data', `report-${dims.join('x')}`);
+  const predictions = join(root, 'predictions'), labels = join(root, 'labelsTr');
+  const name = (i: number) => `case_${String(i).padStart(3, '0')}.nii.gz`;
+  const source = { pred: join(root, 'source_prediction.nii.gz'), label: join(root, 'source_label.nii.gz') };
+  if (!existsSync(source.pred) || !existsSync(source.label)) {
+    mkdirSync(root, { recursive: true });
+    console.log(`generating a ${dims.join('×')} pair in ${root} (once) …`);
+    const pair = makeSyntheticPair(...dims);
+    const pixdim = [1, ...pair.spacing, 1];
+    const srow = [pair.spacing[0], 0, 0, 0, 0, pair.spacing[1], 0, 0, 0, 0, pair.spacing[2], 0];
+    writeFileSync(source.pred, gzip(writeNifti({ shape: pair.dims, dtype: 'float32', values: pair.probability, pixdim, srow })));
+    writeFileSync(source.label, gzip(writeNifti({ shape: pair.dims, dtype: 'uint8', values: pair.label, pixdim, srow })));
+  }
+  // Exactly `cases` copies (a previous run with more leaves extras: start afresh then).
+  if (existsSync(join(predictions, name(cases))) || existsSync(join(labels, name(cases)))) {
+    rmSync(predictions, { recursive: true, force: true });
+    rmSync(labels, { recursive: true, force: true });
+  }
+  mkdirSync(predictions, { recursive: true });
+  mkdirSync(labels, { recursive: true });
+  for (let i = 0; i < cases; i++) {
+    if (!existsSync(join(predictions, name(i)))) copyFileSync(source.pred, join(predictions, name(i)));
+    if (!existsSync(join(labels, name(i)))) copyFileSync(source.label, join(labels, name(i)));
+  }
+  return { predictions, labels };
+}
+
+/** Child mode: one report run in this process; prints one JSON line. */
+async function child(argv: readonly string[]): Promise<void> {
+  const jobs = Number(option(argv, '--jobs', '1'));
+  const metrics = option(argv, '--metrics', 'all') as MetricsLevel;
+  const plan = await planLocalFolders(option(argv, '--pred', ''), option(argv, '--labels', ''));
+  const t0 = performance.now();
+  const outcome = await runFolderReport(plan, {
+    jobs, metrics, outDir: option(argv, '--out', ''), workerFile: join(repo, 'dist', 'caseWorker.js'),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ seconds, computed: outcome.computed, failed: outcome.failed, hwm: status('self', 'VmHWM') }));
+}
+
+function runChild(args: string[]): Promise<{ seconds: number; computed: number; failed: number; hwm: number; sampledPeak: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(process.execPath, [join(repo, 'dist-test', 'bench', 'reportBench.js'), '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let sampledPeak = 0;
+    const timer = setInterval(() => { sampledPeak = Math.max(sampledPeak, status(proc.pid!, 'VmRSS')); }, 100);
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.on('close', (code) => {
+      clearInterval(timer);
+      if (code !== 0) { reject(new Error(`the report child exited with ${code}`)); return; }
+      resolvePromise({ ...JSON.parse(out.trim().split('\n').at(-1)!), sampledPeak });
+    });
+  });
+}
+
+const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+export async function runReportBench(argv: readonly string[]): Promise<void> {
+  const dims = option(argv, '--size', '512,512,100').split(',').map(Number) as [number, number, number];
+  const cases = Number(option(argv, '--cases', '100'));
+  const jobsList = option(argv, '--jobs', '1,2').split(',').map(Number);
+  const metrics = option(argv, '--metrics', 'all');
+  const data = ensureData(dims, cases);
+  console.log(`Folder report benchmark — ${cases} pairs of ${dims.join('×')} float32 probability / uint8 label .nii.gz, ` +
+    `metrics ${metrics}, node ${process.version}, ${cpus().length} cores\n`);
+  for (const jobs of jobsList) {
+    const out = join(repo, 'bench-data', `report-out-${jobs}`);
+    const before = load();
+    const r = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels, '--out', out]);
+    console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / cases).toFixed(2)} s/case), ` +
+      `${r.computed} computed, ${r.failed} failed; peak RSS of the process (VmHWM, workers included) ${mb(r.hwm)}, ` +
+      `sampled max ${mb(r.sampledPeak)}; load average before ${before}, after ${load()}`);
+  }
+}
+
+if (/reportBench\.js$/.test(process.argv[1] ?? '')) {
+  const argv = process.argv.slice(2);
+  (argv.includes('--child') ? child(argv) : runReportBench(argv)).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * The session worker (dist/worker.js) in a real worker_thread, driven through the same client the
+ * extension host uses: its losses must equal comparePair's, its slices gatherSlice's, and every
+ * failure must name the file and leave the open pair usable.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { comparePair } from '../../src/core/analysis/compare';
+import { preparePair } from '../../src/core/analysis/inputs';
+import type { Axis, CompareResult } from '../../src/core/analysis/result';
+import { gatherSlice, sliceGeometry } from '../../src/core/analysis/slicing';
+import { readVolume } from '../../src/core/io/readVolume';
+import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
+import { isDisposedError } from '../../src/editor/dispose';
+import { SessionError, SessionWorkerClient, type OpenOptions } from '../../src/editor/sessionWorkerClient';
+import type { FilePayload, LossesReply } from '../../src/worker/sessionMessages';
+import { FIXTURES_DIR, REPO_ROOT } from './helpers/ioTestUtils';
+
+const WORKER = resolve(REPO_ROOT, 'dist/worker.js');
+const AXES: readonly Axis[] = ['k', 'j', 'i'];
+
+function payload(file: string): FilePayload {
+  const bytes = readFileSync(resolve(FIXTURES_DIR, 'files', file));
+  // An exact, unshared ArrayBuffer: Node's small-file Buffers are slices of a shared pool.
+  return { name: file, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+}
+
+function volume(file: string) {
+  return readVolume(readFileSync(resolve(FIXTURES_DIR, 'files', file)), file);
+}
+
+function options(prediction: string, label: string | null, jobs = 2): OpenOptions {
+  return {
+    prediction: payload(prediction), label: label === null ? null : payload(label), underlay: null,
+    kind: 'auto', maxVoxels: 1e9, params: DEFAULT_LOSS_PARAMS, jobs, precomputeAxis: 'k',
+  };
+}
+
+/** Same rows, same numbers (relative 1e-12: ranges merged across threads may round differently). */
+function assertSameLosses(actual: LossesReply, expected: CompareResult): void {
+  const close = (a: unknown, b: unknown, path: string): void => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      assert.ok(a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${path}: ${a} ≠ ${b}`);
+    } else if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+      assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), `${path}: keys`);
+      for (const k of Object.keys(b)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    } else {
+      assert.equal(a, b, path);
+    }
+  };
+  close(actual.labels, expected.labels, 'labels');
+  close(actual.multiclass, expected.multiclass ?? null, 'multiclass');
+}
+
+test('the worker bundle exists (npm run build)', () => {
+  assert.ok(existsSync(WORKER), `${WORKER} is missing: run npm run build`);
+});
+
+for (const jobs of [1, 2]) {
+  test(`losses equal comparePair on every axis (prob_f32 vs labels_u8, ${jobs} job${jobs > 1 ? 's' : ''})`, async () => {
+    const client = new SessionWorkerClient(WORKER);
+    try {
+      const pair = await client.open(options('prob_f32.nii.gz', 'labels_u8.nii.gz', jobs));
+      assert.deepEqual(pair.shape, [9, 8, 5]);
+      assert.equal(pair.predictionKind, 'probability');
+      assert.equal(pair.labelName, 'labels_u8.nii.gz');
+      for (const axis of AXES) {
+        const expected = comparePair(volume('prob_f32.nii.gz'), volume('labels_u8.nii.gz'), { kind: 'auto', axis, params: DEFAULT_LOSS_PARAMS, metrics: 'none' });
+        const reply = await client.losses(axis);
+        assert.equal(reply.axis, axis);
+        assert.equal(reply.generation, pair.generation);
+        assert.deepEqual(pair.labels, expected.labels.map((l) => l.label));
+        assertSameLosses(reply, expected);
+      }
+    } finally {
+      client.dispose();
+    }
+  });
+}
+
+test('multi-label prediction: per-label rows and the Lovasz-Softmax equal comparePair', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    await client.open(options('labels_u16.nii.gz', 'labels_u8.nii.gz'));
+    const expected = comparePair(volume('labels_u16.nii.gz'), volume('labels_u8.nii.gz'), { kind: 'auto', axis: 'j', params: DEFAULT_LOSS_PARAMS, metrics: 'none' });
+    assertSameLosses(await client.losses('j'), expected);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('slice bytes equal gatherSlice: Float32 prediction, Int32 label, exact-size buffers', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    await client.open(options('prob_f32.nii.gz', 'labels_u8.nii.gz'));
+    const pair = preparePair(volume('prob_f32.nii.gz'), volume('labels_u8.nii.gz'), 'auto');
+    const dims = pair.prediction.dims;
+    for (const axis of AXES) {
+      const { width, height, count } = sliceGeometry(dims, axis);
+      for (const index of [0, Math.floor(count / 2), count - 1]) {
+        const slice = await client.slice(axis, index);
+        assert.deepEqual([slice.axis, slice.index, slice.width, slice.height], [axis, index, width, height]);
+        const expectedPred = new Float32Array(width * height);
+        gatherSlice(pair.prediction.data, dims, axis, index, 0, expectedPred);
+        const expectedLabel = new Int32Array(width * height);
+        gatherSlice(pair.label.data, dims, axis, index, 0, expectedLabel);
+        assert.equal(slice.prediction.byteLength, width * height * 4);
+        assert.deepEqual(new Float32Array(slice.prediction), expectedPred, `${axis}:${index} prediction`);
+        assert.deepEqual(new Int32Array(slice.label!), expectedLabel, `${axis}:${index} label`);
+        assert.equal(slice.underlay, null);
+      }
+    }
+  } finally {
+    client.dispose();
+  }
+});
+
+test('4D prediction: one plane per channel, channel slowest; underlay as Float32', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    const pair = await client.open({ ...options('softmax_4d_f32.nii.gz', 'labels_u8.nii.gz'), underlay: payload('prob_f64.nii') });
+    assert.equal(pair.predictionChannels, 3);
+    assert.equal(pair.underlayName, 'prob_f64.nii');
+    const pred = volume('softmax_4d_f32.nii.gz');
+    const under = volume('prob_f64.nii');
+    const slice = await client.slice('j', 3);
+    const n = slice.width * slice.height;
+    assert.equal(slice.prediction.byteLength, n * 3 * 4);
+    for (let c = 0; c < 3; c++) {
+      const plane = new Float32Array(n);
+      gatherSlice(pred.data, pred.dims, 'j', 3, c, plane);
+      assert.deepEqual(new Float32Array(slice.prediction, c * n * 4, n), plane, `channel ${c}`);
+    }
+    const expectedUnder = new Float32Array(n);
+    gatherSlice(under.data, under.dims, 'j', 3, 0, expectedUnder);
+    assert.deepEqual(new Float32Array(slice.underlay!), expectedUnder);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a mask alone: slices without label, losses refused with a reason', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    const pair = await client.open(options('labels_u8.nii.gz', null));
+    assert.equal(pair.labelName, null);
+    assert.equal(pair.predictionKind, 'labels');
+    const slice = await client.slice('k', 0);
+    assert.equal(slice.label, null);
+    await assert.rejects(client.losses('k'), (e: unknown) => e instanceof SessionError && /no label/.test(e.message));
+  } finally {
+    client.dispose();
+  }
+});
+
+test('failures name the file, and a failed change leaves the open pair working', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    const garbage: FilePayload = { name: 'notes.nii.gz', bytes: new TextEncoder().encode('hello, not an image').buffer as ArrayBuffer };
+    await assert.rejects(client.open({ ...options('prob_f32.nii.gz', 'labels_u8.nii.gz'), label: garbage }),
+      (e: unknown) => e instanceof SessionError && e.file === 'notes.nii.gz' && /neither NIfTI nor PNG/.test(e.message));
+
+    const first = await client.open(options('prob_f32.nii.gz', 'labels_u8.nii.gz'));
+    // Swapping puts the float map in the label slot: refused, naming it.
+    await assert.rejects(client.swap(), (e: unknown) => e instanceof SessionError && e.file === 'prob_f32.nii.gz' && /non-integer/.test(e.message));
+    await assert.rejects(client.setKind('labels'),
+      (e: unknown) => e instanceof SessionError && e.file === 'prob_f32.nii.gz' && /set the prediction kind to probability or logits/.test(e.message));
+    await assert.rejects(client.replace('underlay', payload('gray8.png')),
+      (e: unknown) => e instanceof SessionError && e.file === 'gray8.png' && /underlay image is/.test(e.message));
+    await assert.rejects(client.slice('k', 99), (e: unknown) => e instanceof SessionError && e.file === null && /does not exist/.test(e.message));
+    const slice = await client.slice('k', 1);
+    assert.equal(slice.generation, first.generation, 'the pair from before the failed changes is still open');
+
+    const relabelled = await client.replace('label', payload('labels_i16_be.nii'));
+    assert.ok(relabelled.generation > first.generation);
+    assert.equal(relabelled.labelName, 'labels_i16_be.nii');
+    const kinds = await client.setKind('logits');
+    assert.equal(kinds.predictionKind, 'logits');
+    assert.equal(kinds.kindOption, 'logits');
+  } finally {
+    client.dispose();
+  }
+});
+
+test('swap exchanges the roles of two label maps', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    await client.open(options('labels_u16.nii.gz', 'labels_u8.nii.gz'));
+    const swapped = await client.swap();
+    assert.equal(swapped.predictionName, 'labels_u8.nii.gz');
+    assert.equal(swapped.labelName, 'labels_u16.nii.gz');
+    const expected = comparePair(volume('labels_u8.nii.gz'), volume('labels_u16.nii.gz'), { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' });
+    assertSameLosses(await client.losses('k'), expected);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a swap while the first losses are computed: each answer carries the generation of its pair', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    const first = await client.open(options('labels_u16.nii.gz', 'labels_u8.nii.gz'));
+    const before = client.losses('k');
+    const swapped = await client.swap();
+    const after = await client.losses('k');
+    assert.equal((await before).generation, first.generation);
+    assert.equal(after.generation, swapped.generation);
+    assertSameLosses(await before, comparePair(volume('labels_u16.nii.gz'), volume('labels_u8.nii.gz'), { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' }));
+    assertSameLosses(after, comparePair(volume('labels_u8.nii.gz'), volume('labels_u16.nii.gz'), { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' }));
+    // Slices keep coming while the pair changes.
+    assert.equal((await client.slice('i', 4)).generation, swapped.generation);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('dispose rejects pending requests with DisposedError and refuses new ones', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  const opening = client.open(options('prob_f32.nii.gz', 'labels_u8.nii.gz'));
+  client.dispose();
+  await assert.rejects(opening, isDisposedError);
+  await assert.rejects(client.slice('k', 0), isDisposedError);
+  assert.equal(basename(WORKER), 'worker.js');
+});
