@@ -60,10 +60,16 @@ export function decodeHere(file: FilePayload, maxVoxels: number): { volume: Volu
   }
 }
 
-/** Decodes on a helper thread running `workerFile` (this bundle); the file's bytes are transferred. */
-export function decodeOnHelper(workerFile: string, file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
+export function startDecodeHelper(workerFile: string): Worker {
+  return new Worker(workerFile, { workerData: { mode: DECODE_MODE } });
+}
+
+/**
+ * Decodes on a helper thread running this bundle (`helper`, started ahead with startDecodeHelper,
+ * or a new one); the file's bytes are transferred. The helper serves this one job and ends.
+ */
+export function decodeOnHelper(helper: Worker, file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
   return new Promise((resolve, reject) => {
-    const helper = new Worker(workerFile, { workerData: { mode: DECODE_MODE } });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;

@@ -5,9 +5,11 @@
  * this thread free to answer slice requests while the losses are being computed.
  */
 import { availableParallelism } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { RangePool } from './rangePool';
-import { DECODE_MODE, decodeHere, decodeOnHelper, FileError, serveOneDecode, shareInSteps } from './decodeFiles';
+import {
+  DECODE_MODE, decodeHere, decodeOnHelper, FileError, serveOneDecode, shareInSteps, startDecodeHelper,
+} from './decodeFiles';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
@@ -50,9 +52,16 @@ let pool: RangePool | null = null;
 /** The axis to compute losses for as soon as a pair is ready (see OpenRequest.precomputeAxis). */
 let precomputeAxis: Axis | null = null;
 
+/**
+ * Decode helpers started with the session worker, while the host is still reading the files:
+ * a prediction and its label then start decoding without waiting for a thread to boot.
+ */
+const spareHelpers: Worker[] = [];
+
 /** Decodes a file, on a helper thread when there is a CPU for it to run on in parallel. */
 function decode(file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
-  return parallelDecode ? decodeOnHelper(__filename, file, maxVoxels) : Promise.resolve().then(() => decodeHere(file, maxVoxels));
+  if (!parallelDecode) return Promise.resolve().then(() => decodeHere(file, maxVoxels));
+  return decodeOnHelper(spareHelpers.shift() ?? startDecodeHelper(__filename), file, maxVoxels);
 }
 
 /** A label of zeros so a mask shown alone goes through the same preparation (kind, labels). */
@@ -287,4 +296,5 @@ if ((workerData as { mode?: string } | null)?.mode === DECODE_MODE) {
   serveOneDecode(port);
 } else {
   port.on('message', handle);
+  if (parallelDecode) spareHelpers.push(startDecodeHelper(__filename), startDecodeHelper(__filename));
 }

@@ -14,7 +14,7 @@ import {
 import type { PreparedPair } from './inputs';
 import { computeSliceMetrics } from './metrics';
 import type { Axis } from './result';
-import { gatherSlice, sliceGeometry } from './slicing';
+import { gatherRun, RUN_VOXELS, sliceGeometry } from './slicing';
 
 export interface LabelRange {
   /** SUM_FIELDS numbers per slice of the range. */
@@ -100,9 +100,10 @@ function computeSoftRange(
   const k = voxelTermConstants(params);
   // Tags are global slice indices sized for the whole axis, so keys — and every number
   // derived from them — are bit-identical however the slices are split over threads.
-  const p = new Float64Array(n);
-  const raw = pair.kind === 'logits' ? new Float64Array(n) : p;
-  const lab = new Float64Array(n);
+  const run = Math.min(n, RUN_VOXELS);
+  const p = new Float64Array(run);
+  const raw = pair.kind === 'logits' ? new Float64Array(run) : p;
+  const lab = new Float64Array(run);
   const labels: Omit<LabelRange, 'metrics'>[] = [];
 
   for (const label of pair.labels) {
@@ -111,16 +112,19 @@ function computeSoftRange(
     const sums = new Float64Array(count * SUM_FIELDS);
     keys.reset(sliceCount);
     for (let s = start; s < end; s++) {
-      if (pair.kind === 'logits') {
-        gatherSlice(pair.prediction.data, dims, axis, s, channel, raw);
-        for (let i = 0; i < n; i++) p[i] = 1 / (1 + Math.exp(-raw[i]!));
-      } else {
-        gatherSlice(pair.prediction.data, dims, axis, s, channel, p);
-        if (pair.clampProbability) for (let i = 0; i < n; i++) p[i] = Math.min(1, Math.max(0, p[i]!));
+      for (let from = 0; from < n; from += run) {
+        const len = Math.min(run, n - from);
+        if (pair.kind === 'logits') {
+          gatherRun(pair.prediction.data, dims, axis, s, channel, from, len, raw);
+          for (let i = 0; i < len; i++) p[i] = 1 / (1 + Math.exp(-raw[i]!));
+        } else {
+          gatherRun(pair.prediction.data, dims, axis, s, channel, from, len, p);
+          if (pair.clampProbability) for (let i = 0; i < len; i++) p[i] = Math.min(1, Math.max(0, p[i]!));
+        }
+        gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
+        if (label === 'foreground') for (let i = 0; i < len; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
+        accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s);
       }
-      gatherSlice(pair.label.data, dims, axis, s, 0, lab);
-      if (label === 'foreground') for (let i = 0; i < n; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
-      accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, n, k, sums, s - start, keys, s);
     }
     sortKeys(keys);
     const gts = new Float64Array(count);
@@ -145,9 +149,14 @@ function computeSoftRange(
     for (let c = 0; c < classes; c++) {
       keys.reset(sliceCount);
       for (let s = start; s < end; s++) {
-        gatherSlice(pair.prediction.data, dims, axis, s, c, p);
-        gatherSlice(pair.label.data, dims, axis, s, 0, lab);
-        gts[s - start] = collectClassErrors(p, lab, c, n, keys, s);
+        let sliceGts = 0;
+        for (let from = 0; from < n; from += run) {
+          const len = Math.min(run, n - from);
+          gatherRun(pair.prediction.data, dims, axis, s, c, from, len, p);
+          gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
+          sliceGts += collectClassErrors(p, lab, c, len, keys, s);
+        }
+        gts[s - start] = sliceGts;
       }
       sortKeys(keys);
       let total = 0;
@@ -181,8 +190,9 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
   const indexOf = new Map(values.map((v, i) => [v, i]));
   // Integer gathers keep the lookup-table index an int (a double index takes V8's slow path).
   const int32 = values[0]! >= -(2 ** 31) && values[classCount - 1]! < 2 ** 31;
-  const predValues = int32 ? new Int32Array(n) : new Float64Array(n);
-  const labValues = int32 ? new Int32Array(n) : new Float64Array(n);
+  const run = Math.min(n, RUN_VOXELS);
+  const predValues = int32 ? new Int32Array(run) : new Float64Array(run);
+  const labValues = int32 ? new Int32Array(run) : new Float64Array(run);
   const confusion = new Float64Array(classCount * classCount);
   const labelIndex = pair.labels.map((l) => indexOf.get(l as number)!);
   const labels = labelIndex.map(() => ({ sums: new Float64Array(count * SUM_FIELDS), lovasz: new Float64Array(count) }));
@@ -194,13 +204,16 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
   if (lut) values.forEach((v, i) => { lut[v] = i; });
 
   for (let s = start; s < end; s++) {
-    gatherSlice(pair.prediction.data, dims, axis, s, 0, predValues);
-    gatherSlice(pair.label.data, dims, axis, s, 0, labValues);
     confusion.fill(0);
-    if (lut && predValues instanceof Int32Array && labValues instanceof Int32Array) {
-      countConfusion(predValues, labValues, n, lut, classCount, confusion);
-    } else {
-      for (let i = 0; i < n; i++) confusion[indexOf.get(predValues[i]!)! * classCount + indexOf.get(labValues[i]!)!]!++;
+    for (let from = 0; from < n; from += run) {
+      const len = Math.min(run, n - from);
+      gatherRun(pair.prediction.data, dims, axis, s, 0, from, len, predValues);
+      gatherRun(pair.label.data, dims, axis, s, 0, from, len, labValues);
+      if (lut && predValues instanceof Int32Array && labValues instanceof Int32Array) {
+        countConfusion(predValues, labValues, len, lut, classCount, confusion);
+      } else {
+        for (let i = 0; i < len; i++) confusion[indexOf.get(predValues[i]!)! * classCount + indexOf.get(labValues[i]!)!]!++;
+      }
     }
     let mcLoss = 0;
     let mcPresent = 0;
