@@ -2,17 +2,16 @@
  * mask-inspector — command-line front end of the engine.
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
-import { statSync } from 'node:fs';
 import { version } from '../package.json';
 import { preparePair, InputError } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
-import { readVolumeFile } from './core/io/readVolume';
-import { DEFAULT_MAX_VOXELS, VolumeReadError, type Volume } from './core/io/volume';
+import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
+import { readInputFile } from './core/analysis/readInput';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -97,26 +96,11 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   return { ...args, prediction: positional[0]!, label: positional[1]! };
 }
 
-function readInput(path: string, maxVoxels: number): Volume {
-  let isFile = false;
-  try {
-    isFile = statSync(path).isFile();
-  } catch (error) {
-    throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
-  }
-  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
-  try {
-    return readVolumeFile(path, { maxVoxels });
-  } catch (error) {
-    if (error instanceof VolumeReadError) throw new InputError(path, error.message);
-    throw error;
-  }
-}
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  const prediction = readInput(args.prediction, args.maxVoxels);
-  const label = readInput(args.label, args.maxVoxels);
+  const prediction = readInputFile(args.prediction, args.maxVoxels);
+  const label = readInputFile(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);
   for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
   const result = await compareInParallel(pair, {

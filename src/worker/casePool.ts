@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { CasePair } from '../core/analysis/folderPairing';
 import type { CaseOptions, CaseOutcome } from '../core/report/computeCase';
 import type { CaseJob, CaseReply } from './caseMessages';
+import { awaitReply } from './workerJob';
 
 /** dist/caseWorker.js next to the bundle that imports this module (dist/cli.js, dist/extension.js). */
 export function defaultCaseWorkerFile(): string {
@@ -67,20 +68,7 @@ export interface RunCasesResult {
 class Aborted extends Error {}
 
 function runOnWorker(worker: Worker, job: CaseJob): Promise<CaseReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: CaseReply) => { if (reply.id === job.id) { cleanup(); resolve(reply); } };
-    const onError = (error: Error) => { cleanup(); reject(error); };
-    const onExit = (code: number) => { cleanup(); reject(new Error(`the worker thread exited (code ${code}) before finishing`)); };
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(job);
-  });
+  return awaitReply<CaseReply>(worker, job);
 }
 
 export async function runCases(pairs: readonly CasePair[], options: CaseOptions, run: RunCasesOptions = {}): Promise<RunCasesResult> {

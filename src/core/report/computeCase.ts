@@ -4,16 +4,15 @@
  * code `mask-inspector compare` runs, so the numbers are identical — and draws the worst slices.
  * Failures become a CaseError (file + one-line message), never an exception.
  */
-import { statSync } from 'node:fs';
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../analysis/compare';
 import { computeRange } from '../analysis/computeRange';
 import type { CasePair } from '../analysis/folderPairing';
 import { InputError, preparePair } from '../analysis/inputs';
 import type { CompareResult } from '../analysis/result';
 import { sliceGeometry } from '../analysis/slicing';
-import { readVolumeFile } from '../io/readVolume';
-import { DEFAULT_MAX_VOXELS, VolumeReadError, type Volume } from '../io/volume';
+import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
+import { readInputFile } from '../analysis/readInput';
 
 export interface CaseOptions extends CompareOptions {
   /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
@@ -42,21 +41,6 @@ export type CaseOutcome =
   | CaseBase & { readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[] }
   | CaseBase & { readonly status: 'failed'; readonly error: CaseError };
 
-function readInput(path: string, maxVoxels: number): Volume {
-  let isFile = false;
-  try {
-    isFile = statSync(path).isFile();
-  } catch (error) {
-    throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
-  }
-  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
-  try {
-    return readVolumeFile(path, { maxVoxels });
-  } catch (error) {
-    if (error instanceof VolumeReadError) throw new InputError(path, error.message);
-    throw error;
-  }
-}
 
 /** The error of a failed case, as the report records it. */
 export function caseErrorOf(error: unknown): CaseError {
@@ -72,7 +56,7 @@ export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
   const base = { case: pair.case, prediction: pair.prediction, label: pair.label };
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
-    const prepared = preparePair(readInput(pair.prediction, maxVoxels), readInput(pair.label, maxVoxels), options.kind);
+    const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), readInputFile(pair.label, maxVoxels), options.kind);
     const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
     const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
     const result = assembleResult(prepared, options, [range]);

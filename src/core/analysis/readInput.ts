@@ -1,0 +1,21 @@
+/** Reads one mask file for a comparison, turning every failure into an InputError that names it. */
+import { statSync } from 'node:fs';
+import { readVolumeFile } from '../io/readVolume';
+import { VolumeReadError, type Volume } from '../io/volume';
+import { InputError } from './inputs';
+
+export function readInputFile(path: string, maxVoxels: number): Volume {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
+  }
+  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
+  try {
+    return readVolumeFile(path, { maxVoxels });
+  } catch (error) {
+    if (error instanceof VolumeReadError) throw new InputError(path, error.message);
+    throw error;
+  }
+}
