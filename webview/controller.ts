@@ -3,16 +3,18 @@
  * every navigation or view change. Views only draw what the state says.
  */
 import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
-import type { LossId } from '../src/core/kernels/lossIds';
-import type { HostMessage, InitMessage, LabelKey, TriageCommand } from '../src/core/protocol';
+import { LOSS_LABELS } from '../src/core/kernels/lossIds';
+import type { HostMessage, InitMessage, LabelKey, TriageCommand, ViewState } from '../src/core/protocol';
 import { HeaderStrip } from './headerStrip';
 import { LossChart } from './lossChart';
 import type { HostChannel } from './messaging';
+import { badness, formatMetric, formatMm, METRIC_INFO, metricIdsOf, metricValue } from './metricInfo';
+import { pixelOfVoxel } from './sliceData';
 import { SlicePresenter } from './slicePresenter';
 import { SliceTable } from './sliceTable';
 import { EditorState, normaliseViewState } from './state';
 import { ErrorBanner, StatusLine } from './statusBanner';
-import { Toolbar } from './toolbar';
+import { Toolbar, type ChartSelection } from './toolbar';
 import { RankingCache, stepInRanking } from './triage';
 
 /** One shared empty list: the table redraws its header whenever the rows' identity changes. */
@@ -43,7 +45,8 @@ export class EditorController {
       onAxis: (axis) => this.setAxis(axis),
       onLabel: (label) => this.setLabel(label),
       onKind: (kind) => this.setKind(kind),
-      onLoss: (loss) => this.setLoss(loss),
+      onChart: (selection) => this.setChart(selection),
+      onShowHausdorffVoxel: () => this.run('showHausdorffVoxel'),
       onOverlayMode: (mode) => { this.presenter.overlayMode = mode; this.presenter.repaint(); },
       onWindowPreset: (preset) => { this.presenter.setWindowPreset(preset); this.refreshToolbar(); },
       onToggleReviewed: () => this.run('markReviewed'),
@@ -60,6 +63,10 @@ export class EditorController {
         if (message.axis !== this.state.view.axis) return;
         this.refreshAll();
         return this.notify(); // the current loss is known now
+      case 'metrics':
+        this.state.setMetrics(message);
+        // The volume metrics in the header hold for every axis; the chart and table only for theirs.
+        return this.refreshAll();
       case 'slice': return this.presenter.accept(message);
       case 'sliceError': return this.presenter.acceptError(message);
       case 'marks':
@@ -73,10 +80,11 @@ export class EditorController {
 
   private init(message: InitMessage): void {
     // The host's remembered state wins; the webview's own saved state covers a tab restored without one.
-    const view = normaliseViewState(message.state ?? this.channel.savedState(), message.pair);
-    this.state.reset({ pair: message.pair, overlay: message.overlay }, view, message.marks);
+    const view = normaliseViewState(message.state ?? this.channel.savedState(), message.pair,
+      message.pair.labelName === null ? 'none' : message.metrics.level);
+    this.state.reset({ pair: message.pair, overlay: message.overlay, metrics: message.metrics }, view, message.marks);
     this.presenter.reset(message.overlay.style);
-    this.toolbar.setPair(message.pair, message.overlay);
+    this.toolbar.setPair(message.pair, message.overlay, message.metrics.level);
     this.banner.set(null);
     this.onLoaded();
     this.requestLosses();
@@ -108,7 +116,8 @@ export class EditorController {
       case 'previousWorst': {
         const rows = this.state.axisLosses()?.result.slices;
         if (rows === undefined) return this.status.announce('The losses are not computed yet.');
-        const ranking = this.ranking.get(rows, this.state.view.loss);
+        const ranking = this.currentRanking(rows);
+        if (ranking === null) return this.status.announce('The metrics are not computed yet.');
         const target = command === 'worst' ? ranking[0] : stepInRanking(ranking, index, command === 'nextWorst' ? 1 : -1);
         if (target === undefined) return this.status.announce(command === 'previousWorst' ? 'This is the worst slice.' : 'No slice ranks below this one.');
         return this.navigate(target);
@@ -121,7 +130,49 @@ export class EditorController {
         this.channel.post({ type: 'setMark', axis, index, ...change });
         return this.refreshPanels();
       }
+      case 'showHausdorffVoxel': return this.showHausdorffVoxel();
     }
+  }
+
+  /** Worst-first slices by the chart's selection; null when a metric is selected and its values have not arrived. */
+  private currentRanking(rows: readonly SliceRow[]): readonly number[] | null {
+    const metric = this.state.view.metric;
+    if (metric === undefined) {
+      const loss = this.state.view.loss;
+      return this.ranking.get(rows, `loss:${loss}`, null, (row) => row.losses[loss]);
+    }
+    const metrics = this.state.axisMetrics();
+    if (metrics === undefined) return null;
+    const slices = metrics.result.slices;
+    // Dice-like metrics rank lowest first, distances highest first: "worse" still means worse.
+    return this.ranking.get(rows, `metric:${metric}`, metrics.message, (row) => badness(metric, metricValue(slices[row.index], metric)));
+  }
+
+  /** Goes to the slice (on this axis) holding the voxel where the selected label's Hausdorff distance is reached, and rings it. */
+  private showHausdorffVoxel(): void {
+    const why = this.hausdorffUnavailable();
+    if (why !== null) return this.status.announce(why);
+    const hd = this.state.volumeMetrics()!.result.hausdorffVoxel!;
+    this.state.hausdorffMarker = hd;
+    const other = hd.surface === 'label' ? 'prediction' : 'label';
+    this.status.announce(`Hausdorff distance ${formatMm(hd.distanceMm)}: ${hd.surface} surface voxel (${hd.voxel.join(', ')}) ` +
+      `to the nearest ${other} surface voxel (${hd.nearest.join(', ')}).`);
+    const { index } = pixelOfVoxel(this.state.view.axis, hd.voxel);
+    if (index === this.state.view.index) this.presenter.updateMarkers();
+    else this.navigate(index);
+  }
+
+  /** Why "Show HD voxel" cannot run now, or null when it can. */
+  private hausdorffUnavailable(): string | null {
+    if (!this.state.hasLabel()) return 'There is no label to compare with.';
+    const level = this.state.metricsLevel();
+    if (level !== 'all') return `The Hausdorff distance is not computed (maskInspector.metrics is "${level}").`;
+    const metrics = this.state.volumeMetrics();
+    if (metrics === undefined) return 'The metrics are not computed yet.';
+    if (metrics.result.hausdorffVoxel === null) {
+      return `The Hausdorff distance is undefined: ${metrics.result.volume.undefinedReasons.hausdorff ?? 'not computed'}.`;
+    }
+    return null;
   }
 
   private setAxis(axis: Axis): void {
@@ -139,14 +190,17 @@ export class EditorController {
   private setLabel(label: LabelKey): void {
     if (label === this.state.view.label) return;
     this.state.view = { ...this.state.view, label };
+    this.state.hausdorffMarker = null; // it was the other label's
     this.presenter.repaint();
     this.refreshAll();
     this.notify();
   }
 
-  private setLoss(loss: LossId): void {
-    if (loss === this.state.view.loss) return;
-    this.state.view = { ...this.state.view, loss };
+  private setChart(selection: ChartSelection): void {
+    const { metric: _metric, ...rest } = this.state.view;
+    const view: ViewState = selection.kind === 'loss' ? { ...rest, loss: selection.id } : { ...rest, metric: selection.id };
+    if (view.loss === this.state.view.loss && view.metric === this.state.view.metric) return;
+    this.state.view = view;
     this.refreshPanels();
     this.notify();
   }
@@ -181,7 +235,9 @@ export class EditorController {
   private refreshAll(): void {
     const loaded = this.state.loaded;
     if (loaded === null) return;
-    this.header.update(loaded, this.state.volumeLosses(), this.state.view.label);
+    this.header.update(loaded, this.state.volumeLosses(), this.state.view.label, this.state.volumeMetrics());
+    const why = this.hausdorffUnavailable();
+    this.toolbar.setHausdorffAvailable(why === null, why ?? '');
     this.refreshToolbar();
     this.refreshPanels();
   }
@@ -192,17 +248,30 @@ export class EditorController {
 
   /** What changes with the slice: chart, table, slice counter. Kept cheap, it runs per key press. */
   private refreshPanels(): void {
-    const { axis, index, loss } = this.state.view;
+    const { axis, index, loss, metric } = this.state.view;
     const count = this.state.sliceCount();
     const losses = this.state.axisLosses();
+    const metrics = this.state.axisMetrics();
     const markAt = (i: number) => this.state.mark(axis, i);
     this.toolbar.setSlice(index, count, this.state.mark(axis, index));
-    this.chart.update({
-      count, rows: losses?.rowsByIndex ?? null, loss, current: index, markAt,
-      placeholder: this.state.hasLabel() ? 'Computing losses…' : 'No label to compare with: losses need a label (Choose partner…).',
-    });
+    const rows = losses?.rowsByIndex ?? null;
+    const placeholder = !this.state.hasLabel() ? 'No label to compare with: losses need a label (Choose partner…).'
+      : rows === null ? 'Computing losses…' : 'Computing metrics…';
+    if (metric === undefined) {
+      this.chart.update({
+        count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: `${LOSS_LABELS[loss]} loss`, current: index, markAt, placeholder,
+      });
+    } else {
+      const slices = metrics?.result.slices;
+      const info = METRIC_INFO[metric];
+      this.chart.update({
+        count, rows: slices === undefined ? null : rows, valueAt: (i) => metricValue(slices?.[i], metric),
+        name: `${info.name}${info.unit ? ` (${info.unit})` : ''}`, format: (v) => formatMetric(metric, v), current: index, markAt, placeholder,
+      });
+    }
     this.table.update({
       rows: losses?.result.slices ?? NO_ROWS, multiclassByIndex: losses?.multiclass ? losses.multiclassByIndex : null,
+      metrics: metrics?.result.slices ?? null, metricIds: metricIdsOf(metrics?.settings.level),
       current: index, markAt, marksVersion: this.state.marksVersion,
     });
   }

@@ -1,11 +1,23 @@
 /**
  * Header strip: which files are compared, the prediction kind in use, the warnings, and the
- * volume-level numbers of the selected label (every loss, plus the Lovasz-Softmax when multi-class).
+ * volume-level numbers of the selected label: every loss (plus the Lovasz-Softmax when
+ * multi-class), then the evaluation metrics of the volume (3D) once they arrive — a null metric
+ * shows "—" with its reason as the tooltip.
  */
 import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import type { MetricId } from '../src/core/kernels/metricIds';
 import type { LabelKey } from '../src/core/protocol';
 import { el, formatLoss } from './dom';
-import type { AxisLosses, Loaded } from './state';
+import { formatMetric, METRIC_INFO, metricValue, nullReason, predictedWhen } from './metricInfo';
+import type { AxisLosses, AxisMetrics, Loaded } from './state';
+
+/** The volume metrics the header shows, in order, with their names there. */
+const HEADER_METRICS: readonly (readonly [MetricId, string])[] = [
+  ['dice', 'Dice'], ['iou', 'IoU'], ['precision', 'Precision'], ['recall', 'Recall'],
+  ['hausdorff', 'HD'], ['hd95', 'HD95'], ['assd', 'ASSD'], ['surfaceDice', 'Surface Dice'],
+  ['detectedLesions', 'Lesions detected'], ['missedLesions', 'missed'], ['falsePositiveLesions', 'FP'],
+  ['labelVolumeMl', 'Label'], ['predictionVolumeMl', 'Prediction'],
+];
 
 export function labelName(label: LabelKey): string {
   return label === 'foreground' ? 'foreground (label > 0)' : `label ${label}`;
@@ -16,15 +28,18 @@ export class HeaderStrip {
   private readonly files: HTMLElement;
   private readonly warnings: HTMLElement;
   private readonly volume: HTMLElement;
+  private readonly metrics: HTMLElement;
 
   constructor() {
     this.files = el('div', { class: 'mi-files' });
     this.warnings = el('ul', { class: 'mi-warnings', 'aria-label': 'Warnings' });
     this.volume = el('div', { class: 'mi-volume', role: 'group', 'aria-label': 'Volume losses' });
-    this.element = el('header', { class: 'mi-header' }, this.files, this.warnings, this.volume);
+    this.metrics = el('div', { class: 'mi-volume mi-metrics', role: 'group', 'aria-label': 'Volume metrics' });
+    this.element = el('header', { class: 'mi-header' }, this.files, this.warnings, this.volume, this.metrics);
   }
 
-  update(loaded: Loaded, volume: AxisLosses | undefined, label: LabelKey): void {
+  update(loaded: Loaded, volume: AxisLosses | undefined, label: LabelKey, metrics: AxisMetrics | undefined): void {
+    this.updateMetrics(loaded, metrics, label);
     const { pair } = loaded;
     const kind = pair.kindOption === 'auto' ? `${pair.predictionKind} (auto)` : `${pair.predictionKind} (set by you)`;
     const channels = pair.predictionChannels > 1 ? `, ${pair.predictionChannels} channels` : '';
@@ -55,6 +70,36 @@ export class HeaderStrip {
     this.volume.replaceChildren(
       el('span', { class: 'mi-volume-title' }, `Volume, ${labelName(volume.result.label)}:`),
       ...numbers.map(([name, value]) => el('span', { class: 'mi-number' }, el('span', { class: 'mi-dim' }, `${name} `), formatLoss(value))),
+    );
+  }
+
+  private updateMetrics(loaded: Loaded, metrics: AxisMetrics | undefined, label: LabelKey): void {
+    const level = loaded.metrics.level;
+    this.metrics.hidden = loaded.pair.labelName === null || level === 'none';
+    if (this.metrics.hidden) {
+      this.metrics.replaceChildren();
+      return;
+    }
+    if (metrics === undefined) {
+      this.metrics.replaceChildren(el('span', { class: 'mi-dim' }, `Volume metrics for ${labelName(label)}: computing…`));
+      return;
+    }
+    const { result, settings } = metrics;
+    const volume = result.volume;
+    const shown = HEADER_METRICS.filter(([id]) => id in volume);
+    const tolerance = `within ${settings.toleranceMm} mm of the other surface`;
+    this.metrics.replaceChildren(
+      el('span', { class: 'mi-volume-title', title: `3D, over the whole volume; predicted where ${predictedWhen(loaded.pair.predictionKind, settings.threshold)}` },
+        `Metrics (3D, ${predictedWhen(loaded.pair.predictionKind, settings.threshold)}):`),
+      ...shown.map(([id, name]) => {
+        const info = METRIC_INFO[id];
+        const value = metricValue(volume, id);
+        const reason = nullReason(volume, id);
+        const unit = value !== null && info.unit !== '' ? ` ${info.unit}` : '';
+        const title = reason !== null ? `${info.name}: undefined (${reason})` : id === 'surfaceDice' ? `${info.name}: share of surface voxels ${tolerance}` : info.name;
+        return el('span', { class: 'mi-number', 'data-metric': id, title },
+          el('span', { class: 'mi-dim' }, `${name} `), formatMetric(id, value) + unit);
+      }),
     );
   }
 }

@@ -1,17 +1,23 @@
 /**
  * Hover readout: the voxel under the pointer in volume coordinates, its prediction and label
- * values, and its BCE term — the numbers a reviewer needs to see why a slice scores badly.
+ * values, its BCE term, and how far it lies from the other mask's surface in this slice — the
+ * numbers a reviewer needs to see why a slice scores badly.
  */
 import type { PredictionKind } from '../src/core/analysis/result';
 import type { LabelKey } from '../src/core/protocol';
 import { el, formatValue } from './dom';
-import { bceTerm, probabilityOf, rawPredictionAt, rowsFlipped, voxelOf, type DecodedSlice } from './sliceData';
+import {
+  bceTerm, distanceText, probabilityOf, rawPredictionAt, rowsFlipped, voxelOf, type DecodedSlice, type SurfaceDistances,
+} from './sliceData';
 
 export interface HoverContext {
   readonly slice: DecodedSlice;
   readonly kind: PredictionKind;
   readonly label: LabelKey;
+  /** The slice's surface distances (computed on the first hover of a slice); null without a label. */
+  readonly distances: SurfaceDistances | null;
 }
+
 
 export class HoverReadout {
   readonly element: HTMLElement;
@@ -41,6 +47,8 @@ export class HoverReadout {
       parts.push(`label ${labelValue}`, `BCE ${formatValue(bceTerm(p, t))}`);
     }
     if (slice.underlay !== null) parts.push(`underlay ${formatValue(slice.underlay[pixel]!)}`);
+    const distance = context.distances === null ? null : distanceText(context.distances, pixel);
+    if (distance !== null) parts.push(distance);
     this.element.textContent = parts.join(' · ');
   }
 }

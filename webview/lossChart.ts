@@ -1,18 +1,23 @@
 /**
- * Loss-per-slice chart on a 2D canvas: one bar per slice for the chosen loss, empty slices as
- * hollow grey rings, flagged slices as a triangle above the plot, reviewed ones as a square
- * below it, the current slice as a vertical line. Click or drag to go to a slice.
+ * Per-slice chart on a 2D canvas: one bar per slice for the chosen loss or metric, empty slices
+ * as hollow grey rings, slices without a value (a null metric) as gaps, flagged slices as a
+ * triangle above the plot, reviewed ones as a square below it, the current slice as a vertical
+ * line. Click or drag to go to a slice.
  */
 import type { SliceRow } from '../src/core/analysis/result';
-import { LOSS_LABELS, type LossId } from '../src/core/kernels/lossIds';
 import type { SliceMark } from '../src/core/protocol';
 import { el, formatLoss, onResize, onThemeChange, themeColor } from './dom';
 
 export interface ChartData {
   readonly count: number;
-  /** Null while the losses are not known (still computing, or no label to compare with). */
+  /** Null while the values are not known (still computing, or no label to compare with). */
   readonly rows: readonly (SliceRow | undefined)[] | null;
-  readonly loss: LossId;
+  /** The value drawn for slice `index`; null or undefined leaves a gap. */
+  readonly valueAt: (index: number) => number | null | undefined;
+  /** What is plotted ("Dice loss", "HD95 (metric)"), for the accessible label. */
+  readonly name: string;
+  /** Tick and aria-label numbers (default: four decimals, as the losses). */
+  readonly format?: (value: number) => string;
   readonly current: number;
   readonly markAt: (index: number) => SliceMark | undefined;
   readonly placeholder: string;
@@ -121,16 +126,16 @@ export class LossChart {
     colours: Readonly<Record<'text' | 'axis' | 'bar' | 'empty' | 'current' | 'flag' | 'reviewed', string>>,
     cssWidth: number, cssHeight: number,
   ): void {
-    const { count, loss, current } = data;
+    const { count, current, valueAt } = data;
     const plotLeft = MARGIN.left;
     const plotWidth = Math.max(1, cssWidth - MARGIN.left - MARGIN.right);
     const plotTop = MARGIN.top;
     const plotBottom = Math.max(plotTop + 1, cssHeight - MARGIN.bottom);
     let low = 0;
     let high = 0;
-    for (const row of rows) {
-      const v = row?.losses[loss];
-      if (v === undefined || !Number.isFinite(v)) continue;
+    for (let index = 0; index < count; index++) {
+      const v = valueAt(index);
+      if (v === undefined || v === null || !Number.isFinite(v)) continue;
       low = Math.min(low, v);
       high = Math.max(high, v);
     }
@@ -149,15 +154,20 @@ export class LossChart {
     context.stroke();
     context.textAlign = 'right';
     context.textBaseline = 'middle';
-    for (const v of [low, (low + high) / 2, high]) context.fillText(formatLoss(v), plotLeft - 4, yOf(v));
+    const format = data.format ?? formatLoss;
+    for (const v of [low, (low + high) / 2, high]) context.fillText(format(v), plotLeft - 4, yOf(v));
 
     const baseline = yOf(Math.max(low, Math.min(0, high)));
+    const gaps: number[] = [];
     for (let index = 0; index < count; index++) {
       const row = rows[index];
       if (row === undefined) continue;
-      const v = row.losses[loss];
+      const value = valueAt(index);
+      const v = value ?? Number.NaN;
       const x = xOf(index);
-      if (row.empty) {
+      if (value === null || value === undefined) {
+        gaps.push(index); // no value for this slice (e.g. a distance where a mask is empty): nothing drawn
+      } else if (row.empty) {
         context.strokeStyle = colours.empty;
         context.beginPath();
         context.arc(x, Number.isFinite(v) ? yOf(v) : baseline, Math.min(3, Math.max(1.5, slot / 2)), 0, Math.PI * 2);
@@ -198,8 +208,11 @@ export class LossChart {
     context.textAlign = x < plotLeft + plotWidth / 2 ? 'left' : 'right';
     context.fillStyle = colours.current;
     context.fillText(`#${current}`, x + (x < plotLeft + plotWidth / 2 ? 4 : -4), cssHeight - 1);
-    const value = rows[current]?.losses[loss];
+    // For tests and debugging: what is plotted and which slices are gaps.
+    this.canvas.dataset['series'] = data.name;
+    this.canvas.dataset['gaps'] = gaps.join(',');
+    const value = valueAt(current);
     this.canvas.setAttribute('aria-label',
-      `${LOSS_LABELS[loss]} per slice for ${count} slices; slice ${current} ${value === undefined ? 'has no value' : `scores ${formatLoss(value)}`}`);
+      `${data.name} per slice for ${count} slices; slice ${current} ${value === undefined || value === null ? 'has no value' : `scores ${format(value)}`}`);
   }
 }

@@ -13,7 +13,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'losses', 'slice', 'sliceError', 'marks', 'status', 'error', 'command',
+  'init', 'losses', 'metrics', 'slice', 'sliceError', 'marks', 'status', 'error', 'command',
 ]);
 
 export class HostChannel {

@@ -4,7 +4,9 @@
  * mapping from slice pixels back to volume voxels. Pure: no DOM, unit-tested under Node.
  */
 import type { Axis, PredictionKind } from '../src/core/analysis/result';
+import { distanceMap2d, surface2d } from '../src/core/kernels/distance2d';
 import type { LabelKey, SliceMessage } from '../src/core/protocol';
+import { formatMm } from './metricInfo';
 
 export interface DecodedSlice {
   readonly axis: Axis;
@@ -14,7 +16,8 @@ export interface DecodedSlice {
   /** width×height×channels, x fastest, channel slowest. */
   readonly prediction: Float32Array;
   readonly channels: number;
-  readonly label: Int32Array | null;
+  /** Label values as the host sent them (SliceMessage.labelType; Int32 when absent). */
+  readonly label: Int32Array | Uint16Array | Uint8Array | null;
   readonly underlay: Float32Array | null;
 }
 
@@ -25,7 +28,8 @@ export function decodeSlice(message: SliceMessage, channels: number): DecodedSli
   const pixels = message.width * message.height;
   const planes = Math.max(1, channels);
   const prediction = typedView(message.prediction, Float32Array, pixels * planes, 'prediction');
-  const label = message.label === null ? null : typedView(message.label, Int32Array, pixels, 'label');
+  const labelArray = message.labelType === 'uint8' ? Uint8Array : message.labelType === 'uint16' ? Uint16Array : Int32Array;
+  const label = message.label === null ? null : typedView<Int32Array | Uint16Array | Uint8Array>(message.label, labelArray, pixels, 'label');
   const underlay = message.underlay === null ? null : typedView(message.underlay, Float32Array, pixels, 'underlay');
   return {
     axis: message.axis, index: message.index, width: message.width, height: message.height,
@@ -33,18 +37,20 @@ export function decodeSlice(message: SliceMessage, channels: number): DecodedSli
   };
 }
 
-function typedView<T extends Float32Array | Int32Array>(
-  data: Bytes, Type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T },
+function typedView<T extends Float32Array | Int32Array | Uint16Array | Uint8Array>(
+  data: Bytes,
+  Type: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number },
   expected: number, name: string,
 ): T {
   const isView = ArrayBuffer.isView(data);
   const buffer = (isView ? data.buffer : data) as ArrayBuffer;
   const offset = isView ? data.byteOffset : 0;
   const byteLength = isView ? data.byteLength : data.byteLength;
-  if (byteLength !== expected * 4) {
-    throw new Error(`slice ${name} has ${byteLength} bytes, expected ${expected * 4} (${expected} values of 4 bytes)`);
+  const size = Type.BYTES_PER_ELEMENT;
+  if (byteLength !== expected * size) {
+    throw new Error(`slice ${name} has ${byteLength} bytes, expected ${expected * size} (${expected} values of ${size} byte${size === 1 ? '' : 's'})`);
   }
-  if (offset % 4 === 0) return new Type(buffer, offset, expected);
+  if (offset % size === 0) return new Type(buffer, offset, expected);
   // A view at an odd offset cannot be reinterpreted in place; copy it once.
   const copy = new Type(expected);
   new Uint8Array(copy.buffer).set(new Uint8Array(buffer, offset, byteLength));
@@ -147,6 +153,58 @@ export function voxelOf(axis: Axis, index: number, column: number, row: number):
     case 'j': return [column, index, row];
     case 'i': return [index, column, row];
   }
+}
+
+/** Slice index along `axis` and pixel (column, row in data order) of volume voxel (i, j, k): voxelOf's inverse. */
+export function pixelOfVoxel(axis: Axis, voxel: readonly [number, number, number]): { index: number; column: number; row: number } {
+  const [i, j, k] = voxel;
+  switch (axis) {
+    case 'k': return { index: k, column: i, row: j };
+    case 'j': return { index: j, column: i, row: k };
+    case 'i': return { index: i, column: j, row: k };
+  }
+}
+
+/**
+ * The two masks of a slice as the metrics see them (label = the selected label; predicted =
+ * p ≥ threshold) and, per pixel, the 2D distance in mm to the nearest surface pixel of each
+ * (Infinity when that mask is empty in the slice): the hover readout's "2D distance in this slice".
+ */
+export interface SurfaceDistances {
+  readonly truth: Uint8Array;
+  readonly predicted: Uint8Array;
+  readonly toLabelSurface: Float64Array;
+  readonly toPredictionSurface: Float64Array;
+}
+
+/** Null when the slice has no label (a mask shown alone). `spacing`: the pixel size (pixelSpacing). */
+export function surfaceDistances(
+  slice: DecodedSlice, kind: PredictionKind, label: LabelKey, threshold: number, spacing: readonly [number, number],
+): SurfaceDistances | null {
+  const truth = truthMask(slice, label);
+  if (truth === null) return null;
+  const p = probabilities(slice, kind, label);
+  const predicted = new Uint8Array(p.length);
+  for (let n = 0; n < p.length; n++) predicted[n] = p[n]! >= threshold ? 1 : 0;
+  const { width, height } = slice;
+  const [wx, wy] = spacing;
+  return {
+    truth, predicted,
+    toLabelSurface: distanceMap2d(surface2d(truth, width, height), width, height, wx, wy),
+    toPredictionSurface: distanceMap2d(surface2d(predicted, width, height), width, height, wx, wy),
+  };
+}
+
+/**
+ * "2D distance in this slice: to prediction surface 3.16 mm" for a label voxel, "… to label
+ * surface …" for a predicted voxel, both for a voxel in both masks; null for a voxel in neither.
+ */
+export function distanceText(distances: SurfaceDistances, pixel: number): string | null {
+  const parts: string[] = [];
+  const mm = (value: number, other: string): string => (value === Infinity ? `no ${other} in this slice` : `to ${other} surface ${formatMm(value)}`);
+  if (distances.truth[pixel] !== 0) parts.push(mm(distances.toPredictionSurface[pixel]!, 'prediction'));
+  if (distances.predicted[pixel] !== 0) parts.push(mm(distances.toLabelSurface[pixel]!, 'label'));
+  return parts.length === 0 ? null : `2D distance in this slice: ${parts.join(', ')}`;
 }
 
 /** Physical size of one slice pixel (width, height) in the volume's spacing units. */

@@ -7,8 +7,11 @@ import type { RequestSliceMessage, SliceErrorMessage, SliceMessage } from '../sr
 import { HoverReadout } from './hoverReadout';
 import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from './overlayColouring';
 import { SliceCache, type SliceReply } from './sliceCache';
-import { decodeSlice, pixelSpacing, probabilities, rowsFlipped, truthMask, type DecodedSlice } from './sliceData';
-import { SliceView, type ViewTransform } from './sliceView';
+import { formatMm } from './metricInfo';
+import {
+  decodeSlice, pixelOfVoxel, pixelSpacing, probabilities, rowsFlipped, surfaceDistances, truthMask, type DecodedSlice, type SurfaceDistances,
+} from './sliceData';
+import { SliceView, type ViewMarker, type ViewTransform } from './sliceView';
 import type { EditorState } from './state';
 import { dragWindow, FIXED_WINDOWS, NO_UNDERLAY_WINDOW, percentileWindow, type WindowLevel, type WindowPreset } from './windowLevel';
 
@@ -33,6 +36,8 @@ export class SlicePresenter {
   /** Reused per paint: fresh 1 MB arrays per slice change would keep the garbage collector busy. */
   private probabilityScratch = new Float32Array(0);
   private truthScratch = new Uint8Array(0);
+  /** Surface distances of the slice on screen, computed on its first hover; dropped when it is drawn again. */
+  private distances: { readonly slice: DecodedSlice; readonly value: SurfaceDistances | null } | null = null;
 
   constructor(private readonly state: EditorState, post: (message: RequestSliceMessage) => void, private readonly callbacks: PresenterCallbacks) {
     this.cache = new SliceCache(post);
@@ -47,6 +52,8 @@ export class SlicePresenter {
   reset(overlayMode: OverlayMode): void {
     this.cache.clear();
     this.shown = null;
+    this.distances = null;
+    this.view.setMarkers([]);
     this.overlayMode = overlayMode;
   }
 
@@ -132,7 +139,32 @@ export class SlicePresenter {
     };
     this.view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
     this.shown = slice;
+    this.distances = null; // label, kind or threshold may have changed
+    this.updateMarkers();
     if (this.hovered !== null) this.hover(this.hovered);
+  }
+
+  /** Rings the Hausdorff voxel and its nearest voxel (state.hausdorffMarker) where they lie in the slice on screen. */
+  updateMarkers(): void {
+    const slice = this.shown;
+    const hd = this.state.hausdorffMarker;
+    if (slice === null || hd === null) {
+      this.view.setMarkers([]);
+      return;
+    }
+    const markers: ViewMarker[] = [];
+    const other = hd.surface === 'label' ? 'prediction' : 'label';
+    const places = [
+      ['hausdorff', hd.voxel, `Hausdorff distance ${formatMm(hd.distanceMm)} reached here: ${hd.surface} surface voxel (${hd.voxel.join(', ')})`],
+      ['nearest', hd.nearest, `Nearest ${other} surface voxel (${hd.nearest.join(', ')}), ${formatMm(hd.distanceMm)} away`],
+    ] as const;
+    for (const [role, voxel, title] of places) {
+      const at = pixelOfVoxel(slice.axis, voxel);
+      if (at.index !== slice.index) continue;
+      const displayRow = rowsFlipped(slice.axis) ? slice.height - 1 - at.row : at.row;
+      markers.push({ column: at.column, displayRow, role, title, voxel: voxel.join(',') });
+    }
+    this.view.setMarkers(markers);
   }
 
   private hover(pixel: { column: number; displayRow: number } | null): void {
@@ -143,7 +175,15 @@ export class SlicePresenter {
       this.readout.clear();
       return;
     }
-    this.readout.show({ slice: this.shown, kind: loaded.pair.predictionKind, label: this.state.view.label }, pixel.column, pixel.displayRow);
+    const slice = this.shown;
+    if (this.distances === null || this.distances.slice !== slice) {
+      const label = this.state.view.label;
+      this.distances = {
+        slice,
+        value: surfaceDistances(slice, loaded.pair.predictionKind, label, loaded.metrics.threshold, pixelSpacing(slice.axis, loaded.pair.spacing)),
+      };
+    }
+    this.readout.show({ slice, kind: loaded.pair.predictionKind, label: this.state.view.label, distances: this.distances.value }, pixel.column, pixel.displayRow);
   }
 
   private dragWindow(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void {

@@ -1,28 +1,43 @@
 /**
- * Table of slices: every loss and the voxel counts, sortable by any column, current row
- * highlighted, click (or ↑/↓/Home/End while focused) to go to a slice. Only the rows in view
- * are in the DOM, so 1000 slices cost what 40 do.
+ * Table of slices: every loss, the voxel counts and the evaluation metrics (once they arrive),
+ * under a row of group headings; sortable by any column (a new column starts worst-first, null
+ * metrics last either way), current row highlighted, click (or ↑/↓/Home/End while focused) to go
+ * to a slice. Only the rows in view are in the DOM, so 1000 slices cost what 40 do.
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import type { MetricId, Metrics } from '../src/core/kernels/metricIds';
 import type { SliceMark } from '../src/core/protocol';
 import { el, formatCount, formatLoss, onResize } from './dom';
+import { formatMetric, METRIC_INFO, metricValue, nullReason } from './metricInfo';
 
 export interface TableData {
   readonly rows: readonly SliceRow[];
   /** Lovasz-Softmax per slice index, when the pair is multi-class. */
   readonly multiclassByIndex: readonly (number | undefined)[] | null;
+  /** Metrics per slice index (slices[i] is slice i), once they arrived; null before or without. */
+  readonly metrics: readonly Metrics[] | null;
+  /** The metric columns to show (those the level computes). */
+  readonly metricIds: readonly MetricId[];
   readonly current: number;
   readonly markAt: (index: number) => SliceMark | undefined;
   readonly marksVersion: number;
 }
 
+type Group = 'Slice' | 'Losses' | 'Voxels' | 'Metrics';
+
 interface Column {
   readonly key: string;
   readonly title: string;
   readonly description: string;
+  readonly group: Group;
+  /** NaN sorts last in either direction. */
   readonly value: (row: SliceRow, data: TableData) => number;
   readonly format: (value: number, row: SliceRow, data: TableData) => string;
+  /** Whether a first click sorts descending: worst first (the slice index: ascending). */
+  readonly firstDescending: boolean;
+  /** A cell's tooltip (why a metric is null). */
+  readonly tooltip?: (row: SliceRow, data: TableData) => string | null;
 }
 
 /** Must match `.mi-table tbody tr` height in media/editor.css. */
@@ -34,22 +49,46 @@ const markValue = (row: SliceRow, data: TableData): number => {
   return (mark?.flagged === true ? 2 : 0) + (mark?.reviewed === true ? 1 : 0);
 };
 
-function columns(multiclass: boolean): Column[] {
+/** Table key of a metric column (metric ids such as `dice` are loss ids too). */
+export function metricColumnKey(id: MetricId): string {
+  return `metric:${id}`;
+}
+
+function metricColumn(id: MetricId): Column {
+  const info = METRIC_INFO[id];
+  const valueOf = (row: SliceRow, data: TableData): number | null => metricValue(data.metrics?.[row.index], id);
+  const direction = info.better === 'higher' ? 'higher is better' : info.better === 'lower' ? 'lower is better'
+    : info.better === 'zero' ? 'closer to 0 is better' : '';
+  return {
+    key: metricColumnKey(id), title: info.title, group: 'Metrics',
+    description: `${info.name}${info.unit ? ` (${info.unit})` : ''}, 2D in the slice${direction ? `; ${direction}` : ''}`,
+    value: (row, data) => valueOf(row, data) ?? Number.NaN,
+    format: (_v, row, data) => formatMetric(id, valueOf(row, data)),
+    // Worst first: the lowest Dice-like score, the largest distance.
+    firstDescending: info.better !== 'higher',
+    tooltip: (row, data) => nullReason(data.metrics?.[row.index], id),
+  };
+}
+
+function columns(multiclass: boolean, metricIds: readonly MetricId[]): Column[] {
   const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
-    ({ key, title, description, value: (row) => row[key], format: (v) => formatCount(v) });
+    ({ key, title, description, group: 'Voxels', value: (row) => row[key], format: (v) => formatCount(v), firstDescending: true });
   return [
-    { key: 'index', title: '#', description: 'Slice index', value: (row) => row.index, format: (v, row) => `${v}${row.empty ? ' ∅' : ''}` },
-    { key: 'marks', title: 'Marks', description: 'Reviewed (✓) and flagged (⚑)', value: markValue,
-      format: (v) => `${(v & 1) !== 0 ? '✓' : ''}${(v & 2) !== 0 ? '⚑' : ''}` },
-    ...LOSS_IDS.map((id): Column => ({ key: id, title: LOSS_LABELS[id], description: `${LOSS_LABELS[id]} loss`,
-      value: (row) => row.losses[id], format: (v) => formatLoss(v) })),
-    ...(multiclass ? [{ key: 'lovaszSoftmax', title: 'Lovasz-Softmax', description: 'Multi-class Lovasz-Softmax loss',
-      value: (row: SliceRow, data: TableData) => data.multiclassByIndex?.[row.index] ?? Number.NaN, format: (v: number) => formatLoss(v) }] : []),
+    { key: 'index', title: '#', description: 'Slice index', group: 'Slice', value: (row) => row.index,
+      format: (v, row) => `${v}${row.empty ? ' ∅' : ''}`, firstDescending: false },
+    { key: 'marks', title: 'Marks', description: 'Reviewed (✓) and flagged (⚑)', group: 'Slice', value: markValue,
+      format: (v) => `${(v & 1) !== 0 ? '✓' : ''}${(v & 2) !== 0 ? '⚑' : ''}`, firstDescending: true },
+    ...LOSS_IDS.map((id): Column => ({ key: id, title: LOSS_LABELS[id], description: `${LOSS_LABELS[id]} loss`, group: 'Losses',
+      value: (row) => row.losses[id], format: (v) => formatLoss(v), firstDescending: true })),
+    ...(multiclass ? [{ key: 'lovaszSoftmax', title: 'Lovasz-Softmax', description: 'Multi-class Lovasz-Softmax loss', group: 'Losses' as const,
+      value: (row: SliceRow, data: TableData) => data.multiclassByIndex?.[row.index] ?? Number.NaN, format: (v: number) => formatLoss(v),
+      firstDescending: true }] : []),
     count('labelVoxels', 'Label', 'Label voxels'),
     count('predictedVoxels', 'Predicted', 'Predicted voxels (p ≥ 0.5)'),
     count('tp', 'TP', 'True positives'),
     count('fp', 'FP', 'False positives'),
     count('fn', 'FN', 'False negatives'),
+    ...metricIds.map(metricColumn),
   ];
 }
 
@@ -58,7 +97,7 @@ export class SliceTable {
   private readonly table: HTMLTableElement;
   private readonly head: HTMLTableSectionElement;
   private readonly body: HTMLTableSectionElement;
-  private columns: Column[] = columns(false);
+  private columns: Column[] = columns(false, []);
   private sort: { key: string; descending: boolean } = { key: 'index', descending: false };
   private data: TableData | null = null;
   /** Positions into data.rows in display order. */
@@ -70,7 +109,7 @@ export class SliceTable {
   constructor(private readonly onNavigate: (index: number) => void) {
     this.head = el('thead');
     this.body = el('tbody');
-    this.table = el('table', { role: 'grid', tabindex: 0, 'aria-label': 'Slices with their losses and voxel counts' }, this.head, this.body);
+    this.table = el('table', { role: 'grid', tabindex: 0, 'aria-label': 'Slices with their losses, voxel counts and metrics' }, this.head, this.body);
     this.element = el('div', { class: 'mi-table' }, this.table);
     this.element.addEventListener('scroll', () => this.renderBody(false));
     onResize(this.element, () => this.renderBody(false));
@@ -82,12 +121,13 @@ export class SliceTable {
   }
 
   update(data: TableData): void {
-    const structureChanged = this.data?.rows !== data.rows || (this.data.multiclassByIndex === null) !== (data.multiclassByIndex === null);
+    const structureChanged = this.data?.rows !== data.rows || (this.data.multiclassByIndex === null) !== (data.multiclassByIndex === null) ||
+      this.data.metrics !== data.metrics || this.data.metricIds.join() !== data.metricIds.join();
     const marksChanged = this.data?.marksVersion !== data.marksVersion;
     const currentChanged = this.data?.current !== data.current;
     this.data = data;
     if (structureChanged) {
-      this.columns = columns(data.multiclassByIndex !== null);
+      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds);
       if (!this.columns.some((c) => c.key === this.sort.key)) this.sort = { key: 'index', descending: false };
       this.renderHead();
     }
@@ -96,9 +136,10 @@ export class SliceTable {
     if (currentChanged || structureChanged) this.scrollToCurrent();
   }
 
-  /** Sorts by a column: a new column starts worst-first (descending), except the slice index. */
+  /** Sorts by a column: a new column starts worst-first (losses, counts and distances descending; Dice-like metrics ascending), the slice index ascending. */
   sortBy(key: string): void {
-    this.sort = this.sort.key === key ? { key, descending: !this.sort.descending } : { key, descending: key !== 'index' };
+    const column = this.columns.find((c) => c.key === key);
+    this.sort = this.sort.key === key ? { key, descending: !this.sort.descending } : { key, descending: column?.firstDescending ?? true };
     this.renderHead();
     this.sortRows();
     this.renderBody(true);
@@ -116,7 +157,16 @@ export class SliceTable {
         'aria-sort': sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none',
       }, button);
     });
-    this.head.replaceChildren(el('tr', { 'aria-rowindex': 1 }, ...cells));
+    // Group headings (Slice, Losses, Voxels, Metrics) over runs of columns.
+    const groups: HTMLElement[] = [];
+    for (let at = 0; at < this.columns.length;) {
+      const group = this.columns[at]!.group;
+      let span = 1;
+      while (at + span < this.columns.length && this.columns[at + span]!.group === group) span++;
+      groups.push(el('th', { scope: 'colgroup', colspan: span, class: `mi-group-${group.toLowerCase()}` }, group === 'Slice' ? '' : group));
+      at += span;
+    }
+    this.head.replaceChildren(el('tr', { class: 'mi-groups', 'aria-rowindex': 1 }, ...groups), el('tr', { 'aria-rowindex': 2 }, ...cells));
   }
 
   private sortRows(): void {
@@ -155,7 +205,7 @@ export class SliceTable {
         return tr;
       };
       this.body.replaceChildren(spacer(first * ROW_HEIGHT), ...rows, spacer((total - last) * ROW_HEIGHT));
-      this.table.setAttribute('aria-rowcount', String(total + 1));
+      this.table.setAttribute('aria-rowcount', String(total + 2));
     }
     for (const [index, tr] of this.rowsByIndex) {
       const current = index === data.current;
@@ -168,9 +218,9 @@ export class SliceTable {
   }
 
   private renderRow(data: TableData, row: SliceRow, position: number): HTMLTableRowElement {
-    const cells = this.columns.map((column) => el('td', {}, column.format(column.value(row, data), row, data)));
+    const cells = this.columns.map((column) => el('td', { title: column.tooltip?.(row, data) ?? undefined }, column.format(column.value(row, data), row, data)));
     const tr = el('tr', {
-      id: `mi-row-${row.index}`, 'data-index': row.index, 'aria-rowindex': position + 2,
+      id: `mi-row-${row.index}`, 'data-index': row.index, 'aria-rowindex': position + 3,
       class: row.empty ? 'mi-empty' : undefined,
     }, ...cells);
     this.rowsByIndex.set(row.index, tr);

@@ -13,6 +13,20 @@ export interface ViewTransform {
   readonly panY: number;
 }
 
+/** A voxel ringed over the image ("Show HD voxel"), in native pixels with display rows (top row 0). */
+export interface ViewMarker {
+  readonly column: number;
+  readonly displayRow: number;
+  /** 'hausdorff': where the distance is reached; 'nearest': the nearest voxel of the other surface. */
+  readonly role: 'hausdorff' | 'nearest';
+  /** Tooltip and accessible name. */
+  readonly title: string;
+  /** Volume voxel "i,j,k", for tests and debugging. */
+  readonly voxel: string;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
 export interface SliceViewCallbacks {
   /** `settled` is false while a drag or wheel is still going on; persist only settled ones. */
   onTransform(transform: ViewTransform, settled: boolean): void;
@@ -32,6 +46,9 @@ export class SliceView {
   readonly native: HTMLCanvasElement;
   private readonly display: HTMLCanvasElement;
   private readonly message: HTMLElement;
+  /** Markers drawn over the display canvas, following zoom and pan. */
+  private readonly markerLayer: SVGSVGElement;
+  private markers: readonly ViewMarker[] = [];
   private image: ImageData | null = null;
   private spacing: readonly [number, number] = [1, 1];
   private transform: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
@@ -45,7 +62,10 @@ export class SliceView {
       'aria-label': 'Slice image. Drag to pan, wheel to zoom, Shift+drag for window and level, + and − to zoom, 0 to reset.',
     });
     this.message = el('div', { class: 'mi-slice-message', role: 'status', hidden: true });
-    this.element = el('div', { class: 'mi-viewer' }, this.display, this.native, this.message);
+    this.markerLayer = document.createElementNS(SVG, 'svg');
+    this.markerLayer.setAttribute('class', 'mi-markers');
+    this.markerLayer.setAttribute('aria-hidden', 'true');
+    this.element = el('div', { class: 'mi-viewer' }, this.display, this.markerLayer, this.native, this.message);
     this.listen();
     onResize(this.element, () => this.redraw());
   }
@@ -63,6 +83,12 @@ export class SliceView {
     if (context === null) throw new Error('canvas 2D context unavailable');
     context.putImageData(this.image, 0, 0);
     this.redraw();
+  }
+
+  /** Replaces the markers (an empty list removes them). */
+  setMarkers(markers: readonly ViewMarker[]): void {
+    this.markers = markers;
+    this.drawMarkers();
   }
 
   hasImage(): boolean {
@@ -102,6 +128,40 @@ export class SliceView {
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.imageSmoothingEnabled = false;
     context.drawImage(this.native, place.x, place.y, this.image.width * place.scaleX, this.image.height * place.scaleY);
+    this.drawMarkers();
+  }
+
+  /** Rings around marked voxels (and a line between a Hausdorff voxel and its nearest voxel), in CSS pixels. */
+  private drawMarkers(): void {
+    const layer = this.markerLayer;
+    layer.replaceChildren();
+    if (this.image === null || this.markers.length === 0) return;
+    const place = this.placement();
+    const centre = (m: ViewMarker): [number, number] => [place.x + (m.column + 0.5) * place.scaleX, place.y + (m.displayRow + 0.5) * place.scaleY];
+    const radius = Math.max(8, 0.9 * Math.max(place.scaleX, place.scaleY));
+    const hd = this.markers.find((m) => m.role === 'hausdorff');
+    const nearest = this.markers.find((m) => m.role === 'nearest');
+    if (hd !== undefined && nearest !== undefined) {
+      const [x1, y1] = centre(hd);
+      const [x2, y2] = centre(nearest);
+      const line = document.createElementNS(SVG, 'line');
+      for (const [name, value] of [['x1', x1], ['y1', y1], ['x2', x2], ['y2', y2]] as const) line.setAttribute(name, String(value));
+      line.setAttribute('class', 'mi-marker-line');
+      layer.append(line);
+    }
+    for (const marker of this.markers) {
+      const [x, y] = centre(marker);
+      const ring = document.createElementNS(SVG, 'circle');
+      ring.setAttribute('cx', String(x));
+      ring.setAttribute('cy', String(y));
+      ring.setAttribute('r', String(marker.role === 'hausdorff' ? radius : radius * 0.7));
+      ring.setAttribute('class', `mi-marker mi-marker-${marker.role}`);
+      ring.dataset['voxel'] = marker.voxel;
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = marker.title;
+      ring.append(title);
+      layer.append(ring);
+    }
   }
 
   /** Where the image lands in CSS pixels: fitted, centred, then zoomed and panned. */

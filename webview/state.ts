@@ -1,12 +1,15 @@
 /**
- * What the webview knows: the pair from `init`, the view state, the losses per axis and the
- * marks. The controller mutates it; views read it.
+ * What the webview knows: the pair from `init`, the view state, the losses and metrics per axis
+ * and the marks. The controller mutates it; views read it.
  */
 import type { Axis, LabelResult, MulticlassResult, SliceRow } from '../src/core/analysis/result';
 import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
+import type { HausdorffVoxel, MetricId, MetricSettings, MetricsLevel } from '../src/core/kernels/metricIds';
 import {
-  sliceSize, type LabelKey, type LossesMessage, type OverlaySettings, type PairInfo, type SliceMark, type ViewState,
+  sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo,
+  type SliceMark, type ViewState,
 } from '../src/core/protocol';
+import { metricIdsOf } from './metricInfo';
 
 export const AXES: readonly Axis[] = ['k', 'j', 'i'];
 export const AXIS_NAMES: { readonly [K in Axis]: string } = { k: 'Axial (k)', j: 'Coronal (j)', i: 'Sagittal (i)' };
@@ -17,6 +20,16 @@ export const MAX_ZOOM = 64;
 export interface Loaded {
   readonly pair: PairInfo;
   readonly overlay: OverlaySettings;
+  /** What the host computes (level 'none': no metrics will come). */
+  readonly metrics: MetricSettings;
+}
+
+/** Metrics of one label along one axis, with the message's settings. */
+export interface AxisMetrics {
+  readonly result: LabelMetrics;
+  readonly settings: MetricSettings;
+  /** The message they came from: its identity tells a ranking when to recompute. */
+  readonly message: MetricsMessage;
 }
 
 /** Losses of one label along one axis, with rows addressable by slice index. */
@@ -35,6 +48,9 @@ export class EditorState {
   loaded: Loaded | null = null;
   view: ViewState = { axis: 'k', index: 0, zoom: 1, panX: 0, panY: 0, loss: 'dice', label: 'foreground' };
   private readonly losses = new Map<Axis, LossesMessage>();
+  private readonly metrics = new Map<Axis, MetricsMessage>();
+  /** The Hausdorff voxel marked on the slice ("Show HD voxel"); null when none is. */
+  hausdorffMarker: HausdorffVoxel | null = null;
   private readonly lossesRequested = new Set<Axis>();
   private readonly axisLossesCache = new WeakMap<LabelResult, AxisLosses>();
   private readonly marks = new Map<string, SliceMark>();
@@ -47,6 +63,8 @@ export class EditorState {
   reset(loaded: Loaded, view: ViewState, marks: readonly SliceMark[]): void {
     this.loaded = loaded;
     this.losses.clear();
+    this.metrics.clear();
+    this.hausdorffMarker = null;
     this.lossesRequested.clear();
     this.indexByAxis.clear();
     this.setMarks(marks);
@@ -65,8 +83,14 @@ export class EditorState {
     this.losses.set(message.axis, message);
   }
 
+  setMetrics(message: MetricsMessage): void {
+    this.metrics.set(message.axis, message);
+  }
+
   clearLosses(): void {
     this.losses.clear();
+    this.metrics.clear();
+    this.hausdorffMarker = null;
     this.lossesRequested.clear();
   }
 
@@ -98,6 +122,24 @@ export class EditorState {
   /** Volume-level numbers do not depend on the axis: any axis whose losses arrived will do. */
   volumeLosses(): AxisLosses | undefined {
     return this.axisLosses() ?? AXES.map((axis) => this.axisLosses(axis)).find((l) => l !== undefined);
+  }
+
+  /** Metrics of the selected label along the axis (default: the current one). */
+  axisMetrics(axis: Axis = this.view.axis): AxisMetrics | undefined {
+    const message = this.metrics.get(axis);
+    if (message === undefined) return undefined;
+    const result = message.labels.find((r) => r.label === this.view.label) ?? (message.labels.length === 1 ? message.labels[0] : undefined);
+    return result === undefined ? undefined : { result, settings: message.settings, message };
+  }
+
+  /** Volume metrics do not depend on the axis: any axis whose metrics arrived will do. */
+  volumeMetrics(): AxisMetrics | undefined {
+    return this.axisMetrics() ?? AXES.map((axis) => this.axisMetrics(axis)).find((m) => m !== undefined);
+  }
+
+  /** The metric level the host computes; 'none' before init or without a label. */
+  metricsLevel(): MetricsLevel {
+    return this.loaded === null || !this.hasLabel() ? 'none' : this.loaded.metrics.level;
   }
 
   currentLoss(): number | null {
@@ -138,8 +180,11 @@ export class EditorState {
   }
 }
 
-/** A view state to restore, checked field by field: it may come from an older version's setState. */
-export function normaliseViewState(candidate: unknown, pair: PairInfo): ViewState {
+/**
+ * A view state to restore, checked field by field: it may come from an older version's setState.
+ * `metric` is kept only when `level` computes it.
+ */
+export function normaliseViewState(candidate: unknown, pair: PairInfo, level: MetricsLevel = 'none'): ViewState {
   const c = (typeof candidate === 'object' && candidate !== null ? candidate : {}) as Partial<Record<keyof ViewState, unknown>>;
   const axis: Axis = AXES.includes(c.axis as Axis) ? (c.axis as Axis) : 'k';
   const count = sliceSize(pair.shape, axis).count;
@@ -148,5 +193,7 @@ export function normaliseViewState(candidate: unknown, pair: PairInfo): ViewStat
   const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, finite(c.zoom, 1)));
   const loss: LossId = (LOSS_IDS as readonly unknown[]).includes(c.loss) ? (c.loss as LossId) : 'dice';
   const label: LabelKey = pair.labels.includes(c.label as LabelKey) ? (c.label as LabelKey) : (pair.labels[0] ?? 'foreground');
-  return { axis, index, zoom, panX: finite(c.panX, 0), panY: finite(c.panY, 0), loss, label };
+  const view: ViewState = { axis, index, zoom, panX: finite(c.panX, 0), panY: finite(c.panY, 0), loss, label };
+  const metric = (metricIdsOf(level) as readonly unknown[]).includes(c.metric) ? (c.metric as MetricId) : undefined;
+  return metric === undefined ? view : { ...view, metric };
 }

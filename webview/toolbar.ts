@@ -1,7 +1,8 @@
 /**
  * The controls above the slice: axis, label, prediction kind, overlay style, underlay window,
- * the current slice with its review/flag toggles, and the pair actions. @vscode-elements gives
- * them VS Code's look and keyboard behaviour; each carries an accessible label.
+ * the current slice with its review/flag toggles, "Show HD voxel", and the pair actions; plus
+ * the chart's selector (losses, then metrics). @vscode-elements gives them VS Code's look and
+ * keyboard behaviour; each carries an accessible label.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
@@ -10,9 +11,11 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { Axis, PredictionKindOption } from '../src/core/analysis/result';
 import { LOSS_IDS, LOSS_LABELS, type LossId } from '../src/core/kernels/lossIds';
+import type { MetricId, MetricsLevel } from '../src/core/kernels/metricIds';
 import type { EditorAction, LabelKey, OverlaySettings, PairInfo } from '../src/core/protocol';
 import { el, toggleAttribute } from './dom';
 import { labelName } from './headerStrip';
+import { isMetricId, METRIC_INFO, metricIdsOf } from './metricInfo';
 import type { OverlayMode } from './overlayColouring';
 import { AXES, AXIS_NAMES } from './state';
 import { FIXED_WINDOWS, type WindowPreset } from './windowLevel';
@@ -21,7 +24,9 @@ export interface ToolbarCallbacks {
   onAxis(axis: Axis): void;
   onLabel(label: LabelKey): void;
   onKind(kind: PredictionKindOption): void;
-  onLoss(loss: LossId): void;
+  /** The chart's selection: a loss, or a per-slice metric. */
+  onChart(selection: ChartSelection): void;
+  onShowHausdorffVoxel(): void;
   onOverlayMode(mode: OverlayMode): void;
   onWindowPreset(preset: Exclude<WindowPreset, 'custom'>): void;
   onToggleReviewed(): void;
@@ -29,7 +34,15 @@ export interface ToolbarCallbacks {
   onAction(action: EditorAction): void;
 }
 
-type Option = readonly [value: string, text: string];
+export type ChartSelection = { readonly kind: 'loss'; readonly id: LossId } | { readonly kind: 'metric'; readonly id: MetricId };
+
+/** Option value of a metric in the chart selector (`dice` is both a loss and a metric). */
+export function metricOptionValue(id: MetricId): string {
+  return `metric:${id}`;
+}
+
+/** A third element `true` makes a disabled group heading. */
+type Option = readonly [value: string, text: string, heading?: boolean];
 
 function select(id: string, label: string, options: readonly Option[]): VscodeSingleSelect {
   const element = el('vscode-single-select', { id, label, 'aria-label': label });
@@ -38,7 +51,21 @@ function select(id: string, label: string, options: readonly Option[]): VscodeSi
 }
 
 function setOptions(element: VscodeSingleSelect, options: readonly Option[]): void {
-  element.replaceChildren(...options.map(([value, text]) => el('vscode-option', { value }, text)));
+  element.replaceChildren(...options.map(([value, text, heading]) =>
+    el('vscode-option', { value, disabled: heading === true, class: heading === true ? 'mi-option-heading' : undefined }, text)));
+}
+
+/** The chart selector's options: the losses, then the metrics the level computes, each under a heading. */
+function chartOptions(level: MetricsLevel): Option[] {
+  const metrics = metricIdsOf(level);
+  return [
+    ['group:losses', '— Losses —', true],
+    ...LOSS_IDS.map((id): Option => [id, LOSS_LABELS[id]]),
+    ...(metrics.length === 0 ? [] : [
+      ['group:metrics', '— Metrics —', true] as Option,
+      ...metrics.map((id): Option => [metricOptionValue(id), `${METRIC_INFO[id].name}${METRIC_INFO[id].unit ? ` (${METRIC_INFO[id].unit})` : ''}`]),
+    ]),
+  ];
 }
 
 function field(labelText: string, control: HTMLElement): HTMLElement {
@@ -67,13 +94,15 @@ export class Toolbar {
   private readonly sliceText = el('span', { class: 'mi-slice-text', 'aria-live': 'off' });
   private readonly reviewed = button('✓ Reviewed (R)', 'Mark this slice reviewed (R)');
   private readonly flagged = button('⚑ Flag (F)', 'Flag this slice (F)');
+  private readonly hausdorff = button('Show HD voxel', 'Go to and mark the voxel where the volume\'s Hausdorff distance is reached');
+  private chartLevel: MetricsLevel | null = null;
   private readonly swap = button('Swap', 'Swap prediction and label');
   private readonly choosePartner = button('Choose partner…', 'Choose the label (or prediction) to compare with');
   private readonly openUnderlay = button('Open underlay image…', 'Show an image (CT, MR) under the masks');
   private readonly legend = el('div', { class: 'mi-legend', 'aria-label': 'Overlay colours' });
 
   constructor(callbacks: ToolbarCallbacks) {
-    this.lossSelect = select('mi-loss', 'Loss', LOSS_IDS.map((id) => [id, LOSS_LABELS[id]]));
+    this.lossSelect = select('mi-loss', 'Loss or metric per slice', chartOptions('none'));
     this.labelField = field('Label', this.label);
     this.windowField = field('Window', this.windowPreset);
     const on = (control: VscodeSingleSelect, handle: (value: string) => void): void => {
@@ -82,23 +111,35 @@ export class Toolbar {
     on(this.axis, (v) => callbacks.onAxis(v as Axis));
     on(this.label, (v) => callbacks.onLabel(v === 'foreground' ? 'foreground' : Number(v)));
     on(this.kind, (v) => callbacks.onKind(v as PredictionKindOption));
-    on(this.lossSelect, (v) => callbacks.onLoss(v as LossId));
+    on(this.lossSelect, (v) => {
+      const id = v.startsWith('metric:') ? v.slice('metric:'.length) : null;
+      if (id !== null && isMetricId(id)) callbacks.onChart({ kind: 'metric', id });
+      else if ((LOSS_IDS as readonly string[]).includes(v)) callbacks.onChart({ kind: 'loss', id: v as LossId });
+    });
     on(this.overlay, (v) => callbacks.onOverlayMode(v as OverlayMode));
     on(this.windowPreset, (v) => { if (v !== 'custom') callbacks.onWindowPreset(v as Exclude<WindowPreset, 'custom'>); });
     this.reviewed.addEventListener('click', () => callbacks.onToggleReviewed());
     this.flagged.addEventListener('click', () => callbacks.onToggleFlag());
+    this.hausdorff.id = 'mi-show-hd';
+    this.hausdorff.addEventListener('click', () => callbacks.onShowHausdorffVoxel());
     this.swap.addEventListener('click', () => callbacks.onAction('swap'));
     this.choosePartner.addEventListener('click', () => callbacks.onAction('choosePartner'));
     this.openUnderlay.addEventListener('click', () => callbacks.onAction('openUnderlay'));
     this.element = el('div', { class: 'mi-toolbar', role: 'toolbar', 'aria-label': 'Compare editor controls' },
       field('Axis', this.axis), this.labelField, field('Kind', this.kind), field('Overlay', this.overlay), this.windowField,
-      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged),
+      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged, this.hausdorff),
       el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.choosePartner, this.openUnderlay),
       this.legend);
   }
 
-  /** After init: the options that depend on the pair. */
-  setPair(pair: PairInfo, overlay: OverlaySettings): void {
+  /** After init: the options that depend on the pair and on the metric level the host computes. */
+  setPair(pair: PairInfo, overlay: OverlaySettings, metricsLevel: MetricsLevel): void {
+    const level = pair.labelName === null ? 'none' : metricsLevel;
+    if (level !== this.chartLevel) {
+      this.chartLevel = level;
+      setOptions(this.lossSelect, chartOptions(level));
+    }
+    this.hausdorff.hidden = level !== 'all';
     setOptions(this.label, (pair.labels.length === 0 ? ['foreground' as const] : pair.labels).map((l) => [String(l), labelName(l)]));
     this.labelField.hidden = pair.labels.length <= 1;
     this.kind.value = pair.kindOption;
@@ -119,10 +160,10 @@ export class Toolbar {
       el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
   }
 
-  setView(view: { axis: Axis; label: LabelKey; loss: LossId }, overlayMode: OverlayMode, windowPreset: WindowPreset): void {
+  setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset): void {
     this.axis.value = view.axis;
     this.label.value = String(view.label);
-    this.lossSelect.value = view.loss;
+    this.lossSelect.value = view.metric === undefined ? view.loss : metricOptionValue(view.metric);
     this.overlay.value = overlayMode;
     this.windowPreset.value = windowPreset;
   }
@@ -133,5 +174,11 @@ export class Toolbar {
     this.flagged.setAttribute('aria-pressed', String(mark?.flagged === true));
     this.reviewed.toggleAttribute('secondary', mark?.reviewed !== true);
     this.flagged.toggleAttribute('secondary', mark?.flagged !== true);
+  }
+
+  /** Whether the selected label's Hausdorff voxel is known (metrics arrived and the distance is defined), and why not. */
+  setHausdorffAvailable(available: boolean, why: string): void {
+    toggleAttribute(this.hausdorff, 'disabled', !available);
+    this.hausdorff.setAttribute('title', available ? 'Go to and mark the voxel where the volume\'s Hausdorff distance is reached' : why);
   }
 }

@@ -2,12 +2,17 @@
  * Mask Inspector: Compare Masks — two masks chosen in the Explorer (exactly two selected; the menu
  * entry only shows then) or, from the palette, in file dialogs. Which one is the prediction comes
  * from their names (pairing.ts guessRoles); Swap fixes a wrong guess.
+ *
+ * Scripts, the report panel and the cases view pass one object instead:
+ * `{ prediction, label, axis?, slice?, labelValue?, loss? }` (editor/sliceTarget.ts) — the roles
+ * as given, opened at that slice.
  */
 import * as vscode from 'vscode';
 import { splitMaskName } from '../core/analysis/pairing';
 import { relativeName } from '../editor/marksStore';
-import { pairOf } from '../editor/pairResolver';
+import { findUnderlayFor, pairOf, type PairUris } from '../editor/pairResolver';
 import { readSettings } from '../editor/settings';
+import { parseOpenAtSlice } from '../editor/sliceTarget';
 import { showCommandError, type CommandContext } from './commandContext';
 
 export const COMPARE_MASKS = 'maskInspector.compareMasks';
@@ -29,6 +34,15 @@ async function askForMasks(title: string, many: boolean): Promise<vscode.Uri[]> 
 export function registerCompareMasks(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_MASKS, async (clicked?: unknown, selected?: unknown) => {
     try {
+      const explicit = parseOpenAtSlice(clicked);
+      if (explicit !== null) {
+        const settings = readSettings(explicit.prediction);
+        const pair: PairUris = {
+          prediction: explicit.prediction, label: explicit.label, underlay: await findUnderlayFor(explicit.prediction, explicit.label, settings),
+        };
+        await ctx.provider.openPair(pair, explicit.target ?? undefined);
+        return;
+      }
       // Explorer: (clicked resource, all selected resources). Palette: no arguments.
       let files = Array.isArray(selected) && selected.every((u) => u instanceof vscode.Uri) && selected.length > 0
         ? selected as vscode.Uri[]

@@ -4,9 +4,13 @@
  * Pixels travel as exact-size ArrayBuffers, one slice at a time.
  */
 import type { LossId } from './kernels/lossIds';
+import type { HausdorffVoxel, MetricId, Metrics, MetricSettings } from './kernels/metricIds';
 import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from './analysis/result';
 
 export type LabelKey = number | 'foreground';
+
+/** Element type of a slice's label values (SliceMessage.labelType). */
+export type SliceLabelType = 'uint8' | 'uint16' | 'int32';
 
 /** Where a slice mark lives: per axis, per slice index. */
 export interface SliceMark {
@@ -37,6 +41,11 @@ export interface ViewState {
   readonly panY: number;
   readonly loss: LossId;
   readonly label: LabelKey;
+  /**
+   * A per-slice evaluation metric shown in the chart and ranked by the worst-slice keys and
+   * commands instead of `loss` (which the status bar keeps showing); absent: the loss is.
+   */
+  readonly metric?: MetricId;
 }
 
 export interface PairInfo {
@@ -65,6 +74,12 @@ export interface InitMessage {
   /** State to restore, if the host remembers one for this pair. */
   readonly state: ViewState | null;
   readonly marks: readonly SliceMark[];
+  /**
+   * The evaluation metrics the host computes for this pair (settings maskInspector.metrics,
+   * the overlay threshold, maskInspector.surfaceDiceToleranceMm): after each `losses` message a
+   * `metrics` message for the same axis follows, unless the level is 'none'.
+   */
+  readonly metrics: MetricSettings;
 }
 
 export interface LossesMessage {
@@ -72,6 +87,30 @@ export interface LossesMessage {
   readonly axis: Axis;
   readonly labels: readonly LabelResult[];
   readonly multiclass: MulticlassResult | null;
+}
+
+/** The evaluation metrics of one label: README "Metrics" for every id, unit and null. */
+export interface LabelMetrics {
+  readonly label: LabelKey;
+  /** Of the whole volume (3D): the CLI's `labels[].metrics`. */
+  readonly volume: Metrics;
+  /** Where the volume's Hausdorff distance is reached; null when it is undefined or the level is 'overlap'. */
+  readonly hausdorffVoxel: HausdorffVoxel | null;
+  /** Of every slice along the message's axis (2D, in-plane mm), slices[i] for slice i: the CLI's `slices[].metrics`. */
+  readonly slices: readonly Metrics[];
+}
+
+/**
+ * Evaluation metrics along one axis, posted after that axis's `losses` (they take longer: surface
+ * distances and lesions in 2D per slice and once in 3D). Numbers equal `mask-inspector compare
+ * --metrics <level>` with the same settings. Labels in the order of the losses.
+ */
+export interface MetricsMessage {
+  readonly type: 'metrics';
+  readonly axis: Axis;
+  /** What was computed: level 'all' or 'overlap', threshold, surface Dice tolerance, connectivity. */
+  readonly settings: MetricSettings;
+  readonly labels: readonly LabelMetrics[];
 }
 
 export interface SliceMessage {
@@ -84,8 +123,13 @@ export interface SliceMessage {
   readonly height: number;
   /** Prediction values as stored (after scaling), Float32Array bytes, width×height×channels, x fastest. */
   readonly prediction: ArrayBuffer;
-  /** Label values, Int32Array bytes, width×height; absent when shown alone. */
+  /** Label values, width×height, of type `labelType`; absent when shown alone. */
   readonly label: ArrayBuffer | null;
+  /**
+   * Element type of `label`: the smallest of Uint8/Uint16/Int32 that holds every value of the label
+   * volume (fewer bytes to post: VS Code's server compresses them on the host's thread). Absent: int32.
+   */
+  readonly labelType?: SliceLabelType;
   /** Underlay intensities, Float32Array bytes, width×height; absent without an underlay. */
   readonly underlay: ArrayBuffer | null;
 }
@@ -113,7 +157,10 @@ export interface ErrorMessage {
 }
 
 /** A palette command or keybinding forwarded to the active editor. */
-export type TriageCommand = 'nextWorst' | 'previousWorst' | 'worst' | 'markReviewed' | 'flag' | 'nextSlice' | 'previousSlice';
+export type TriageCommand =
+  | 'nextWorst' | 'previousWorst' | 'worst' | 'markReviewed' | 'flag' | 'nextSlice' | 'previousSlice'
+  /** Go to and mark the voxel where the volume's Hausdorff distance is reached (the selected label). */
+  | 'showHausdorffVoxel';
 
 export interface CommandMessage {
   readonly type: 'command';
@@ -121,7 +168,7 @@ export interface CommandMessage {
 }
 
 export type HostMessage =
-  | InitMessage | LossesMessage | SliceMessage | SliceErrorMessage
+  | InitMessage | LossesMessage | MetricsMessage | SliceMessage | SliceErrorMessage
   | MarksMessage | StatusMessage | ErrorMessage | CommandMessage;
 
 // ---------- webview → host ----------

@@ -8,6 +8,7 @@ import { CompareSession, type SessionServices } from './compareSession';
 import { Disposable } from './dispose';
 import { MaskDocument, type DocumentDeps } from './maskDocument';
 import type { PairUris } from './pairResolver';
+import type { SliceTarget } from './sliceTarget';
 
 export const VIEW_TYPE = 'maskInspector.compare';
 /**
@@ -21,6 +22,8 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
   private readonly sessions = new Set<CompareSession>();
   /** Pairs chosen explicitly (Compare Masks), waiting for VS Code to ask for their document. */
   private readonly explicitPairs = new Map<string, PairUris>();
+  /** Slices to show in editors not resolved yet (openPair's `at`), by document URI. */
+  private readonly pendingTargets = new Map<string, SliceTarget>();
   private _active: CompareSession | undefined;
   private readonly _onDidChangeActiveSession = this._register(new vscode.EventEmitter<CompareSession | undefined>());
   readonly onDidChangeActiveSession = this._onDidChangeActiveSession.event;
@@ -77,6 +80,11 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
       return;
     }
     this.sessions.add(session);
+    const target = this.pendingTargets.get(document.uri.toString());
+    if (target !== undefined) {
+      this.pendingTargets.delete(document.uri.toString());
+      session.revealSlice(target);
+    }
     const viewState = panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.setActive(session);
       else if (this._active === session) this.setActive(undefined);
@@ -92,9 +100,9 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
 
   /**
    * Opens (or reveals) the compare editor for an explicit pair. An editor already open on the
-   * prediction takes the new label as its partner.
+   * prediction takes the new label as its partner. `at`: the slice to show (sliceTarget.ts).
    */
-  async openPair(pair: PairUris): Promise<void> {
+  async openPair(pair: PairUris, at?: SliceTarget): Promise<void> {
     const key = pair.prediction.toString();
     const existing = this.documents.get(key);
     if (existing === undefined) this.explicitPairs.set(key, pair);
@@ -107,6 +115,12 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
     const state = existing?.state;
     if (existing && pair.label && !(state?.kind === 'ready' && state.uris.label?.toString() === pair.label.toString())) {
       await existing.setPartner(pair.label);
+    }
+    if (at !== undefined) {
+      // An editor that already existed shows it now; a new one when VS Code resolves it.
+      const session = this.sessionFor(pair.prediction);
+      if (session !== undefined) session.revealSlice(at);
+      else this.pendingTargets.set(key, at);
     }
   }
 

@@ -13,6 +13,7 @@ import type { MarksStore } from './marksStore';
 import type { MaskDocument } from './maskDocument';
 import { SessionError } from './sessionWorkerClient';
 import { readSettings, reportSettingsProblems, type EditorSettings } from './settings';
+import { viewAt, type SliceTarget } from './sliceTarget';
 import type { TestProbe } from './testProbe';
 import { parseWebviewMessage } from './webviewMessages';
 import { createNonce, renderEditorHtml } from './webviewHtml';
@@ -32,17 +33,6 @@ export function pairInfo(pair: PairSummary): PairInfo {
   return info;
 }
 
-/**
- * renderEditorHtml takes one CSP source expression, but VS Code's server/web build gives
- * "'self' https://*.vscode-cdn.net". asWebviewUri URLs are https://*.vscode-cdn.net ones in every
- * build, so that token is the one the page needs. (Reported to the webviewHtml.ts owner: it
- * should accept the whole list; this then becomes a no-op.)
- */
-function resourceCspSource(cspSource: string): string {
-  const tokens = cspSource.trim().split(/\s+/);
-  return tokens.length === 1 ? tokens[0]! : tokens.find((t) => /^https?:\/\//.test(t)) ?? tokens[0]!;
-}
-
 function defaultView(pair: PairSummary, settings: EditorSettings): ViewState {
   const axis = settings.defaultAxis;
   return {
@@ -57,6 +47,8 @@ export class CompareSession extends Disposable {
   private shownGeneration: number | null = null;
   private _view: ViewState | null = null;
   private _currentLoss: number | null = null;
+  /** A slice to show with the next init (revealSlice); cleared once posted. */
+  private pendingReveal: SliceTarget | null = null;
   /** Loss computations in flight; the "Computing…" status shows while there is one. */
   private lossesInFlight = 0;
   private readonly _onDidChangeView = this._register(new vscode.EventEmitter<void>());
@@ -72,7 +64,8 @@ export class CompareSession extends Disposable {
     webview.html = renderEditorHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(media, 'editor.css')).toString()],
-      cspSource: resourceCspSource(webview.cspSource),
+      // One source on desktop, "'self' https://*.vscode-cdn.net" on VS Code's server: both taken as they are.
+      cspSource: webview.cspSource,
       nonce: createNonce(),
     });
     this._register(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -84,7 +77,8 @@ export class CompareSession extends Disposable {
     }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       // The overlay travels with init: send it again so colours and style apply at once.
-      if (!e.affectsConfiguration('maskInspector.overlay', document.uri)) return;
+      // The metric settings travel with init too; the webview then asks for losses and metrics again.
+      if (!['maskInspector.overlay', 'maskInspector.metrics', 'maskInspector.surfaceDiceToleranceMm'].some((s) => e.affectsConfiguration(s, document.uri))) return;
       reportSettingsProblems(readSettings(document.uri));
       this.sendPair();
     }));
@@ -104,6 +98,15 @@ export class CompareSession extends Disposable {
   /** An error to show in the editor's banner until the next init (the caller also notifies). */
   showError(text: string): void {
     this.post({ type: 'error', message: text });
+  }
+
+  /**
+   * Shows `target` (sliceTarget.ts): the webview is initialised again on that slice, now if it is
+   * ready, else with its first init.
+   */
+  revealSlice(target: SliceTarget): void {
+    this.pendingReveal = target;
+    if (this.webviewReady && this.document.state.kind === 'ready') this.sendPair();
   }
 
   /** A palette command or keybinding for this editor. */
@@ -137,9 +140,11 @@ export class CompareSession extends Disposable {
     } else {
       const settings = readSettings(this.document.uri);
       const remembered = this.services.marks.view(state.key);
-      const view = remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings);
+      const base = remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings);
+      const view = this.pendingReveal === null ? base : viewAt(base, this.pendingReveal, state.pair);
+      this.pendingReveal = null;
       this.shownGeneration = state.pair.generation;
-      this.post({ type: 'init', pair: pairInfo(state.pair), overlay: settings.overlay, state: view, marks: this.services.marks.marks(state.key) });
+      this.post({ type: 'init', pair: pairInfo(state.pair), overlay: settings.overlay, state: view, marks: this.services.marks.marks(state.key), metrics: settings.metrics });
       if (this.document.status !== null) this.post({ type: 'status', text: this.document.status });
     }
   }
@@ -204,8 +209,8 @@ export class CompareSession extends Disposable {
     try {
       const slice = await this.document.slice(axis, index);
       if (this.isDisposed || slice.generation !== this.shownGeneration) return; // for a pair no longer shown
-      const { prediction, label, underlay, width, height } = slice;
-      this.post({ type: 'slice', requestId, axis, index, width, height, prediction, label, underlay });
+      const { prediction, label, labelType, underlay, width, height } = slice;
+      this.post({ type: 'slice', requestId, axis, index, width, height, prediction, label, labelType, underlay });
       this.services.probe?.mark(this.document.uri.toString(), 'slice', performance.now() - asked);
     } catch (error) {
       if (isDisposedError(error) || this.isDisposed) return;
@@ -223,6 +228,22 @@ export class CompareSession extends Disposable {
       const losses = await this.document.losses(axis);
       if (this.isDisposed || losses.generation !== this.shownGeneration) return;
       this.post({ type: 'losses', axis, labels: losses.labels, multiclass: losses.multiclass });
+      void this.answerMetrics(axis).catch((error: unknown) => this.reportFailure(error));
+    } finally {
+      if (--this.lossesInFlight === 0) this.post({ type: 'status', text: this.document.status });
+    }
+  }
+
+  /** The evaluation metrics of `axis`, posted after its losses (the worker starts them only then). */
+  private async answerMetrics(axis: Axis): Promise<void> {
+    const settings = readSettings(this.document.uri).metrics;
+    if (settings.level === 'none') return;
+    this.lossesInFlight++;
+    this.post({ type: 'status', text: `Computing the evaluation metrics along ${axis}…` });
+    try {
+      const metrics = await this.document.metrics(axis, settings);
+      if (this.isDisposed || metrics.generation !== this.shownGeneration) return;
+      this.post({ type: 'metrics', axis, settings: metrics.settings, labels: metrics.labels });
     } finally {
       if (--this.lossesInFlight === 0) this.post({ type: 'status', text: this.document.status });
     }

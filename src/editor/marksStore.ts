@@ -1,25 +1,53 @@
 /**
- * Triage marks (reviewed / flagged / note per slice) and the last view of each pair, kept in
- * workspaceState so they survive closing the editor and restarting VS Code. A pair is keyed by
- * its two workspace-relative paths in sorted order, so Swap keeps the marks.
+ * What the compare editor keeps per pair: the triage marks (reviewed / flagged / note per slice)
+ * in the workspace's `.mask-inspector/triage.json` (triageStore.ts: shared through git, picked up
+ * live when it changes on disk), and the last view of each pair in workspaceState (per person,
+ * per machine). A document's key (pairKey) names its two workspace-relative paths in role order;
+ * marks and views ignore the order, so Swap keeps both. Marks kept in workspaceState by earlier
+ * versions are moved into the triage file once.
  */
 import * as vscode from 'vscode';
+import { canonicalKey, parseTriageKey, type PairRef, type TriageMark } from '../core/analysis/triage';
 import type { Axis } from '../core/analysis/result';
 import type { SetMarkMessage, SliceMark, ViewState } from '../core/protocol';
 import { Disposable, toDisposable } from './dispose';
+import type { TriageStore } from './triageStore';
 
 const KEY_PREFIX = 'maskInspector.pair:';
+/** Set once the workspaceState marks of earlier versions are in the triage file. */
+const MIGRATED_KEY = 'maskInspector.marksMovedToTriageFile';
 /** Navigation posts a view per key press; storage needs it only now and then. */
 const VIEW_WRITE_DELAY_MS = 1000;
 
 interface PairRecord {
-  readonly marks: readonly SliceMark[];
+  /** Earlier versions' marks (moved to the triage file, then dropped). */
+  readonly marks?: readonly SliceMark[];
   readonly view?: ViewState;
 }
 
+/** A document's pair key: its workspace-relative prediction and label paths, in role order. */
 export function pairKey(prediction: vscode.Uri, label: vscode.Uri | null): string {
-  const paths = [prediction, label].filter((u): u is vscode.Uri => u !== null).map(relativeName).sort();
-  return KEY_PREFIX + paths.join('|');
+  return JSON.stringify([relativeName(prediction), label === null ? null : relativeName(label)]);
+}
+
+/** The pair a key (pairKey) names. */
+export function pairRefOfKey(key: string): PairRef {
+  const [prediction, label] = JSON.parse(key) as [string, string | null];
+  return { prediction, label };
+}
+
+/** The pair of a prediction and label given as URIs (reports, the cases view). */
+export function pairRefOf(prediction: vscode.Uri, label: vscode.Uri | null): PairRef {
+  return { prediction: relativeName(prediction), label: label === null ? null : relativeName(label) };
+}
+
+/** workspaceState key of a pair's view: the two paths sorted (the format earlier versions used too). */
+function viewKey(key: string): string {
+  return KEY_PREFIX + canonicalKey(pairRefOfKey(key));
+}
+
+export function toSliceMark(m: TriageMark): SliceMark {
+  return { axis: m.axis, index: m.slice, reviewed: m.reviewed, flagged: m.flagged, ...(m.note !== undefined ? { note: m.note } : {}) };
 }
 
 /** The path shown to people and used in keys: workspace-relative when inside a folder. */
@@ -40,45 +68,45 @@ function cleanMarks(value: unknown): SliceMark[] {
 
 export class MarksStore extends Disposable {
   private readonly _onDidChangeMarks = this._register(new vscode.EventEmitter<string>());
-  /** Fires with the pair key whose marks changed, so every editor of that pair can update. */
+  /**
+   * Fires with the pair key (pairKey, both role orders) whose marks changed — in an editor, the
+   * cases view, the report, or on disk — so every editor of that pair can update.
+   */
   readonly onDidChangeMarks = this._onDidChangeMarks.event;
   private readonly pendingViews = new Map<string, ViewState>();
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(private readonly memento: vscode.Memento, readonly triage: TriageStore) {
     super();
     // Closing the window disposes the extension: write the views still waiting.
     this._register(toDisposable(() => { void this.flushViews(); }));
+    this._register(triage.onDidChange((pairs) => {
+      for (const p of pairs) {
+        this._onDidChangeMarks.fire(JSON.stringify([p.prediction, p.label]));
+        if (p.label !== null) this._onDidChangeMarks.fire(JSON.stringify([p.label, p.prediction]));
+      }
+    }));
+    void this.moveLegacyMarks();
   }
 
   marks(key: string): readonly SliceMark[] {
-    return cleanMarks(this.memento.get<PairRecord>(key)?.marks);
+    return this.triage.marks(pairRefOfKey(key)).map(toSliceMark);
   }
 
   view(key: string): ViewState | null {
-    return this.pendingViews.get(key) ?? this.memento.get<PairRecord>(key)?.view ?? null;
+    const stored = viewKey(key);
+    return this.pendingViews.get(stored) ?? this.memento.get<PairRecord>(stored)?.view ?? null;
   }
 
+  /** Changes a slice's mark (an empty note removes the note); resolves once the triage file is written. */
   async setMark(key: string, change: Omit<SetMarkMessage, 'type'>): Promise<readonly SliceMark[]> {
-    const marks = this.marks(key);
-    const previous = marks.find((m) => m.axis === change.axis && m.index === change.index);
-    const note = change.note ?? previous?.note;
-    const next: SliceMark = {
-      axis: change.axis, index: change.index,
-      reviewed: change.reviewed ?? previous?.reviewed ?? false,
-      flagged: change.flagged ?? previous?.flagged ?? false,
-      ...(note ? { note } : {}),
-    };
-    const others = marks.filter((m) => m !== previous);
-    // A slice with nothing marked is not stored: the list stays as long as the review work.
-    const updated = next.reviewed || next.flagged || next.note ? [...others, next] : others;
-    updated.sort((a, b) => a.axis.localeCompare(b.axis) || a.index - b.index);
-    await this.memento.update(key, { ...this.memento.get<PairRecord>(key), marks: updated } satisfies PairRecord);
-    this._onDidChangeMarks.fire(key);
-    return updated;
+    const { index, ...rest } = change;
+    await this.triage.setMark(pairRefOfKey(key), { ...rest, slice: index });
+    return this.marks(key);
   }
 
   rememberView(key: string, view: ViewState): void {
+    key = viewKey(key);
     this.pendingViews.set(key, view);
     if (this.viewTimer === undefined && !this.isDisposed) {
       this.viewTimer = setTimeout(() => { void this.flushViews(); }, VIEW_WRITE_DELAY_MS);
@@ -91,7 +119,26 @@ export class MarksStore extends Disposable {
     const views = [...this.pendingViews];
     this.pendingViews.clear();
     for (const [key, view] of views) {
-      await this.memento.update(key, { marks: this.marks(key), ...this.memento.get<PairRecord>(key), view } satisfies PairRecord);
+      await this.memento.update(key, { ...this.memento.get<PairRecord>(key), view } satisfies PairRecord);
     }
+  }
+
+  /** Once per workspace: marks earlier versions kept in workspaceState go into the triage file. */
+  private async moveLegacyMarks(): Promise<void> {
+    if (this.memento.get<boolean>(MIGRATED_KEY) === true || this.triage.file === null) return;
+    const entries: { key: string; pair: PairRef; marks: TriageMark[] }[] = [];
+    for (const key of this.memento.keys()) {
+      if (!key.startsWith(KEY_PREFIX)) continue;
+      const marks = cleanMarks(this.memento.get<PairRecord>(key)?.marks);
+      const pair = parseTriageKey(key.slice(KEY_PREFIX.length));
+      if (marks.length === 0 || pair === null) continue;
+      entries.push({ key, pair, marks: marks.map((m) => ({ axis: m.axis, slice: m.index, reviewed: m.reviewed, flagged: m.flagged, ...(m.note ? { note: m.note } : {}) })) });
+    }
+    if (entries.length > 0 && !await this.triage.importMarks(entries)) return; // the file cannot be read: try next time
+    for (const { key } of entries) {
+      const { marks: _marks, ...rest } = this.memento.get<PairRecord>(key) ?? {};
+      await this.memento.update(key, rest);
+    }
+    await this.memento.update(MIGRATED_KEY, true);
   }
 }

@@ -8,7 +8,8 @@ import { guessRoles } from '../core/analysis/pairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_LOSS_PARAMS } from '../core/kernels/lossIds';
 import type { ViewState } from '../core/protocol';
-import type { FilePayload, LossesReply, PairSummary, SliceReply } from '../worker/sessionMessages';
+import type { MetricSettings } from '../core/kernels/metricIds';
+import type { FilePayload, LossesReply, MetricsReply, PairSummary, SliceReply } from '../worker/sessionMessages';
 import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
@@ -245,5 +246,10 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   losses(axis: Axis): Promise<LossesReply> {
     return this.client.losses(axis);
+  }
+
+  /** Evaluation metrics along `axis`, computed by the worker after that axis's losses. */
+  metrics(axis: Axis, settings: MetricSettings): Promise<MetricsReply> {
+    return this.client.metrics(axis, settings);
   }
 }

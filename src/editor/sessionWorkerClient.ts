@@ -6,9 +6,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
+import type { MetricSettings } from '../core/kernels/metricIds';
 import { Disposable, DisposedError, toDisposable } from './dispose';
 import type {
-  FilePayload, FileRole, LossesReply, PairSummary, SessionReply, SessionRequest, SliceReply,
+  FilePayload, FileRole, LossesReply, MetricsReply, PairSummary, SessionReply, SessionRequest, SliceReply,
 } from '../worker/sessionMessages';
 
 /** A request the worker refused; `file` names the input at fault, null for anything else. */
@@ -84,6 +85,11 @@ export class SessionWorkerClient extends Disposable {
 
   losses(axis: Axis): Promise<LossesReply> {
     return this.request({ type: 'losses', axis }).then((r) => expect(r, 'losses'));
+  }
+
+  /** Evaluation metrics along `axis`; the worker starts them once that axis's losses are done. */
+  metrics(axis: Axis, settings: MetricSettings): Promise<MetricsReply> {
+    return this.request({ type: 'metrics', axis, settings }).then((r) => expect(r, 'metrics'));
   }
 
   private request(message: Unnumbered<SessionRequest>, transfer: ArrayBuffer[] = []): Promise<SessionReply> {

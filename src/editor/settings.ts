@@ -8,6 +8,7 @@ import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_UNDERLAY_PATTERNS, parsePairingRules, type PairingRule } from '../core/analysis/pairing';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { LOSS_IDS, type LossId } from '../core/kernels/lossIds';
+import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type MetricSettings, type MetricsLevel } from '../core/kernels/metricIds';
 import type { OverlaySettings } from '../core/protocol';
 
 export const SECTION = 'maskInspector';
@@ -30,6 +31,12 @@ export interface EditorSettings {
   readonly maxVoxels: number;
   readonly pairingRules: readonly PairingRule[];
   readonly underlayPatterns: readonly string[];
+  /**
+   * The editor's evaluation metrics: level from maskInspector.metrics, threshold = the overlay's
+   * (so the metrics count what the overlay shows; an overlay threshold of 0 leaves them at 0.5,
+   * as a metric threshold must be above 0), tolerance from maskInspector.surfaceDiceToleranceMm.
+   */
+  readonly metrics: MetricSettings;
   /** One line per ignored value: which setting, what it must be. */
   readonly problems: readonly string[];
 }
@@ -70,7 +77,15 @@ export function readSettings(scope?: vscode.Uri): EditorSettings {
     (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0),
     'a list of paths like "../imagesTr/${case}_0000${ext}"');
 
-  return { overlay, defaultAxis, defaultLoss, kind, maxVoxels, pairingRules: parsed.rules, underlayPatterns, problems };
+  const metrics: MetricSettings = {
+    level: pick('metrics', 'all' as MetricsLevel, oneOf(METRICS_LEVELS), '"all", "overlap" or "none"'),
+    threshold: overlay.threshold > 0 ? overlay.threshold : DEFAULT_METRIC_PARAMS.threshold,
+    toleranceMm: pick('surfaceDiceToleranceMm', DEFAULT_METRIC_PARAMS.toleranceMm,
+      (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a number of millimetres ≥ 0'),
+    connectivity: DEFAULT_METRIC_PARAMS.connectivity,
+  };
+
+  return { overlay, defaultAxis, defaultLoss, kind, maxVoxels, pairingRules: parsed.rules, underlayPatterns, metrics, problems };
 }
 
 const reported = new Set<string>();

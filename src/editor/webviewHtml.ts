@@ -10,7 +10,11 @@ export interface EditorHtmlOptions {
   readonly scriptUri: string;
   /** webview.asWebviewUri of each stylesheet (media/editor.css). */
   readonly styleUris: readonly string[];
-  /** webview.cspSource: the only origin scripts' resources, styles, fonts and images may come from. */
+  /**
+   * webview.cspSource: the only sources styles, fonts and images may come from. One source
+   * expression or a space-separated list of them, as VS Code gives it (desktop:
+   * "https://*.vscode-cdn.net"; its server and web builds: "'self' https://*.vscode-cdn.net").
+   */
   readonly cspSource: string;
   /** A fresh value per page load, from createNonce(). */
   readonly nonce: string;
@@ -38,7 +42,8 @@ export function editorCsp(cspSource: string, nonce: string): string {
 }
 
 export function renderEditorHtml(opts: EditorHtmlOptions): string {
-  assertCspToken(opts.cspSource, 'cspSource');
+  assertCspSourceList(opts.cspSource, 'cspSource');
+  const cspSources = opts.cspSource.trim().split(/ +/).join(' ');
   if (!/^[A-Za-z0-9_-]+$/.test(opts.nonce)) {
     throw new Error('renderEditorHtml: the nonce must be base64url characters only (use createNonce())');
   }
@@ -49,7 +54,7 @@ export function renderEditorHtml(opts: EditorHtmlOptions): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(editorCsp(opts.cspSource, opts.nonce))}">
+    <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(editorCsp(cspSources, opts.nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${styles}
     <title>Mask Inspector</title>
@@ -64,10 +69,26 @@ ${styles}
 `;
 }
 
-/** A CSP source must be one token: a space or ';' would let a caller smuggle in another directive. */
-function assertCspToken(value: string, name: string): void {
-  if (value.length === 0 || /[\s;,'"]/.test(value)) {
-    throw new Error(`renderEditorHtml: ${name} must be a single CSP source expression, got ${JSON.stringify(value)}`);
+/** Quoted keywords a webview's source list may hold; anything else quoted ('unsafe-…', nonces) is refused. */
+const QUOTED_KEYWORDS = new Set(["'self'"]);
+
+/**
+ * Source expressions separated by single spaces, each a single CSP source expression: no ';' or
+ * ',' (another directive or policy), no quote except the keyword 'self', no other whitespace or
+ * control character (a newline would end the header value), nothing the page would not need.
+ */
+function assertCspSourceList(value: string, name: string): void {
+  const refuse = (why: string): never => {
+    throw new Error(`renderEditorHtml: ${name} must be a single CSP source expression or a space-separated list of them (${why}), got ${JSON.stringify(value)}`);
+  };
+  if (value.trim().length === 0) refuse('it is empty');
+  if (/[\u0000-\u001f\u007f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/.test(value)) {
+    refuse('only plain spaces may separate sources');
+  }
+  for (const token of value.trim().split(/ +/)) {
+    if (/[;,]/.test(token)) refuse(`"${token}" would start another directive`);
+    if (/['"]/.test(token) && !QUOTED_KEYWORDS.has(token)) refuse(`"${token}" is not a source this page allows`);
+    if (token === '*' || /^'?(unsafe-|nonce-|sha\d+-|strict-dynamic)/i.test(token)) refuse(`"${token}" would weaken the policy`);
   }
 }
 

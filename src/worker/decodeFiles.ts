@@ -1,12 +1,25 @@
 /**
  * Decoding for the session worker. With more than one CPU each file is decoded on its own
  * short-lived helper thread (dist/worker.js again, started with workerData.mode = 'decode'), so
- * a prediction and its label inflate in parallel; the voxels come back transferred, not copied.
- * shareInSteps later moves them into shared memory for the range workers without blocking the
- * session thread for more than a few milliseconds at a time.
+ * a prediction and its label inflate in parallel.
+ *
+ * A NIfTI (.nii.gz or .nii) is inflated straight into the SharedArrayBuffer the range workers
+ * will read, chunk by chunk, and its values are scanned (valueScan.ts ValueScanner) while each
+ * chunk is still in cache: no second copy of the volume, no second pass over it. On this kind of
+ * machine the cost of a big volume is mostly the first touch of fresh memory (the kernel
+ * providing zeroed pages), so the SharedArrayBuffer is handed out as soon as it exists
+ * ('planned'), and the session thread (PageToucher) pre-faults its pages from the top down while
+ * the helper fills it from the bottom up: the two CPUs share that cost. Anything else (PNG, a
+ * file the fast path does not take or that fails) goes through readVolume, whose result and
+ * error messages the fast path reproduces exactly.
  */
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import * as zlib from 'node:zlib';
+import { scanVolumeValues, ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
+import { gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from '../core/io/gzip';
+import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
+import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
 import type { FilePayload } from './sessionMessages';
@@ -24,11 +37,27 @@ export const DECODE_MODE = 'decode';
 interface DecodeJob {
   readonly file: FilePayload;
   readonly maxVoxels: number;
+  readonly scan: boolean;
 }
 
-type DecodeResult =
-  | { readonly ok: true; readonly volume: Volume; readonly ms: number }
-  | { readonly ok: false; readonly file: string | null; readonly message: string };
+export interface Decoded {
+  readonly volume: Volume;
+  /** The values' scan (preparePair's), when asked for. */
+  readonly values: VolumeValues | null;
+  readonly ms: number;
+}
+
+/** The voxels' buffer, before it is filled; see decodeIntoShared. */
+export interface PlannedBuffer {
+  readonly buffer: SharedArrayBuffer;
+  /** [0]: KiB written so far, from the start of the buffer; [1]: 1 once the writer is done. */
+  readonly progress: Int32Array;
+}
+
+type HelperMessage =
+  | { readonly type: 'planned'; readonly planned: PlannedBuffer }
+  | { readonly type: 'done'; readonly ok: true; readonly volume: Volume; readonly values: VolumeValues | null; readonly ms: number }
+  | { readonly type: 'done'; readonly ok: false; readonly file: string | null; readonly message: string };
 
 /** Bytes copied per step: a few milliseconds, so a slice request waits at most that long. */
 const SHARE_STEP_BYTES = 2 << 20;
@@ -49,11 +78,215 @@ export async function shareInSteps(data: VoxelArray): Promise<VoxelArray> {
   return shared;
 }
 
+/** The same values in a SharedArrayBuffer, copied at once (on a helper thread nothing waits for it). */
+function sharedNow(data: VoxelArray): VoxelArray {
+  if (data.buffer instanceof SharedArrayBuffer) return data;
+  const Ctor = data.constructor as { new (buffer: SharedArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number };
+  const shared = new Ctor(new SharedArrayBuffer(data.length * Ctor.BYTES_PER_ELEMENT));
+  shared.set(data as never);
+  return shared;
+}
+
+/** Bytes inflated (or copied) per step: small enough that scanning them right after stays in cache. */
+const STEP_BYTES = 256 << 10;
+/** The event loop is served every this many bytes (on one CPU the session thread itself decodes). */
+const YIELD_BYTES = 8 << 20;
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Where the volume's bytes come from: the file itself, or its gzip stream. */
+type Source = { readonly kind: 'raw'; readonly plan: NiftiPlan } | { readonly kind: 'gzip'; readonly plan: NiftiPlan };
+
+/**
+ * The plan of a NIfTI the fast path can take, or null: then readVolume decides (and reports any
+ * error in its own words). Mirrors readVolume's checks before it allocates.
+ */
+function planFastPath(bytes: Uint8Array, maxVoxels: number): Source | null {
+  try {
+    if (!(maxVoxels > 0) || bytes.length === 0) return null;
+    if (isGzip(bytes)) {
+      let head = gunzipPrefix(bytes, NIFTI2_HEADER_BYTES);
+      if (head.length < NIFTI2_HEADER_BYTES) head = gunzipSmall(bytes, NIFTI2_HEADER_BYTES);
+      const kind = detectNifti(head);
+      if (kind === undefined) return null;
+      const plan = planNifti(head, kind, { maxVoxels });
+      if (plan.neededBytes > bytes.length * MAX_DEFLATE_RATIO || plan.neededBytes > MAX_BUFFER_BYTES) return null;
+      return { kind: 'gzip', plan };
+    }
+    const kind = detectNifti(bytes);
+    if (kind === undefined) return null;
+    const plan = planNifti(bytes, kind, { maxVoxels });
+    return bytes.length >= plan.neededBytes ? { kind: 'raw', plan } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when decodeNifti will return a zero-copy view of the decoded bytes (what the scanner reads). */
+function viewsInPlace(plan: NiftiPlan): boolean {
+  const { header, datatype } = plan;
+  const slope = header.sclSlope, inter = header.sclInter;
+  const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && inter === 0);
+  return !scaled && plan.dataStart % datatype.bytesPerVoxel === 0 && (datatype.bytesPerVoxel === 1 || header.littleEndian === HOST_IS_LITTLE_ENDIAN);
+}
+
+/**
+ * Decodes a mask file into a Volume whose voxels live in a SharedArrayBuffer, with the values'
+ * scan when `scan` is set. Equal to readVolume (same Volume, same VolumeReadError) for every
+ * input; a NIfTI is inflated (or copied) chunk by chunk straight into the buffer, which
+ * `onPlanned` receives before it is filled. Throws VolumeReadError for a file that is not a
+ * readable mask.
+ */
+export async function decodeIntoShared(
+  bytes: Uint8Array, name: string,
+  options: { readonly maxVoxels: number; readonly scan: boolean; readonly onPlanned?: (planned: PlannedBuffer) => void },
+): Promise<{ volume: Volume; values: VolumeValues | null }> {
+  const source = planFastPath(bytes, options.maxVoxels);
+  if (source !== null) {
+    const fast = await fillShared(bytes, name, source, options);
+    if (fast !== null) return fast;
+  }
+  // readVolume throws the error the file deserves, or reads what the fast path would not take.
+  const volume = readVolume(bytes, name, { maxVoxels: options.maxVoxels });
+  const shared: Volume = { ...volume, data: sharedNow(volume.data) };
+  return { volume: shared, values: options.scan ? scanVolumeValues(shared.data) : null };
+}
+
+/** Writes the decoded file into `out` from its start, calling `advance(bytes written)` after every step. */
+type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<boolean>;
+
+/** The fast path; null when the stream did not give exactly the planned bytes (readVolume then decides). */
+async function fillShared(
+  bytes: Uint8Array, name: string, source: Source,
+  options: { readonly scan: boolean; readonly onPlanned?: (planned: PlannedBuffer) => void },
+): Promise<{ volume: Volume; values: VolumeValues | null } | null> {
+  const { plan } = source;
+  const buffer = new SharedArrayBuffer(plan.neededBytes);
+  const out = new Uint8Array(buffer);
+  const progress = new Int32Array(new SharedArrayBuffer(8));
+  options.onPlanned?.({ buffer, progress });
+  const size = plan.datatype.bytesPerVoxel;
+  const scanned = options.scan && viewsInPlace(plan) ? new plan.datatype.arrayType(buffer, plan.dataStart, plan.voxelCount) : null;
+  const scanner = scanned ? new ValueScanner(scanned) : null;
+  let voxelsScanned = 0;
+  const advance = (written: number) => {
+    Atomics.store(progress, 0, Math.floor(written / 1024));
+    if (scanner === null || written <= plan.dataStart) return;
+    const ready = Math.min(plan.voxelCount, Math.floor((written - plan.dataStart) / size));
+    if (ready > voxelsScanned) {
+      scanner.add(voxelsScanned, ready);
+      voxelsScanned = ready;
+    }
+  };
+  try {
+    const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a);
+    if (!await produce(out, advance)) return null;
+    const volume = decodeNifti(plan, out, name, source.kind === 'gzip');
+    const data = volume.data;
+    // decodeNifti views the buffer in place unless the file needs scaling or byte swapping (or is tiny).
+    const direct = scanned !== null && data.buffer === buffer && data.byteOffset === scanned.byteOffset && data.length === scanned.length;
+    const values = !options.scan ? null : direct ? scanner!.result() : scanVolumeValues(data);
+    return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
+  } catch (error) {
+    if (error instanceof VolumeReadError) return null;
+    throw error;
+  } finally {
+    Atomics.store(progress, 1, 1);
+  }
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+  for (let at = 0; at < out.length;) {
+    const end = Math.min(out.length, at + STEP_BYTES);
+    out.set(bytes.subarray(at, end), at);
+    advance(at = end);
+    if (at % YIELD_BYTES === 0) await yieldToLoop();
+  }
+  return true;
+}
+
+/** The parts of a node:zlib stream its own gunzipSync uses (zlib.js processChunkSync). */
+interface ZlibInternals {
+  readonly _handle?: { writeSync?: (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number) => void } | null;
+  /** [avail_out, avail_in] after the last write. */
+  readonly _writeState?: Uint32Array;
+}
+
+/**
+ * Inflates the gzip stream straight into `out`: exactly out.length bytes and then the end of the
+ * stream (its CRC and size checked), or false. node:zlib has no public API that writes into a
+ * given buffer, so this drives the stream's native handle the way gunzipSync itself does (same
+ * flush, same multi-member and error handling); where that handle is not there (another
+ * runtime), the public streaming API is used and each piece copied.
+ */
+async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+  const inflater = zlib.createGunzip();
+  const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
+  if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+    inflater.close();
+    return inflateStreamInto(gz, out, advance);
+  }
+  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' later.
+  inflater.on('error', () => undefined);
+  let availIn = gz.length;
+  const write = (target: Uint8Array, offset: number, length: number): number => {
+    handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
+    if (inflater.destroyed) return -1;
+    availIn = state[1]!;
+    return length - state[0]!;
+  };
+  try {
+    let written = 0;
+    while (written < out.length) {
+      const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
+      if (produced <= 0) return false; // an error, or no progress (zlib reports a truncated stream as an error)
+      const before = written;
+      written += produced;
+      advance(written);
+      if (Math.floor(written / YIELD_BYTES) !== Math.floor(before / YIELD_BYTES)) await yieldToLoop();
+    }
+    // Asked for more, zlib reads the trailer (CRC-32, size) and must give nothing: a longer stream
+    // (data after the image) is for readVolume to judge.
+    const probe = new Uint8Array(64);
+    return write(probe, 0, probe.length) === 0;
+  } finally {
+    if (!inflater.destroyed) inflater.close();
+  }
+}
+
+/** The public streaming API: each inflated piece is copied into `out`. */
+function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
+    let written = 0;
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (!ok) inflater.destroy();
+      resolve(ok);
+    };
+    inflater.on('data', (piece: Buffer) => {
+      if (settled) return;
+      if (written + piece.length > out.length) return settle(false);
+      out.set(piece, written);
+      advance(written += piece.length);
+    });
+    inflater.on('error', () => settle(false));
+    inflater.on('end', () => settle(written === out.length));
+    inflater.end(gz);
+  });
+}
+
 /** Decodes on this thread. Throws FileError for a file that is not a readable mask. */
-export function decodeHere(file: FilePayload, maxVoxels: number): { volume: Volume; ms: number } {
+export async function decodeHere(
+  file: FilePayload, maxVoxels: number, scan: boolean, onPlanned?: (planned: PlannedBuffer) => void,
+): Promise<Decoded> {
   const t0 = performance.now();
   try {
-    return { volume: readVolume(new Uint8Array(file.bytes), file.name, { maxVoxels }), ms: performance.now() - t0 };
+    const { volume, values } = await decodeIntoShared(new Uint8Array(file.bytes), file.name, { maxVoxels, scan, ...(onPlanned ? { onPlanned } : {}) });
+    return { volume, values, ms: performance.now() - t0 };
   } catch (error) {
     if (error instanceof VolumeReadError) throw new FileError(file.name, error.message);
     throw error;
@@ -66,9 +299,12 @@ export function startDecodeHelper(workerFile: string): Worker {
 
 /**
  * Decodes on a helper thread running this bundle (`helper`, started ahead with startDecodeHelper,
- * or a new one); the file's bytes are transferred. The helper serves this one job and ends.
+ * or a new one); the file's bytes are transferred, the voxels come back in shared memory. The
+ * helper serves this one job and ends.
  */
-export function decodeOnHelper(helper: Worker, file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
+export function decodeOnHelper(
+  helper: Worker, file: FilePayload, maxVoxels: number, scan: boolean, onPlanned?: (planned: PlannedBuffer) => void,
+): Promise<Decoded> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
@@ -77,31 +313,87 @@ export function decodeOnHelper(helper: Worker, file: FilePayload, maxVoxels: num
       fn();
       void helper.terminate();
     };
-    helper.once('message', (result: DecodeResult) => settle(() => {
-      if (result.ok) resolve({ volume: result.volume, ms: result.ms });
-      else if (result.file !== null) reject(new FileError(result.file, result.message));
-      else reject(new Error(`decoding ${file.name} failed: ${result.message}`));
-    }));
+    helper.on('message', (message: HelperMessage) => {
+      if (message.type === 'planned') {
+        if (!settled) onPlanned?.(message.planned);
+        return;
+      }
+      settle(() => {
+        if (message.ok) resolve({ volume: message.volume, values: message.values, ms: message.ms });
+        else if (message.file !== null) reject(new FileError(message.file, message.message));
+        else reject(new Error(`decoding ${file.name} failed: ${message.message}`));
+      });
+    });
     helper.once('error', (error) => settle(() => reject(new Error(`decoding ${file.name} failed: ${error.message}`))));
     helper.once('exit', (code) => settle(() => reject(new Error(`the thread decoding ${file.name} exited (code ${code})`))));
-    const job: DecodeJob = { file, maxVoxels };
+    const job: DecodeJob = { file, maxVoxels, scan };
     helper.postMessage(job, [file.bytes]);
   });
 }
 
-/** Helper-thread side: one job, one answer; the voxels' buffer is transferred back, not copied. */
+/** Helper-thread side: one job, one answer (after a 'planned' notice when the fast path runs). */
 export function serveOneDecode(port: MessagePort): void {
   port.once('message', (job: DecodeJob) => {
-    let result: DecodeResult;
-    try {
-      const { volume, ms } = decodeHere(job.file, job.maxVoxels);
-      result = { ok: true, volume, ms };
-    } catch (error) {
-      result = error instanceof FileError
-        ? { ok: false, file: error.file, message: error.message }
-        : { ok: false, file: null, message: error instanceof Error ? error.message : String(error) };
-    }
-    const buffer = result.ok ? result.volume.data.buffer : null;
-    port.postMessage(result, buffer instanceof ArrayBuffer ? [buffer] : []);
+    const announce = (planned: PlannedBuffer) => port.postMessage({ type: 'planned', planned } satisfies HelperMessage);
+    decodeHere(job.file, job.maxVoxels, job.scan, announce).then(
+      ({ volume, values, ms }) => {
+        // The voxels are shared, not copied; a non-shared buffer (never expected) is transferred.
+        const buffer = volume.data.buffer;
+        port.postMessage({ type: 'done', ok: true, volume, values, ms } satisfies HelperMessage, buffer instanceof ArrayBuffer ? [buffer] : []);
+      },
+      (error: unknown) => {
+        const message: HelperMessage = error instanceof FileError
+          ? { type: 'done', ok: false, file: error.file, message: error.message }
+          : { type: 'done', ok: false, file: null, message: error instanceof Error ? error.message : String(error) };
+        port.postMessage(message);
+      });
   });
+}
+
+/** Bytes pre-faulted per step (about 3 ms on a machine where fresh memory costs 3 ms/MB). */
+const TOUCH_STEP_BYTES = 1 << 20;
+/** Distance kept from the writer: the two never work on the same pages. */
+const TOUCH_MARGIN_BYTES = 8 << 20;
+const PAGE_BYTES = 4096;
+
+/**
+ * Pre-faults planned buffers from the top down while their writers fill them from the bottom up,
+ * in steps with the event loop served between them, so the kernel's page provisioning runs on this
+ * thread's CPU in parallel with the inflating. The touch is an atomic add of 0: it changes no byte
+ * even if it met the writer, but makes the page resident and writable.
+ */
+export class PageToucher {
+  private readonly regions: { bytes: Uint8Array; progress: Int32Array; top: number }[] = [];
+  private running = false;
+  /** Bytes touched so far (for tests and logs). */
+  touched = 0;
+
+  add(planned: PlannedBuffer): void {
+    this.regions.push({ bytes: new Uint8Array(planned.buffer), progress: planned.progress, top: planned.buffer.byteLength });
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => this.step());
+    }
+  }
+
+  private step(): void {
+    let best: (typeof this.regions)[number] | null = null;
+    let bestGap = 0;
+    for (let i = this.regions.length - 1; i >= 0; i--) {
+      const r = this.regions[i]!;
+      const gap = Atomics.load(r.progress, 1) !== 0 ? 0 : r.top - Atomics.load(r.progress, 0) * 1024 - TOUCH_MARGIN_BYTES;
+      if (gap <= 0) this.regions.splice(i, 1);
+      else if (gap > bestGap) { best = r; bestGap = gap; }
+    }
+    if (best === null) {
+      this.running = false;
+      return;
+    }
+    const stop = best.top - Math.min(bestGap, TOUCH_STEP_BYTES);
+    const bytes = best.bytes;
+    for (let p = best.top - 1; p >= stop; p -= PAGE_BYTES) Atomics.add(bytes, p, 0);
+    this.touched += best.top - stop;
+    best.top = stop;
+    setImmediate(() => this.step());
+  }
 }

@@ -1,7 +1,7 @@
 /** Messages between rangePool (any thread) and rangeWorker threads. */
 import type { RangeResult } from '../core/analysis/computeRange';
 import type { PreparedPair } from '../core/analysis/inputs';
-import type { VolumeMetricsResult } from '../core/analysis/metrics';
+import type { SliceMetricsRange, VolumeMetricsResult } from '../core/analysis/metrics';
 import type { Axis } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
@@ -26,8 +26,19 @@ export interface VolumeMetricsJob {
   readonly metrics: MetricSettings;
 }
 
-export type WorkerJob = RangeJob | VolumeMetricsJob;
+/** Per-slice metrics only (no losses) of slices [start, end): the editor's metrics after its losses. */
+export interface SliceMetricsJob {
+  readonly task: 'sliceMetrics';
+  readonly id: number;
+  readonly pair: PreparedPair;
+  readonly axis: Axis;
+  readonly metrics: MetricSettings;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob;
 
 export type RangeReply =
-  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult }
+  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange }
   | { readonly id: number; readonly ok: false; readonly message: string };

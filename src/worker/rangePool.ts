@@ -13,12 +13,14 @@ import {
 } from '../core/analysis/compare';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import type { PreparedPair } from '../core/analysis/inputs';
-import type { VolumeMetricsResult } from '../core/analysis/metrics';
-import type { CompareResult } from '../core/analysis/result';
+import { assembleLabelMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
+import type { Axis, CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import type { Volume, VoxelArray } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
+import type { LabelMetrics } from '../core/protocol';
 import type { RangeReply, WorkerJob } from './rangeMessages';
+import { awaitReply } from './workerJob';
 
 /** dist/rangeWorker.js next to the bundle that imports this module. */
 export function defaultRangeWorkerFile(): string {
@@ -43,26 +45,10 @@ export function sharePair(pair: PreparedPair): PreparedPair {
   return { ...pair, prediction: share(pair.prediction), label: share(pair.label) };
 }
 
-function runJob<T extends RangeResult | VolumeMetricsResult>(worker: Worker, job: WorkerJob): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: RangeReply) => {
-      if (reply.id !== job.id) return;
-      cleanup();
-      if (reply.ok) resolve(reply.result as T);
-      else reject(new Error(reply.message));
-    };
-    const onError = (error: Error) => { cleanup(); reject(error); };
-    const onExit = (code: number) => { cleanup(); reject(new Error(`worker thread exited (code ${code}) before finishing`)); };
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(job);
-  });
+async function runJob<T extends RangeResult | VolumeMetricsResult | SliceMetricsRange>(worker: Worker, job: WorkerJob): Promise<T> {
+  const reply = await awaitReply<RangeReply>(worker, job);
+  if (!reply.ok) throw new Error(reply.message);
+  return reply.result as T;
 }
 
 /**
@@ -102,6 +88,31 @@ export class RangePool {
       task: 'range', id: this.nextId++, pair, axis: options.axis, params: options.params, metrics, start, end,
     })));
     return assembleResult(pair, options, results, volume ? await volume : null);
+  }
+
+  /**
+   * Only the evaluation metrics of `pair` along `axis` (no losses): per-slice metrics split over
+   * the workers and, for level 'all', the 3D job (cached per pair and settings, shared with
+   * compare) on a worker of its own when there are two or more. Level 'none': nothing.
+   */
+  async metrics(pair: PreparedPair, axis: Axis, settings: MetricSettings): Promise<LabelMetrics[]> {
+    if (this.disposed) throw new Error('the worker pool was closed');
+    if (settings.level === 'none') return [];
+    const { count } = sliceGeometry(pair.prediction.dims, axis);
+    let volume: Promise<VolumeMetricsResult> | null = null;
+    let rangeWorkers = this.workers;
+    if (settings.level === 'all') {
+      volume = this.cachedVolumeMetrics(pair, settings);
+      if (!volume) {
+        const worker = this.workers[this.workers.length - 1]!;
+        if (this.workers.length > 1) rangeWorkers = this.workers.slice(0, -1);
+        volume = this.startVolumeMetrics(worker, pair, settings);
+      }
+    }
+    const ranges = await Promise.all(splitSlices(count, rangeWorkers.length).map(([start, end], i) => runJob<SliceMetricsRange>(rangeWorkers[i]!, {
+      task: 'sliceMetrics', id: this.nextId++, pair, axis, metrics: settings, start, end,
+    })));
+    return assembleLabelMetrics(pair, settings, ranges, volume ? await volume : null);
   }
 
   private cachedVolumeMetrics(pair: PreparedPair, metrics: MetricSettings): Promise<VolumeMetricsResult> | null {

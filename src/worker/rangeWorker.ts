@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
-import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/metrics';
+import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
 import type { RangeReply, WorkerJob } from './rangeMessages';
 
 if (!parentPort) throw new Error('rangeWorker.js must run as a worker thread');
@@ -14,9 +14,9 @@ const port = parentPort;
 port.on('message', (job: WorkerJob) => {
   let reply: RangeReply;
   try {
-    const result = job.task === 'volumeMetrics'
-      ? computeVolumeMetrics(job.pair, job.metrics)
-      : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics);
+    const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
+      : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }
+        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics);
     reply = { id: job.id, ok: true, result };
   } catch (error) {
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
@@ -24,11 +24,15 @@ port.on('message', (job: WorkerJob) => {
   port.postMessage(reply, reply.ok ? transferables(reply.result) : []);
 });
 
-function transferables(result: RangeResult | VolumeMetricsResult): ArrayBuffer[] {
+function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsRange): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   const add = (a: { buffer: ArrayBufferLike } | null | undefined) => {
     if (a && a.buffer instanceof ArrayBuffer && !buffers.includes(a.buffer)) buffers.push(a.buffer);
   };
+  if ('rows' in result) {
+    for (const r of result.rows) add(r);
+    return buffers;
+  }
   if (!('start' in result)) {
     for (const l of result.labels) add(l);
     return buffers;

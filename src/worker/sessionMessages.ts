@@ -6,7 +6,8 @@
  */
 import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
-import type { LabelKey } from '../core/protocol';
+import type { MetricSettings } from '../core/kernels/metricIds';
+import type { LabelKey, LabelMetrics, SliceLabelType } from '../core/protocol';
 
 export type FileRole = 'prediction' | 'label' | 'underlay';
 
@@ -64,7 +65,18 @@ export interface LossesRequest {
   readonly axis: Axis;
 }
 
-export type SessionRequest = OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest;
+/**
+ * Evaluation metrics along `axis` (per slice) and of the volume, computed once that axis's losses
+ * are done (so they never delay them), on the range workers (slices stay answered meanwhile).
+ */
+export interface MetricsRequest {
+  readonly type: 'metrics';
+  readonly id: number;
+  readonly axis: Axis;
+  readonly settings: MetricSettings;
+}
+
+export type SessionRequest = OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest | MetricsRequest;
 
 /** What the host needs to build PairInfo; `generation` grows with every change of the pair. */
 export interface PairSummary {
@@ -99,8 +111,9 @@ export interface SliceReply {
   readonly height: number;
   /** Float32Array bytes, width×height×channels, channel slowest. */
   readonly prediction: ArrayBuffer;
-  /** Int32Array bytes, width×height. */
+  /** width×height values of type `labelType` (the smallest that holds every label value). */
   readonly label: ArrayBuffer | null;
+  readonly labelType: SliceLabelType;
   /** Float32Array bytes, width×height. */
   readonly underlay: ArrayBuffer | null;
 }
@@ -115,6 +128,18 @@ export interface LossesReply {
   readonly computeMs: number;
 }
 
+export interface MetricsReply {
+  readonly type: 'metrics';
+  readonly id: number;
+  readonly generation: number;
+  readonly axis: Axis;
+  readonly settings: MetricSettings;
+  /** Empty when the level is 'none'. */
+  readonly labels: readonly LabelMetrics[];
+  /** From the request to the reply, including the wait for the axis's losses. */
+  readonly computeMs: number;
+}
+
 /**
  * A request that could not be served. `file` names the input at fault (then `message` says
  * what is wrong with it and what to do); null means an internal failure or a bad request.
@@ -126,4 +151,4 @@ export interface FailedReply {
   readonly message: string;
 }
 
-export type SessionReply = PreparedReply | SliceReply | LossesReply | FailedReply;
+export type SessionReply = PreparedReply | SliceReply | LossesReply | MetricsReply | FailedReply;

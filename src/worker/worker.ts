@@ -8,13 +8,18 @@ import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { RangePool } from './rangePool';
 import {
-  DECODE_MODE, decodeHere, decodeOnHelper, FileError, serveOneDecode, shareInSteps, startDecodeHelper,
+  DECODE_MODE, decodeHere, decodeOnHelper, FileError, PageToucher, serveOneDecode, shareInSteps, startDecodeHelper,
+  type Decoded,
 } from './decodeFiles';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
+import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
 import type { Volume, VoxelArray } from '../core/io/volume';
 import type { LossParams } from '../core/kernels/lossIds';
+import { volumeMetricsKey } from '../core/analysis/compare';
+import type { MetricSettings } from '../core/kernels/metricIds';
+import type { LabelMetrics, SliceLabelType } from '../core/protocol';
 import type {
   FailedReply, FilePayload, FileRole, OpenRequest, PairSummary, SessionReply, SessionRequest, SliceReply,
 } from './sessionMessages';
@@ -37,6 +42,8 @@ interface Session {
   readonly losses: Map<Axis, Promise<CompareResult>>;
   readonly decodeMs: Partial<Record<FileRole, number>>;
   readonly prepareMs: number;
+  /** How label slices travel: the smallest type that holds every value of the label volume. */
+  readonly labelType: SliceLabelType;
 }
 
 const EDITOR_METRICS = 'none' as const;
@@ -58,20 +65,57 @@ let precomputeAxis: Axis | null = null;
  */
 const spareHelpers: Worker[] = [];
 
-/** Decodes a file, on a helper thread when there is a CPU for it to run on in parallel. */
-function decode(file: FilePayload, maxVoxels: number): Promise<{ volume: Volume; ms: number }> {
-  if (!parallelDecode) return Promise.resolve().then(() => decodeHere(file, maxVoxels));
-  return decodeOnHelper(spareHelpers.shift() ?? startDecodeHelper(__filename), file, maxVoxels);
+/**
+ * The value scans of decoded volumes (made by the decoder while inflating), by voxel array, for
+ * preparePair: they follow the arrays through swaps, kind changes and replaced partners.
+ */
+const valuesOf = new WeakMap<VoxelArray, VolumeValues>();
+/** Pre-faults the voxel buffers while the helpers fill them (decodeFiles.ts). */
+const toucher = new PageToucher();
+
+/**
+ * Decodes a file, on a helper thread when there is a CPU for it to run on in parallel; masks are
+ * scanned too (`scan`), an underlay is not.
+ */
+async function decode(file: FilePayload, maxVoxels: number, scan: boolean): Promise<Decoded> {
+  const decoded = parallelDecode
+    ? await decodeOnHelper(spareHelpers.shift() ?? startDecodeHelper(__filename), file, maxVoxels, scan, (planned) => toucher.add(planned))
+    : await decodeHere(file, maxVoxels, scan);
+  if (decoded.values !== null) valuesOf.set(decoded.volume.data, decoded.values);
+  return decoded;
 }
 
 /** A label of zeros so a mask shown alone goes through the same preparation (kind, labels). */
 function emptyLabelFor(prediction: Volume): Volume {
   const [nx, ny, nz] = prediction.dims as [number, number, number];
+  const data = new Uint8Array(nx * ny * nz);
+  // Known without reading (or even touching) the zeros.
+  const empty = data.length === 0;
+  valuesOf.set(data, {
+    scan: { min: empty ? Infinity : 0, max: empty ? -Infinity : 0, allIntegers: true, nonFinite: 0, firstNonFinite: -1, firstNonInteger: -1 },
+    distinct: empty ? [] : [0],
+  });
   return {
     source: '(no label)', format: prediction.format === 'png' ? 'nifti1' : prediction.format,
     dims: [nx, ny, nz], spacing: prediction.spacing, affine: prediction.affine,
-    data: new Uint8Array(nx * ny * nz), sourceDtype: 'uint8', scaled: false,
+    data, sourceDtype: 'uint8', scaled: false,
   };
+}
+
+/** The values of a volume decoded without a scan (never for masks today), computed once. */
+function valuesFor(volume: Volume): VolumeValues {
+  let values = valuesOf.get(volume.data);
+  if (values === undefined) valuesOf.set(volume.data, values = { scan: scanValues(volume.data), distinct: null });
+  return values;
+}
+
+/** The smallest slice type holding every label value (a remapped PNG label holds 0 and 1: uint8 too). */
+function labelTypeOf(labelValues: VolumeValues, data: VoxelArray): SliceLabelType {
+  if (data instanceof Uint8Array) return 'uint8';
+  const { min, max } = labelValues.scan;
+  if (min >= 0 && max <= 0xff) return 'uint8';
+  if (min >= 0 && max <= 0xffff) return 'uint16';
+  return 'int32';
 }
 
 function checkUnderlay(underlay: Volume, prediction: Volume): void {
@@ -82,13 +126,15 @@ function checkUnderlay(underlay: Volume, prediction: Volume): void {
   }
 }
 
-function build(files: Session['files'], options: Omit<Session, 'files' | 'generation' | 'pair' | 'sharing' | 'losses' | 'prepareMs'>): Session {
+function build(files: Session['files'], options: Omit<Session, 'files' | 'generation' | 'pair' | 'sharing' | 'losses' | 'prepareMs' | 'labelType'>): Session {
   const t0 = performance.now();
   if (files.underlay) checkUnderlay(files.underlay, files.prediction);
-  const pair = preparePair(files.prediction, files.label ?? emptyLabelFor(files.prediction), options.kind);
+  const label = files.label ?? emptyLabelFor(files.prediction);
+  const labelValues = valuesFor(label);
+  const pair = preparePair(files.prediction, label, options.kind, { prediction: valuesOf.get(files.prediction.data), label: labelValues });
   return {
     ...options, files, pair, sharing: null, generation: ++generation,
-    losses: new Map(), prepareMs: performance.now() - t0,
+    losses: new Map(), prepareMs: performance.now() - t0, labelType: labelTypeOf(labelValues, pair.label.data),
   };
 }
 
@@ -113,10 +159,10 @@ function summary(s: Session): PairSummary {
 async function open(request: OpenRequest): Promise<Session> {
   pool ??= new RangePool(Math.max(1, request.jobs));
   precomputeAxis = request.precomputeAxis;
-  const maybe = (file: FilePayload | null) => (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels));
+  const maybe = (file: FilePayload | null, scan: boolean) => (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels, scan));
   // All files at once: the decodes run in parallel and the first failure is reported.
   const [prediction, label, underlay] = await Promise.all([
-    decode(request.prediction, request.maxVoxels), maybe(request.label), maybe(request.underlay),
+    decode(request.prediction, request.maxVoxels, true), maybe(request.label, true), maybe(request.underlay, false),
   ]);
   const decodeMs: Partial<Record<FileRole, number>> = { prediction: prediction.ms };
   if (label) decodeMs.label = label.ms;
@@ -128,7 +174,7 @@ async function open(request: OpenRequest): Promise<Session> {
 async function replace(role: FileRole, file: FilePayload | null): Promise<Session> {
   const s = current();
   if (role === 'prediction' && file === null) throw new Error('the prediction cannot be removed');
-  const decoded = file === null ? null : await decode(file, s.maxVoxels);
+  const decoded = file === null ? null : await decode(file, s.maxVoxels, role !== 'underlay');
   const files = { ...s.files, [role]: decoded?.volume ?? null } as Session['files'];
   return build(files, { ...s, decodeMs: { ...s.decodeMs, [role]: decoded?.ms ?? 0 } });
 }
@@ -148,9 +194,9 @@ function slice(id: number, axis: Axis, index: number): { reply: SliceReply; tran
   const n = width * height;
   const prediction = new Float32Array(n * s.pair.channels);
   for (let c = 0; c < s.pair.channels; c++) gatherSlice(s.pair.prediction.data, dims, axis, index, c, prediction.subarray(c * n, (c + 1) * n));
-  let label: Int32Array<ArrayBuffer> | null = null;
+  let label: Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Int32Array<ArrayBuffer> | null = null;
   if (s.files.label) {
-    label = new Int32Array(n);
+    label = s.labelType === 'uint8' ? new Uint8Array(n) : s.labelType === 'uint16' ? new Uint16Array(n) : new Int32Array(n);
     gatherSlice(s.pair.label.data, dims, axis, index, 0, label);
   }
   let underlay: Float32Array<ArrayBuffer> | null = null;
@@ -162,16 +208,18 @@ function slice(id: number, axis: Axis, index: number): { reply: SliceReply; tran
   return {
     reply: {
       type: 'slice', id, generation: s.generation, axis, index, width, height,
-      prediction: prediction.buffer, label: label?.buffer ?? null, underlay: underlay?.buffer ?? null,
+      prediction: prediction.buffer, label: label?.buffer ?? null, labelType: s.labelType, underlay: underlay?.buffer ?? null,
     },
     transfer,
   };
 }
 
 /**
- * Range workers read the masks in place from SharedArrayBuffers. The copy there starts as soon
- * as a pair is announced and runs in steps, so the first slices are answered meanwhile; the
- * session then reads the shared copies too, and the ordinary ones can be collected.
+ * Range workers read the masks in place from SharedArrayBuffers. The decoder inflates NIfTI
+ * voxels straight into one, so usually there is nothing to copy; only arrays made later (a PNG
+ * read as probabilities, a scaled or byte-swapped file) are copied, in steps, so the first slices
+ * are answered meanwhile; the session then reads the shared copies too, and the ordinary ones can
+ * be collected.
  */
 /** Shared copies by source array, finished or in progress: a swap or kind change mid-copy reuses it. */
 const sharedCopies = new WeakMap<VoxelArray, Promise<VoxelArray>>();
@@ -179,7 +227,12 @@ const sharedCopies = new WeakMap<VoxelArray, Promise<VoxelArray>>();
 function sharedCopyOf(data: VoxelArray): Promise<VoxelArray> {
   let copy = sharedCopies.get(data);
   if (copy === undefined) {
-    copy = shareInSteps(data);
+    // (The decoder's arrays are shared already and come back as they are; a copy keeps their scan.)
+    copy = shareInSteps(data).then((shared) => {
+      const values = valuesOf.get(data);
+      if (values !== undefined && shared !== data) valuesOf.set(shared, values);
+      return shared;
+    });
     sharedCopies.set(data, copy);
     // A failed copy (out of memory) may be retried by a later request.
     copy.catch(() => sharedCopies.delete(data));
@@ -218,6 +271,32 @@ function losses(s: Session, axis: Axis): Promise<CompareResult> {
     s.losses.set(axis, result);
     // A failed computation may succeed later (e.g. after a worker ran out of memory): do not cache it.
     result.catch(() => s.losses.delete(axis));
+  }
+  return result;
+}
+
+/** Metrics per session, axis and settings (a new pair is a new session object, so its entries go with it). */
+const metricsBySession = new WeakMap<Session, Map<string, Promise<LabelMetrics[]>>>();
+
+/**
+ * The editor's evaluation metrics along `axis`: started only once that axis's losses are done
+ * (they would otherwise share the range workers with them and delay the loss panel), then run on
+ * the range workers — the 3D job on one of its own — so this thread keeps answering slices.
+ */
+function metricsFor(s: Session, axis: Axis, settings: MetricSettings): Promise<LabelMetrics[]> {
+  if (settings.level === 'none') return Promise.resolve([]);
+  let byKey = metricsBySession.get(s);
+  if (byKey === undefined) metricsBySession.set(s, byKey = new Map());
+  const key = `${axis}|${settings.level}|${volumeMetricsKey(settings)}`;
+  let result = byKey.get(key);
+  if (result === undefined) {
+    const rangePool = pool;
+    if (rangePool === null) return Promise.reject(new Error('internal: metrics were asked for before any pair was opened'));
+    // After the losses, s.pair holds the shared copies the range workers read in place.
+    result = losses(s, axis).then(() => rangePool.metrics(s.pair, axis, settings));
+    byKey.set(key, result);
+    const entries = byKey;
+    result.catch(() => entries.delete(key));
   }
   return result;
 }
@@ -282,6 +361,17 @@ function handle(request: SessionRequest): void {
           (result) => reply({
             type: 'losses', id: request.id, generation: s.generation, axis: request.axis,
             labels: result.labels, multiclass: result.multiclass ?? null, computeMs: performance.now() - t0,
+          }),
+          (error: unknown) => reply(failure(request.id, error)));
+        return;
+      }
+      case 'metrics': {
+        const s = current();
+        const t0 = performance.now();
+        metricsFor(s, request.axis, request.settings).then(
+          (labels) => reply({
+            type: 'metrics', id: request.id, generation: s.generation, axis: request.axis, settings: request.settings,
+            labels, computeMs: performance.now() - t0,
           }),
           (error: unknown) => reply(failure(request.id, error)));
         return;

@@ -7,8 +7,9 @@
  *   open → all losses ready to post       target < 3 s
  *   next-slice round trip on the host     target < 30 ms (while losses compute, and after)
  *   host event-loop max stall, opening    target < 50 ms
+ *   peak RSS of the whole process (host, session worker, helpers, range workers)
  *
- *   npm run build && node dist-test/bench/editorTiming.js [--size 512,512,300] [--runs 3] [--jobs N] [--dir D]
+ *   npm run build && node dist-test/bench/editorTiming.js [--size 512,512,300] [--runs 3] [--jobs N] [--dir D] [--worker dist/W.js]
  *
  * Data: D/prediction_prob_f32.nii.gz + D/label_u8.nii.gz, generated once (default
  * /tmp/mask-inspector-bench/NXxNYxNZ, or bench-data/NXxNYxNZ when that already has them).
@@ -33,7 +34,8 @@ const jobs = Number(flag('--jobs', String(Math.max(1, availableParallelism()))))
 const sizeName = `${nx}x${ny}x${nz}`;
 const benchData = join(repo, 'bench-data', sizeName);
 const dataDir = flag('--dir', existsSync(join(benchData, 'label_u8.nii.gz')) ? benchData : join('/tmp/mask-inspector-bench', sizeName));
-const workerFile = join(repo, 'dist', 'worker.js');
+/** --worker: another build of the session worker (in dist/, next to rangeWorker.js), to compare variants. */
+const workerFile = resolve(flag('--worker', join(repo, 'dist', 'worker.js')));
 const files = { prediction: join(dataDir, 'prediction_prob_f32.nii.gz'), label: join(dataDir, 'label_u8.nii.gz') };
 
 function ensureData(): void {
@@ -48,7 +50,7 @@ function ensureData(): void {
 
 interface Run {
   prepared: number; firstSlice: number; losses: number; stallMs: number; busyMs: number;
-  duringLosses: number[]; after: number[]; decode: string; lossCompute: number;
+  duringLosses: number[]; after: number[]; decode: string; lossCompute: number; peakRssMb: number;
 }
 
 async function oneRun(): Promise<Run> {
@@ -56,6 +58,9 @@ async function oneRun(): Promise<Run> {
   loop.enable();
   // Event-loop utilisation tells our own work on this thread apart from waiting for a CPU.
   const elu0 = performance.eventLoopUtilization();
+  // RSS sampled while opening and computing: the threads share the process, so this is all of it.
+  let peakRss = process.memoryUsage.rss();
+  const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
   const t0 = performance.now();
   const client = new SessionWorkerClient(workerFile);
   try {
@@ -84,6 +89,8 @@ async function oneRun(): Promise<Run> {
     const lossesReply = await lossesPromise;
     const losses = performance.now() - t0;
     loop.disable();
+    clearInterval(rssTimer);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const stallMs = loop.max / 1e6;
     const busyMs = performance.eventLoopUtilization(elu0).active;
     const after: number[] = [];
@@ -94,11 +101,14 @@ async function oneRun(): Promise<Run> {
     }
     const d = pair.timings.decodeMs;
     return {
-      prepared, firstSlice, losses, stallMs, busyMs, duringLosses, after, lossCompute: lossesReply.computeMs,
+      prepared, firstSlice, losses, stallMs, busyMs, duringLosses, after, lossCompute: lossesReply.computeMs, peakRssMb: peakRss / 1e6,
       decode: `prediction ${d.prediction?.toFixed(0)} ms, label ${d.label?.toFixed(0)} ms, prepare ${pair.timings.prepareMs.toFixed(0)} ms`,
     };
   } finally {
+    clearInterval(rssTimer);
     client.dispose();
+    // Let the previous run's worker exit and its memory go before the next run starts.
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < runs; r++) {
     const run = await oneRun();
     results.push(run);
-    console.log(`run ${r + 1}: first slice ${ms(run.firstSlice)}, losses ${ms(run.losses)}, stall ${ms(run.stallMs)}  (${run.decode}; losses computed in ${ms(run.lossCompute)})`);
+    console.log(`run ${r + 1}: first slice ${ms(run.firstSlice)}, losses ${ms(run.losses)}, stall ${ms(run.stallMs)}, peak RSS ${run.peakRssMb.toFixed(0)} MB  (${run.decode}; losses computed in ${ms(run.lossCompute)}); load ${loadavg()[0]!.toFixed(1)}`);
   }
   const med = (f: (r: Run) => number) =>
     `median ${ms(quantile(results.map(f), 0.5))}, best ${ms(Math.min(...results.map(f)))}, worst ${ms(Math.max(...results.map(f)))}`;
@@ -135,6 +145,8 @@ async function main(): Promise<void> {
   console.log(`next-slice round trip, after            (< 30 ms) median ${ms(quantile(after, 0.5))}, p95 ${ms(quantile(after, 0.95))}, max ${ms(Math.max(...after))}`);
   console.log(`host event-loop max stall while opening (< 50 ms) ${med((r) => r.stallMs)}`);
   console.log(`host thread busy (JS + I/O callbacks) while opening  ${med((r) => r.busyMs)}  (the rest of a stall is waiting for a CPU)`);
+  console.log(`peak RSS of the process during a run              median ${quantile(results.map((r) => r.peakRssMb), 0.5).toFixed(0)} MB, max ${Math.max(...results.map((r) => r.peakRssMb)).toFixed(0)} MB (process VmHWM ${(process.resourceUsage().maxRSS * 1024 / 1e6).toFixed(0)} MB)`);
+  console.log(`load average after                                 ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,16 @@
 /**
  * Known inputs for the browser tests: an 8×6×5 probability volume whose slice k = 2 holds one
  * TP, one FP and one FN voxel among TN voxels, losses per axis with a known worst-first order,
- * and the init message that goes with them.
+ * the metrics the engine computes for that volume, and the init message that goes with them.
  */
+import { preparePair } from '../../src/core/analysis/inputs';
+import { assembleLabelMetrics, computeSliceMetrics, computeVolumeMetrics } from '../../src/core/analysis/metrics';
 import type { Axis, SliceRow } from '../../src/core/analysis/result';
+import { sliceGeometry } from '../../src/core/analysis/slicing';
+import type { Volume } from '../../src/core/io/volume';
 import { LOSS_IDS, type Losses } from '../../src/core/kernels/lossIds';
-import type { InitMessage, LossesMessage, OverlaySettings, PairInfo } from '../../src/core/protocol';
+import { DEFAULT_METRIC_PARAMS, type MetricSettings } from '../../src/core/kernels/metricIds';
+import type { InitMessage, LossesMessage, MetricsMessage, OverlaySettings, PairInfo } from '../../src/core/protocol';
 import type { FakeVolume } from './fakeHost';
 
 export const SHAPE = [8, 6, 5] as const;
@@ -60,6 +65,7 @@ export function init(overrides: Partial<InitMessage> = {}, pairOverrides: Partia
     type: 'init', pair: pair(pairOverrides), overlay: OVERLAY,
     state: { axis: 'k', index: KNOWN_SLICE, zoom: 1, panX: 0, panY: 0, loss: 'dice', label: 1 },
     marks: [{ axis: 'k', index: 3, reviewed: true, flagged: false }],
+    metrics: METRIC_SETTINGS,
     ...overrides,
   };
 }
@@ -82,6 +88,27 @@ export function row(index: number, dice: number, empty: boolean, fp: number): Sl
     index, empty, labelVoxels: empty ? 0 : 4, predictedVoxels: empty ? 0 : 3 + fp, tp: empty ? 0 : 3, fp, fn: empty ? 0 : 1,
     losses: losses(dice),
   };
+}
+
+export const METRIC_SETTINGS: MetricSettings = { ...DEFAULT_METRIC_PARAMS, level: 'all' };
+
+/**
+ * The metrics of knownVolume() along `axis`, computed by the engine the way the session worker
+ * does. Along k: slice 0 is empty (null Dice), slices 1, 3, 4 hold one TP voxel (Dice 1, HD 0),
+ * slice 2 has Dice 0.5 and HD 4 mm; the volume's Hausdorff distance (3 mm) is reached at the FP
+ * voxel (5, 1, 2), whose nearest label voxel is (3, 3, 1).
+ */
+export function metricsFor(axis: Axis, settings: MetricSettings = METRIC_SETTINGS): MetricsMessage {
+  const known = knownVolume();
+  const volume = (name: string, data: Float32Array | Int32Array): Volume => ({
+    source: name, format: 'nifti1', dims: [...SHAPE], spacing: [1, 1, 1], affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    data, sourceDtype: data instanceof Float32Array ? 'float32' : 'int32', scaled: false,
+  });
+  const pair = preparePair(volume('p', known.prediction), volume('l', known.label!), 'probability');
+  const { count } = sliceGeometry(pair.prediction.dims, axis);
+  const ranges = [{ start: 0, end: count, rows: computeSliceMetrics(pair, axis, 0, count, settings) }];
+  const labels = assembleLabelMetrics(pair, settings, ranges, settings.level === 'all' ? computeVolumeMetrics(pair, settings) : null);
+  return { type: 'metrics', axis, settings, labels };
 }
 
 export function lossesFor(axis: Axis, count: number): LossesMessage {

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { Axis } from '../../src/core/analysis/result';
-import { sliceSize, type HostMessage, type LossesMessage, type SliceMessage, type WebviewMessage } from '../../src/core/protocol';
+import { sliceSize, type HostMessage, type LossesMessage, type MetricsMessage, type SliceMessage, type WebviewMessage } from '../../src/core/protocol';
 
 export interface FakeVolume {
   readonly shape: readonly [number, number, number];
@@ -59,6 +59,8 @@ export class FakeHost {
    */
   generateInPage = false;
   readonly losses = new Map<Axis, LossesMessage>();
+  /** Posted right after the losses of the same axis, as the real host does. */
+  readonly metrics = new Map<Axis, MetricsMessage>();
   /** When false, requests are only recorded; the test answers them itself. */
   autoReply = true;
 
@@ -71,7 +73,11 @@ export class FakeHost {
       this.postSlice(message.requestId, message.axis, message.index).catch((error: unknown) => this.errors.push(`postSlice: ${String(error)}`));
     } else if (message.type === 'requestLosses') {
       const losses = this.losses.get(message.axis);
-      if (losses !== undefined) this.post(losses).catch((error: unknown) => this.errors.push(`post losses: ${String(error)}`));
+      const metrics = this.metrics.get(message.axis);
+      if (losses !== undefined) {
+        this.post(losses).then(() => (metrics === undefined ? undefined : this.post(metrics)))
+          .catch((error: unknown) => this.errors.push(`post losses: ${String(error)}`));
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import { isDisposedError } from '../../src/editor/dispose';
 import { SessionError, SessionWorkerClient, type OpenOptions } from '../../src/editor/sessionWorkerClient';
 import type { FilePayload, LossesReply } from '../../src/worker/sessionMessages';
 import { FIXTURES_DIR, REPO_ROOT } from './helpers/ioTestUtils';
+import { gzip, writeNifti } from './helpers/niftiWriter';
 
 const WORKER = resolve(REPO_ROOT, 'dist/worker.js');
 const AXES: readonly Axis[] = ['k', 'j', 'i'];
@@ -91,7 +92,7 @@ test('multi-label prediction: per-label rows and the Lovasz-Softmax equal compar
   }
 });
 
-test('slice bytes equal gatherSlice: Float32 prediction, Int32 label, exact-size buffers', async () => {
+test('slice bytes equal gatherSlice: Float32 prediction, label in the smallest type that holds it, exact-size buffers', async () => {
   const client = new SessionWorkerClient(WORKER);
   try {
     await client.open(options('prob_f32.nii.gz', 'labels_u8.nii.gz'));
@@ -108,10 +109,38 @@ test('slice bytes equal gatherSlice: Float32 prediction, Int32 label, exact-size
         gatherSlice(pair.label.data, dims, axis, index, 0, expectedLabel);
         assert.equal(slice.prediction.byteLength, width * height * 4);
         assert.deepEqual(new Float32Array(slice.prediction), expectedPred, `${axis}:${index} prediction`);
-        assert.deepEqual(new Int32Array(slice.label!), expectedLabel, `${axis}:${index} label`);
+        assert.equal(slice.labelType, 'uint8', 'a uint8 label map travels as Uint8Array');
+        assert.equal(slice.label!.byteLength, width * height);
+        assert.deepEqual(Int32Array.from(new Uint8Array(slice.label!)), expectedLabel, `${axis}:${index} label`);
         assert.equal(slice.underlay, null);
       }
     }
+  } finally {
+    client.dispose();
+  }
+});
+
+test('label slices travel in the smallest type holding every label value: uint16 up to 65535, int32 for negative labels', async () => {
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    await client.open(options('labels_u8.nii.gz', 'labels_u16.nii.gz'));
+    const label16 = volume('labels_u16.nii.gz');
+    const expected = new Int32Array(9 * 5);
+    for (const [axis, index] of [['k', 2], ['j', 7], ['i', 0]] as const) {
+      const slice = await client.slice(axis, index);
+      assert.equal(slice.labelType, 'uint16');
+      const { width, height } = sliceGeometry(label16.dims, axis);
+      const want = new Int32Array(width * height);
+      gatherSlice(label16.data, label16.dims, axis, index, 0, want);
+      assert.deepEqual(Int32Array.from(new Uint16Array(slice.label!)), want, `${axis}:${index}`);
+    }
+    const values = Array.from({ length: 9 * 8 * 5 }, (_, i) => (i % 3) - 1);
+    const negative: FilePayload = { name: 'negative.nii.gz', bytes: new Uint8Array(gzip(writeNifti({ shape: [9, 8, 5], dtype: 'int16', values }))).buffer };
+    await client.replace('label', negative);
+    const slice = await client.slice('j', 4);
+    assert.equal(slice.labelType, 'int32');
+    gatherSlice(Int16Array.from(values), [9, 8, 5], 'j', 4, 0, expected);
+    assert.deepEqual(new Int32Array(slice.label!), expected);
   } finally {
     client.dispose();
   }

@@ -56,6 +56,23 @@ test('URIs are attribute-escaped and bad CSP sources or nonces are refused', () 
   assert.throws(() => renderEditorHtml({ ...OPTIONS, nonce: "x' 'unsafe-eval" }), /nonce/);
 });
 
+test("VS Code server's source list (\"'self' https://*.vscode-cdn.net\") is used whole, and nothing that could inject is", () => {
+  const server = "'self' https://*.vscode-cdn.net";
+  const csp = cspOf(renderEditorHtml({ ...OPTIONS, cspSource: server }));
+  assert.equal(csp,
+    `default-src 'none'; img-src ${server} data: blob:; style-src ${server}; ` +
+    `font-src ${server}; script-src 'nonce-${NONCE}'`);
+  // Extra spaces are tidied, not refused.
+  assert.equal(cspOf(renderEditorHtml({ ...OPTIONS, cspSource: `  'self'   https://*.vscode-cdn.net ` })), csp);
+  for (const bad of [
+    '', '   ', "'self'; script-src 'unsafe-inline'", "'self' https://a;", 'https://a,https://b', "'self'\nscript-src *",
+    "'self'\thttps://a", "'unsafe-inline'", "'unsafe-eval' https://a", "'nonce-abc'", "'none'", '"self"', "https://a'", '*',
+    "'self' 'strict-dynamic'", 'https://a\r\nX-Other: 1',
+  ]) {
+    assert.throws(() => renderEditorHtml({ ...OPTIONS, cspSource: bad }), /CSP source/, JSON.stringify(bad));
+  }
+});
+
 test('createNonce returns distinct base64url values of 32 bytes', () => {
   const a = createNonce();
   const b = createNonce();

@@ -6,9 +6,10 @@ import { LOSS_IDS, type Losses } from '../../src/core/kernels/lossIds';
 import type { PairInfo, RequestSliceMessage, SliceMessage } from '../../src/core/protocol';
 import { heatColor, paintSlice, parseHexColor, type PaintSettings } from '../../webview/overlayColouring';
 import { SliceCache } from '../../webview/sliceCache';
-import { bceTerm, decodeSlice, pixelSpacing, probabilities, truthMask, voxelOf } from '../../webview/sliceData';
+import { badness, formatMetric, metricIdsOf } from '../../webview/metricInfo';
+import { bceTerm, decodeSlice, distanceText, pixelOfVoxel, pixelSpacing, probabilities, surfaceDistances, truthMask, voxelOf } from '../../webview/sliceData';
 import { normaliseViewState } from '../../webview/state';
-import { rankSlices, stepInRanking } from '../../webview/triage';
+import { rankByBadness, rankSlices, stepInRanking } from '../../webview/triage';
 import { percentileWindow } from '../../webview/windowLevel';
 
 function row(index: number, dice: number, empty = false): SliceRow {
@@ -123,4 +124,66 @@ test('a restored view state is checked field by field', () => {
   assert.deepEqual(normaliseViewState({ axis: 'j', index: 99, zoom: 1000, panX: 'x', loss: 'nope', label: 2 }, pair),
     { axis: 'j', index: 4, zoom: 64, panX: 0, panY: 0, loss: 'dice', label: 2 });
   assert.deepEqual(normaliseViewState(undefined, pair), { axis: 'k', index: 3, zoom: 1, panX: 0, panY: 0, loss: 'dice', label: 1 });
+});
+
+test('slice labels arrive as Uint8, Uint16 or Int32 (labelType; Int32 when absent) and give the same truth masks', () => {
+  const values = [0, 2, 1, 2, 0, 1];
+  const base = sliceMessage(3, 2, [0.1, 0.9, 0.4, 0.8, 0.2, 0.6], values);
+  const masks = (['uint8', 'uint16', 'int32', undefined] as const).map((labelType) => {
+    const Type = labelType === 'uint8' ? Uint8Array : labelType === 'uint16' ? Uint16Array : Int32Array;
+    const message: SliceMessage = { ...base, label: new Type(values).buffer, ...(labelType ? { labelType } : {}) };
+    const slice = decodeSlice(message, 1);
+    assert.equal(slice.label?.constructor, Type, `${labelType ?? 'absent'}: decoded as ${Type.name}`);
+    assert.deepEqual([...slice.label!], values);
+    return [...truthMask(slice, 2)!];
+  });
+  for (const mask of masks) assert.deepEqual(mask, [0, 1, 0, 1, 0, 0]);
+  // A buffer of the wrong size for its declared type is refused with the sizes.
+  assert.throws(() => decodeSlice({ ...base, label: new Uint8Array(values).buffer, labelType: 'uint16' }, 1), /label has 6 bytes, expected 12/);
+});
+
+test('metrics in the webview: worse means worse whichever way a metric points; nulls rank last', () => {
+  const slices = [null, 1, 0.5, 1, 0.8].map((dice) => ({ dice, hausdorff: dice === null ? null : (1 - dice) * 10 }));
+  const rows = [row(0, 0, true), row(1, 0), row(2, 0), row(3, 0), row(4, 0)];
+  assert.deepEqual(rankByBadness(rows, (r) => badness('dice', slices[r.index]!.dice)), [2, 4, 1, 3, 0], 'Dice: lowest first');
+  assert.deepEqual(rankByBadness(rows, (r) => badness('hausdorff', slices[r.index]!.hausdorff)), [2, 4, 1, 3, 0], 'HD: highest first');
+  assert.deepEqual(rankByBadness(rows, (r) => badness('relativeVolumeDifference', [null, -0.5, 0.2, 0, 0.3][r.index]!)), [1, 4, 2, 3, 0], 'RVD: furthest from 0 first');
+  assert.ok(Number.isNaN(badness('dice', null)));
+  assert.equal(formatMetric('dice', null), '—');
+  assert.equal(formatMetric('hd95', 3.14159), '3.14');
+  assert.equal(formatMetric('hausdorff', 12.44), '12.4');
+  assert.equal(formatMetric('labelVolumeMl', 0.005), '0.005000');
+  assert.equal(formatMetric('relativeVolumeDifference', 0.0403), '+0.0403');
+  assert.equal(formatMetric('missedLesions', 2), '2');
+  assert.deepEqual(metricIdsOf('overlap'), ['dice', 'iou', 'precision', 'recall', 'specificity', 'labelVolumeMl', 'predictionVolumeMl', 'relativeVolumeDifference']);
+  assert.equal(metricIdsOf('all').length, 16);
+  assert.deepEqual(metricIdsOf('none'), []);
+});
+
+test('a restored view keeps its chart metric only when the level computes it', () => {
+  const pair: PairInfo = {
+    predictionName: 'p', labelName: 'l', underlayName: null, shape: [4, 5, 6], spacing: [1, 1, 1], predictionKind: 'probability',
+    kindOption: 'auto', labels: [1], predictionChannels: 1, warnings: [],
+  };
+  const saved = { axis: 'k', index: 2, zoom: 1, panX: 0, panY: 0, loss: 'iou', label: 1, metric: 'hd95' };
+  assert.equal(normaliseViewState(saved, pair, 'all').metric, 'hd95');
+  assert.equal('metric' in normaliseViewState(saved, pair, 'overlap'), false, 'HD95 is not computed at level overlap');
+  assert.equal('metric' in normaliseViewState({ ...saved, metric: 'nope' }, pair, 'all'), false);
+});
+
+test('hover: the voxel ↔ pixel mapping round-trips and the 2D distances name the other surface', () => {
+  for (const axis of ['i', 'j', 'k'] as const) {
+    const { index, column, row } = pixelOfVoxel(axis, [3, 4, 5]);
+    assert.deepEqual(voxelOf(axis, index, column, row), [3, 4, 5], axis);
+  }
+  // 4×3 slice, 0.5 × 2 mm pixels: label {(0,0), (1,0)}, prediction p ≥ 0.5 at {(1,0), (3,2)}.
+  const slice = decodeSlice(sliceMessage(4, 3, [0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.7], [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 1);
+  const d = surfaceDistances(slice, 'probability', 1, 0.5, [0.5, 2])!;
+  assert.equal(distanceText(d, 0), '2D distance in this slice: to prediction surface 0.50 mm', 'FN (0,0) → (1,0): one 0.5 mm pixel');
+  assert.equal(distanceText(d, 1), '2D distance in this slice: to prediction surface 0.00 mm, to label surface 0.00 mm', 'TP');
+  assert.equal(distanceText(d, 11), `2D distance in this slice: to label surface ${(Math.hypot(2 * 0.5, 2 * 2)).toFixed(2)} mm`, 'FP (3,2) → (1,0)');
+  assert.equal(distanceText(d, 5), null, 'in neither mask');
+  const noPrediction = surfaceDistances(slice, 'probability', 1, 0.95, [0.5, 2])!;
+  assert.equal(distanceText(noPrediction, 0), '2D distance in this slice: no prediction in this slice');
+  assert.equal(surfaceDistances(decodeSlice(sliceMessage(2, 1, [0, 1], null), 1), 'probability', 1, 0.5, [1, 1]), null, 'shown alone');
 });

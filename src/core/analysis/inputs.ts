@@ -6,7 +6,7 @@ import type { Volume } from '../io/volume';
 import type { LabelKey } from '../protocol';
 import type { PredictionKind, PredictionKindOption } from './result';
 import { voxelCoordinates } from './slicing';
-import { distinctIntegers, scanValues, type ValueScan } from './valueScan';
+import { distinctIntegers, scanValues, type ValueScan, type VolumeValues } from './valueScan';
 
 /** A problem with one input file that the user must fix; `file` is the path to name. */
 export class InputError extends Error {
@@ -84,7 +84,17 @@ function sameGeometryWarnings(prediction: Volume, label: Volume): string[] {
   return warnings;
 }
 
-export function preparePair(prediction: Volume, label: Volume, kindOption: PredictionKindOption): PreparedPair {
+/**
+ * Value scans a caller already has (the editor's decoder scans while it inflates): each must be
+ * of exactly that volume's `data`, as scanValues / distinctIntegers would compute it
+ * (valueScan.ts ValueScanner). Missing ones, or a null `distinct`, are computed here as before.
+ */
+export interface KnownValues {
+  readonly prediction?: VolumeValues | undefined;
+  readonly label?: VolumeValues | undefined;
+}
+
+export function preparePair(prediction: Volume, label: Volume, kindOption: PredictionKindOption, known: KnownValues = {}): PreparedPair {
   const pd = prediction.dims, ld = label.dims;
   if (ld.length > 3 && ld[3] !== 1) {
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
@@ -95,14 +105,14 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   }
   const warnings = sameGeometryWarnings(prediction, label);
 
-  const labelScan = scanValues(label.data);
+  const labelScan = known.label?.scan ?? scanValues(label.data);
   checkFinite(label, labelScan, 'the label map');
   if (!labelScan.allIntegers) {
     throw new InputError(label.source,
       `the label map holds non-integer values (first at voxel ${describeVoxel(labelScan.firstNonInteger, ld)}: ` +
       `${label.data[labelScan.firstNonInteger]}); a label must hold integer labels — is this the prediction?`);
   }
-  let labelValues = distinctIntegers(label.data, labelScan);
+  let labelValues = known.label?.distinct?.slice() ?? distinctIntegers(label.data, labelScan);
   const binaryLabel = pngBinaryAsLabelOne(label, labelValues);
   if (binaryLabel) {
     label = binaryLabel;
@@ -110,7 +120,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   }
   const labelForeground = labelValues.filter((v) => v !== 0);
 
-  const predScan = scanValues(prediction.data);
+  const predScan = known.prediction?.scan ?? scanValues(prediction.data);
+  const knownPredValues = known.prediction?.distinct?.slice() ?? null;
   checkFinite(prediction, predScan, 'the prediction');
   const channels = pd.length > 3 ? pd[3]! : 1;
 
@@ -124,7 +135,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     }
     kind = 'probability';
   } else if (prediction.format === 'png') {
-    predValues = distinctIntegers(prediction.data, predScan);
+    predValues = knownPredValues ?? distinctIntegers(prediction.data, predScan);
     const binary = pngBinaryAsLabelOne(prediction, predValues);
     const holdsLabels = predValues.every((v) => v === 0 || labelValues.includes(v));
     if (kindOption === 'labels' || (kindOption === 'auto' && (binary || holdsLabels))) {
@@ -163,7 +174,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   let classValues: number[];
   let multiclassClasses: number | null = null;
   if (kind === 'labels') {
-    predValues ??= distinctIntegers(prediction.data, scanValues(prediction.data));
+    // Here the prediction is still the caller's volume (only PNGs are remapped, and they set predValues).
+    predValues ??= knownPredValues ?? distinctIntegers(prediction.data, scanValues(prediction.data));
     // Neither file holds a label: report label 1, as the soft kinds do, so empty pairs still get rows.
     classValues = [...new Set([0, ...labelValues, ...predValues])].sort((a, b) => a - b);
     if (classValues.every((v) => v === 0)) classValues = [0, 1];

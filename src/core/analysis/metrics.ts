@@ -4,11 +4,11 @@
  * per comparison), as raw M_FIELDS rows; metricsFromRaw turns a row into the JSON `metrics`.
  * Every distance transform and component labelling runs only in the bounding box of the two masks.
  */
-import type { LabelKey } from '../protocol';
+import type { LabelKey, LabelMetrics } from '../protocol';
 import { countComponents, ComponentScratch } from '../kernels/components';
 import {
   M_ASSD, M_DETECTED_LESIONS, M_FIELDS, M_FN, M_FP, M_FP_LESIONS, M_HD, M_HD95, M_LABEL_LESIONS, M_N, M_NSD, M_TP,
-  type Metrics, type MetricSettings, type UndefinedReason,
+  type HausdorffVoxel, type Metrics, type MetricSettings, type UndefinedReason,
 } from '../kernels/metricIds';
 import {
   CODE_LABEL, CODE_LABEL_SURFACE, CODE_PRED, CODE_PRED_SURFACE, directedDistances, DistanceScratch, markSurfaces, surfaceStats,
@@ -108,6 +108,8 @@ class Workspace {
   readonly surfaceCounts = new Int32Array(2);
   readonly distances = new DistanceScratch();
   readonly components = new ComponentScratch();
+  /** Set by boxMetrics when asked to locate the Hausdorff distance (box coordinates); null otherwise. */
+  location: BoxLocation | null = null;
 
   ensureSlice(n: number): void {
     if (this.pred.length < n) {
@@ -138,6 +140,57 @@ class Workspace {
 
 const workspace = new Workspace();
 
+/** Where the Hausdorff distance is reached, in box coordinates (x, y, z). */
+interface BoxLocation {
+  readonly from: readonly [number, number, number];
+  readonly fromLabel: boolean;
+  readonly to: readonly [number, number, number];
+  readonly distance: number;
+}
+
+/**
+ * The surface voxel realising the larger directed maximum (ties: the label's; then the first in
+ * box order) and its nearest voxel of the other surface (a direct search over that surface's
+ * voxels: one query, linear in the box). The distance lists are in box order of their query
+ * voxels (directedDistances) and must not be sorted yet.
+ */
+function locateHausdorff(
+  codes: Uint8Array, bx: number, by: number, bz: number, spacing: readonly [number, number, number],
+  predToLabel: Float64Array, nPred: number, labelToPred: Float64Array, nLabel: number,
+): BoxLocation {
+  const argmax = (d: Float64Array, n: number): number => {
+    let at = 0;
+    for (let i = 1; i < n; i++) if (d[i]! > d[at]!) at = i;
+    return at;
+  };
+  const atPred = argmax(predToLabel, nPred), atLabel = argmax(labelToPred, nLabel);
+  const fromLabel = labelToPred[atLabel]! >= predToLabel[atPred]!;
+  const queryBit = fromLabel ? CODE_LABEL_SURFACE : CODE_PRED_SURFACE;
+  const seedBit = fromLabel ? CODE_PRED_SURFACE : CODE_LABEL_SURFACE;
+  const ordinal = fromLabel ? atLabel : atPred;
+  const size = bx * by * bz;
+  let at = -1;
+  for (let i = 0, n = 0; i < size; i++) {
+    if ((codes[i]! & queryBit) === 0) continue;
+    if (n++ === ordinal) { at = i; break; }
+  }
+  const plane = bx * by;
+  const x = at % bx, y = Math.floor(at / bx) % by, z = Math.floor(at / plane);
+  const [wx, wy, wz] = spacing;
+  let best = Infinity, nearest = -1;
+  for (let i = 0; i < size; i++) {
+    if ((codes[i]! & seedBit) === 0) continue;
+    const dx = ((i % bx) - x) * wx, dy = ((Math.floor(i / bx) % by) - y) * wy, dz = (Math.floor(i / plane) - z) * wz;
+    const d2 = dx * dx + dy * dy + dz * dz;
+    if (d2 < best) { best = d2; nearest = i; }
+  }
+  return {
+    from: [x, y, z], fromLabel,
+    to: [nearest % bx, Math.floor(nearest / bx) % by, Math.floor(nearest / plane)],
+    distance: fromLabel ? labelToPred[atLabel]! : predToLabel[atPred]!,
+  };
+}
+
 /**
  * Surface and lesion fields (M_HD … M_FP_LESIONS) of row `o` of `out` from the box of codes in
  * ws.box. Surface values are NaN when label or prediction is empty, except the surface Dice,
@@ -146,9 +199,10 @@ const workspace = new Workspace();
 function boxMetrics(
   ws: Workspace, bx: number, by: number, bz: number, spacing: readonly [number, number, number],
   use: readonly [boolean, boolean, boolean], labelVoxels: number, predVoxels: number,
-  settings: MetricSettings, out: Float64Array, o: number,
+  settings: MetricSettings, out: Float64Array, o: number, locate = false,
 ): void {
   const codes = ws.box;
+  ws.location = null;
   markSurfaces(codes, bx, by, bz, use[0], use[1], use[2], ws.surfaceCounts);
   const nLabel = ws.surfaceCounts[0]!, nPred = ws.surfaceCounts[1]!;
   if (labelVoxels > 0 && predVoxels > 0) {
@@ -157,6 +211,7 @@ function boxMetrics(
     const [wx, wy, wz] = spacing;
     const mPred = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_LABEL_SURFACE, CODE_PRED_SURFACE, d, d.predToLabel);
     const mLabel = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_PRED_SURFACE, CODE_LABEL_SURFACE, d, d.labelToPred);
+    if (locate) ws.location = locateHausdorff(codes, bx, by, bz, spacing, d.predToLabel, mPred, d.labelToPred, mLabel);
     surfaceStats(d.predToLabel, mPred, d.labelToPred, mLabel, settings.toleranceMm, out, o + M_HD);
   } else {
     out[o + M_HD] = out[o + M_HD95] = out[o + M_ASSD] = NaN;
@@ -231,6 +286,8 @@ export function computeSliceMetrics(
 /** Volume-level raw rows (M_FIELDS per label, pair.labels order): counts, 3D surface values and 3D lesions. */
 export interface VolumeMetricsResult {
   readonly labels: readonly Float64Array[];
+  /** Per label (same order): where the Hausdorff distance is reached; null when it is undefined or the level is not 'all'. */
+  readonly hausdorffVoxels: readonly (HausdorffVoxel | null)[];
 }
 
 /**
@@ -247,7 +304,9 @@ export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSetting
   ws.ensureSlice(plane);
   const spacing = pair.prediction.spacing;
   const use: [boolean, boolean, boolean] = [nx > 1, ny > 1, nz > 1];
+  const hausdorffVoxels: (HausdorffVoxel | null)[] = [];
   const labels = pair.labels.map((label) => {
+    hausdorffVoxels.push(null);
     const out = new Float64Array(M_FIELDS);
     const rule = maskRule(pair, label, settings.threshold);
     const channel = pair.channels > 1 ? (label as number) : 0;
@@ -295,11 +354,20 @@ export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSetting
       for (let y = 0; y < r.h; y++) box.set(r.codes.subarray(y * r.w, (y + 1) * r.w), at + y * bx);
       rects[z] = null;
     }
-    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly + both, predOnly + both, settings, out, 0);
+    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly + both, predOnly + both, settings, out, 0, true);
+    const at = ws.location;
+    if (at !== null) {
+      hausdorffVoxels[hausdorffVoxels.length - 1] = {
+        voxel: [x0 + at.from[0], y0 + at.from[1], z0 + at.from[2]],
+        surface: at.fromLabel ? 'label' : 'prediction',
+        nearest: [x0 + at.to[0], y0 + at.to[1], z0 + at.to[2]],
+        distanceMm: at.distance,
+      };
+    }
     return out;
   });
   ws.releaseLarge();
-  return { labels };
+  return { labels, hausdorffVoxels };
 }
 
 /** Sums the count fields (M_TP … M_N) of `rows` rows of `src` into out[0 … 3]. */
@@ -358,4 +426,42 @@ export function metricsFromRaw(
   }
   metrics.undefinedReasons = reasons;
   return metrics as unknown as Metrics;
+}
+
+/** Per-slice metric rows of slices [start, end), one Float64Array (M_FIELDS per slice) per label. */
+export interface SliceMetricsRange {
+  readonly start: number;
+  readonly end: number;
+  readonly rows: readonly Float64Array[];
+}
+
+/**
+ * The editor's metrics of every label (pair.labels order) from per-slice rows covering the axis
+ * and, for level 'all', the volume job's rows: the same numbers as assembleResult puts in the
+ * CompareResult (volume counts are the sums of the slices', surface and lesion values the 3D job's).
+ */
+export function assembleLabelMetrics(
+  pair: PreparedPair, settings: MetricSettings, ranges: readonly SliceMetricsRange[], volume: VolumeMetricsResult | null,
+): LabelMetrics[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const [sx, sy, sz] = pair.prediction.spacing;
+  const voxelMm3 = sx * sy * sz;
+  const all = settings.level === 'all';
+  if (all && volume === null) throw new Error('internal: level "all" needs the volume metrics');
+  return pair.labels.map((label, li) => {
+    const counts = new Float64Array(M_FIELDS);
+    const slices: Metrics[] = [];
+    for (const range of sorted) {
+      const rows = range.rows[li]!;
+      const n = range.end - range.start;
+      addMetricCounts(rows, n, counts);
+      for (let r = 0; r < n; r++) slices.push(metricsFromRaw(rows, r * M_FIELDS, all ? rows : null, r * M_FIELDS, voxelMm3));
+    }
+    return {
+      label,
+      volume: metricsFromRaw(counts, 0, all ? volume!.labels[li]! : null, 0, voxelMm3),
+      hausdorffVoxel: all ? volume!.hausdorffVoxels[li] ?? null : null,
+      slices,
+    };
+  });
 }

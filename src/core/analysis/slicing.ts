@@ -18,7 +18,7 @@ export function sliceGeometry(dims: readonly number[], axis: Axis): SliceGeometr
   }
 }
 
-type Writable = Float64Array | Float32Array | Int32Array;
+type Writable = Float64Array | Float32Array | Int32Array | Uint16Array | Uint8Array;
 
 /**
  * Voxels processed at a time by the loss kernels. A whole 512×512 slice gathered as float64 is

@@ -78,3 +78,149 @@ export function distinctIntegers(data: VoxelArray, scan: ValueScan): number[] {
   }
   return [...set].sort((a, b) => a - b);
 }
+
+/**
+ * What preparePair needs to know of one volume's values: its scan and, when the scanner could
+ * tell, its sorted distinct values (null: not known — preparePair then computes them when needed).
+ */
+export interface VolumeValues {
+  readonly scan: ValueScan;
+  readonly distinct: readonly number[] | null;
+}
+
+/** More distinct values than this and the scanner stops listing them (a label map has a few). */
+const MAX_TRACKED_DISTINCT = 1 << 16;
+
+/**
+ * scanValues and distinctIntegers in one pass over a volume that arrives in pieces, in order:
+ * `add(from, to)` takes the values [from, to) of the array as soon as they exist (the editor's
+ * decoder calls it after every inflated piece, while the piece is still in cache). `result()`
+ * equals `scanValues(data)` and, when every value is a finite integer, `distinctIntegers(data, scan)`.
+ *
+ * Unlike scanValues, the loops read the typed array directly, which is faster as long as each
+ * loop sees few element types: ≤ 16-bit integers only mark a seen-table (min and max come from
+ * it), 32-bit integers only compare, and floats run the full check — at most two types per loop.
+ */
+export class ValueScanner {
+  private min = Infinity;
+  private max = -Infinity;
+  private nonFinite = 0;
+  private firstNonFinite = -1;
+  private firstNonInteger = -1;
+  private next = 0;
+  private readonly category: 'small' | 'int' | 'float';
+  /** 'small': a seen-table over the dtype's whole range, indexed by value − typeMin. */
+  private readonly seen: Uint8Array | null;
+  private readonly typeMin: number;
+  /** 'int' and 'float': distinct values, added when the value changes (masks are long runs); null once given up. */
+  private distinctSet: Set<number> | null = new Set();
+  private last = NaN;
+
+  constructor(private readonly data: VoxelArray) {
+    const small = data instanceof Uint8Array || data instanceof Int8Array ? 256
+      : data instanceof Uint16Array || data instanceof Int16Array ? 1 << 16 : 0;
+    this.category = small > 0 ? 'small' : data instanceof Float32Array || data instanceof Float64Array ? 'float' : 'int';
+    this.seen = small > 0 ? new Uint8Array(small) : null;
+    this.typeMin = data instanceof Int8Array ? -128 : data instanceof Int16Array ? -32768 : 0;
+  }
+
+  /** Values [from, to) of the data; pieces must come in order, without gaps. */
+  add(from: number, to: number): void {
+    if (from !== this.next || to < from || to > this.data.length) {
+      throw new Error(`internal: ValueScanner got [${from}, ${to}) after ${this.next} of ${this.data.length}`);
+    }
+    if (this.category === 'small') markSeen(this.data as SmallIntArray, from, to, this.seen!, this.typeMin);
+    else if (this.category === 'int') this.scanInts(from, to);
+    else this.scanFloats(from, to);
+    this.next = to;
+  }
+
+  private scanInts(from: number, to: number): void {
+    const data = this.data as Int32Array | Uint32Array;
+    let min = this.min, max = this.max;
+    for (let i = from; i < to; i++) {
+      const v = data[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.min = min;
+    this.max = max;
+    this.trackDistinct(from, to);
+  }
+
+  private scanFloats(from: number, to: number): void {
+    const data = this.data as Float32Array | Float64Array;
+    let min = this.min, max = this.max;
+    let nonFinite = this.nonFinite, firstNonFinite = this.firstNonFinite, firstNonInteger = this.firstNonInteger;
+    for (let i = from; i < to; i++) {
+      const v = data[i]!;
+      if (v - v !== 0) { // NaN or ±Inf
+        if (nonFinite++ === 0) firstNonFinite = i;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (firstNonInteger < 0 && Math.floor(v) !== v) firstNonInteger = i;
+    }
+    this.min = min;
+    this.max = max;
+    this.nonFinite = nonFinite;
+    this.firstNonFinite = firstNonFinite;
+    this.firstNonInteger = firstNonInteger;
+    if (firstNonInteger < 0 && nonFinite === 0) this.trackDistinct(from, to);
+    else this.distinctSet = null; // never needed: preparePair refuses or does not ask
+  }
+
+  /** Values [from, to), all finite integers so far. */
+  private trackDistinct(from: number, to: number): void {
+    const set = this.distinctSet;
+    if (set === null) return;
+    const data = this.data;
+    let last = this.last;
+    for (let i = from; i < to; i++) {
+      const v = data[i]!;
+      if (v !== last) {
+        last = v;
+        set.add(v); // a Set stores −0 as +0, as distinctIntegers reports it
+      }
+    }
+    this.last = last;
+    if (set.size > MAX_TRACKED_DISTINCT) this.distinctSet = null;
+  }
+
+  result(): VolumeValues {
+    if (this.next !== this.data.length) {
+      throw new Error(`internal: ValueScanner saw ${this.next} of ${this.data.length} values`);
+    }
+    let min = this.min, max = this.max;
+    let distinct: number[] | null = null;
+    if (this.seen !== null) {
+      distinct = [];
+      for (let v = 0; v < this.seen.length; v++) if (this.seen[v]) distinct.push(v + this.typeMin);
+      if (distinct.length > 0) {
+        min = distinct[0]!;
+        max = distinct[distinct.length - 1]!;
+      }
+    } else if (this.firstNonInteger < 0 && this.nonFinite === 0 && this.distinctSet !== null) {
+      distinct = [...this.distinctSet].sort((a, b) => a - b);
+    }
+    const scan: ValueScan = {
+      min, max, allIntegers: this.firstNonInteger < 0, nonFinite: this.nonFinite,
+      firstNonFinite: this.firstNonFinite, firstNonInteger: this.firstNonInteger,
+    };
+    return { scan, distinct };
+  }
+}
+
+type SmallIntArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
+
+function markSeen(data: SmallIntArray, from: number, to: number, seen: Uint8Array, base: number): void {
+  for (let i = from; i < to; i++) seen[data[i]! - base] = 1;
+}
+
+/** scanValues and distinctIntegers of a whole array, in one pass (see ValueScanner). */
+export function scanVolumeValues(data: VoxelArray): VolumeValues {
+  const scanner = new ValueScanner(data);
+  scanner.add(0, data.length);
+  return scanner.result();
+}

@@ -53,6 +53,23 @@ export function checkMetricParams(p: MetricParams): void {
   }
 }
 
+/**
+ * Where a volume's Hausdorff distance is reached: the surface voxel farthest from the other
+ * mask's surface, and the voxel of that surface nearest to it. Voxel indices (i, j, k) of the
+ * volume. Reported by computeVolumeMetrics and the editor's `metrics` message, not in the JSON
+ * `metrics` (whose keys are metrics). Ties: the label's surface when both directions reach the
+ * distance, then the first voxel in volume order (k, then j, then i).
+ */
+export interface HausdorffVoxel {
+  readonly voxel: readonly [number, number, number];
+  /** The mask whose surface holds `voxel`. */
+  readonly surface: 'label' | 'prediction';
+  /** The nearest voxel of the other mask's surface (first in volume order among equally near ones). */
+  readonly nearest: readonly [number, number, number];
+  /** The Hausdorff distance in millimetres (the volume's `hausdorff`). */
+  readonly distanceMm: number;
+}
+
 /** The metrics object of one row (a slice or a volume), as it appears in the JSON. */
 export type Metrics =
   & { readonly [K in OverlapMetricId]: number | null }

@@ -6,7 +6,15 @@
  *
  * For the extension's webview: `nonce` goes on the <style> and <script> tags (strict CSP; images
  * need `img-src data:`); rows and thumbnails carry data-case / data-slice / data-axis, and a click
- * posts {type: 'openCase', case, slice, axis} when acquireVsCodeApi exists (a no-op in a browser).
+ * posts {type: 'openCase', case, slice, axis, label} (label: the row's data-label, or null) when
+ * acquireVsCodeApi exists (a no-op in a browser).
+ *
+ * Triage marks: `marks` (HtmlOptions) are embedded as a JSON block the page script applies on
+ * load; in the extension's webview the page also says {type: 'ready'} and applies every
+ * {type: 'marks', marks} the host posts. A marked thumbnail gets a coloured frame (reviewed,
+ * flagged) and its note as tooltip; a case's name cell shows how many of its slices are reviewed
+ * (✓), flagged (⚑) and noted (✎) — drawn with CSS, so sorting by case is unaffected. In the
+ * webview, thumbnails and rows also carry data-vscode-context for the webview context menu.
  */
 import type { Axis, CompareResult } from '../analysis/result';
 import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
@@ -14,9 +22,21 @@ import type { CaseSummary, ReportHeader, ReportSummary } from './reportModel';
 import { mean, median } from './reportModel';
 import { OVERLAY_COLOURS, type Thumbnail } from './thumbnails';
 
+/** A triage mark of one slice of a case (a report's view of .mask-inspector/triage.json). */
+export interface ReportSliceMark {
+  readonly case: string;
+  readonly axis: Axis;
+  readonly slice: number;
+  readonly reviewed: boolean;
+  readonly flagged: boolean;
+  readonly note?: string;
+}
+
 export interface HtmlOptions {
   /** CSP nonce for the inline <style> and <script>. */
   readonly nonce?: string;
+  /** Triage marks to show (see the file comment). */
+  readonly marks?: readonly ReportSliceMark[];
 }
 
 export function escapeHtml(text: string): string {
@@ -54,6 +74,8 @@ th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 10px; vertical-align: middle; }
 .swatch.tp { background: ${OVERLAY_COLOURS.tp}; } .swatch.fp { background: ${OVERLAY_COLOURS.fp}; } .swatch.fn { background: ${OVERLAY_COLOURS.fn}; }
 details { margin: 4px 0; } code { font-size: 12px; }
+.thumbs img.mi-reviewed { border: 2px solid #009E73; } .thumbs img.mi-flagged { border: 2px solid #D55E00; }
+td[data-marks]::after { content: " " attr(data-marks); color: var(--muted); font-size: 11px; }
 .scroll { overflow-x: auto; }
 `;
 
@@ -82,6 +104,46 @@ const SCRIPT = `
     });
     rows.forEach(function (r) { body.appendChild(r); });
   }
+  function applyMarks(marks) {
+    var byCase = {};
+    (Array.isArray(marks) ? marks : []).forEach(function (m) {
+      var list = byCase[m.case] || (byCase[m.case] = {});
+      list[m.axis + ':' + m.slice] = m;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('img[data-case][data-slice]'), function (img) {
+      var m = (byCase[img.getAttribute('data-case')] || {})[img.getAttribute('data-axis') + ':' + img.getAttribute('data-slice')];
+      if (!img.hasAttribute('data-title')) img.setAttribute('data-title', img.getAttribute('title') || '');
+      img.classList.toggle('mi-reviewed', !!(m && m.reviewed && !m.flagged));
+      img.classList.toggle('mi-flagged', !!(m && m.flagged));
+      var extra = m ? (m.reviewed ? ' · reviewed' : '') + (m.flagged ? ' · flagged' : '') + (m.note ? ' · note: ' + m.note : '') : '';
+      img.setAttribute('title', img.getAttribute('data-title') + extra);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('#cases tbody tr[data-case]'), function (row) {
+      var list = byCase[row.getAttribute('data-case')] || {};
+      var r = 0, f = 0, n = 0;
+      Object.keys(list).forEach(function (k) { if (list[k].reviewed) r++; if (list[k].flagged) f++; if (list[k].note) n++; });
+      var text = (r ? '✓' + r + ' ' : '') + (f ? '⚑' + f + ' ' : '') + (n ? '✎' + n : '');
+      var cell = row.children[0];
+      if (!cell) return;
+      if (text) cell.setAttribute('data-marks', text.trim()); else cell.removeAttribute('data-marks');
+    });
+  }
+  var embedded = document.getElementById('mi-marks');
+  if (embedded) { try { applyMarks(JSON.parse(embedded.textContent || '[]')); } catch (e) { /* a hand-edited page: no marks */ } }
+  if (api) {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-case]'), function (el) {
+      var slice = el.getAttribute('data-slice');
+      el.setAttribute('data-vscode-context', JSON.stringify({
+        webviewSection: slice === null || slice === '' ? 'case' : 'slice', preventDefaultContextMenuItems: true,
+        case: el.getAttribute('data-case'), slice: slice === null || slice === '' ? null : Number(slice), axis: el.getAttribute('data-axis'),
+      }));
+    });
+    window.addEventListener('message', function (event) {
+      var m = event.data;
+      if (m && m.type === 'marks') applyMarks(m.marks);
+    });
+    api.postMessage({ type: 'ready' });
+  }
   document.addEventListener('click', function (event) {
     var target = event.target;
     if (!(target instanceof Element)) return;
@@ -91,7 +153,8 @@ const SCRIPT = `
     var el = target.closest('[data-case]');
     if (!el) return;
     var slice = el.getAttribute('data-slice');
-    api.postMessage({ type: 'openCase', case: el.getAttribute('data-case'), slice: slice === null || slice === '' ? null : Number(slice), axis: el.getAttribute('data-axis') });
+    var row = el.closest('tr');
+    api.postMessage({ type: 'openCase', case: el.getAttribute('data-case'), slice: slice === null || slice === '' ? null : Number(slice), axis: el.getAttribute('data-axis'), label: row ? row.getAttribute('data-label') : null });
   });
 })();
 `;
@@ -276,6 +339,13 @@ export function htmlCaseRows(
   }).join('');
 }
 
+/** JSON inside a <script type="application/json"> block: nothing in it can close the tag. */
+function embeddedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
 export function htmlEnd(options: HtmlOptions = {}): string {
-  return `</tbody></table></div>\n<script${nonceAttr(options)}>${SCRIPT}</script></body></html>\n`;
+  const marks = options.marks && options.marks.length > 0
+    ? `<script type="application/json" id="mi-marks">${embeddedJson(options.marks)}</script>\n` : '';
+  return `</tbody></table></div>\n${marks}<script${nonceAttr(options)}>${SCRIPT}</script></body></html>\n`;
 }
