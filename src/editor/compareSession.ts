@@ -132,7 +132,9 @@ export class CompareSession extends Disposable {
   /** init (or error) for the document's current state; nothing until the webview is ready. */
   private sendPair(): void {
     if (!this.webviewReady) return;
-    const state = this.document.state;
+    // A big pair is shown from its preview while it decodes; its init with the prepared pair follows.
+    const preview = this.document.preview;
+    const state = preview ?? this.document.state;
     if (state.kind === 'loading') {
       this.post({ type: 'status', text: this.document.status ?? 'Opening…' });
     } else if (state.kind === 'failed') {
@@ -143,6 +145,8 @@ export class CompareSession extends Disposable {
       const base = remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings);
       const view = this.pendingReveal === null ? base : viewAt(base, this.pendingReveal, state.pair);
       this.pendingReveal = null;
+      // Kept for the prepared pair's init, which may come before the webview reports its view.
+      if (preview !== null) this._view = view;
       this.shownGeneration = state.pair.generation;
       this.post({ type: 'init', pair: pairInfo(state.pair), overlay: settings.overlay, state: view, marks: this.services.marks.marks(state.key), metrics: settings.metrics });
       if (this.document.status !== null) this.post({ type: 'status', text: this.document.status });

@@ -44,9 +44,16 @@ async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
   }
 }
 
+/**
+ * A prediction with at least this many voxels (256×256×256) is previewed while it decodes: the
+ * editor shows its first slice once half of it is decoded (OpenRequest.previewMinVoxels).
+ */
+const PREVIEW_MIN_VOXELS = 1 << 24;
+
 export class MaskDocument extends Disposable implements vscode.CustomDocument {
   private readonly client: SessionWorkerClient;
   private _state: DocumentState = { kind: 'loading' };
+  private _preview: Extract<DocumentState, { kind: 'ready' }> | null = null;
   private _status: string | null = 'Opening…';
   private readonly _onDidChangeState = this._register(new vscode.EventEmitter<DocumentState>());
   /** The pair is ready, changed (swap, partner, kind…), or failed to open. */
@@ -80,9 +87,19 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     return this._status;
   }
 
+  /**
+   * While the first pair loads: that pair as far as it is decoded (its kind and labels provisional,
+   * its slices answered as they are decoded), to show before it is ready; null otherwise. Losses,
+   * marks and commands wait for `state` to be ready. onDidChangeState fires when it appears.
+   */
+  get preview(): Extract<DocumentState, { kind: 'ready' }> | null {
+    return this._state.kind === 'loading' ? this._preview : null;
+  }
+
   private setState(state: DocumentState): void {
     if (this.isDisposed) return;
     this._state = state;
+    this._preview = null;
     this._onDidChangeState.fire(state);
   }
 
@@ -158,9 +175,17 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
       const pair = await this.client.open({
         prediction, label, underlay, kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis,
+        // Nothing is shown yet: a big pair is previewed while it decodes.
+        previewMinVoxels: this._state.kind === 'loading' ? PREVIEW_MIN_VOXELS : null,
+        onPreview: (preview) => {
+          if (this.isDisposed || this._state.kind !== 'loading') return;
+          this._preview = { kind: 'ready', pair: preview, uris, key };
+          this._onDidChangeState.fire(this._state);
+        },
       });
       return { kind: 'ready', pair, uris, key };
     } finally {
+      this._preview = null; // this attempt's preview: replaced by its pair, or gone with its failure
       this.setStatus(null);
     }
   }

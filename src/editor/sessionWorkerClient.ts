@@ -9,7 +9,7 @@ import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { Disposable, DisposedError, toDisposable } from './dispose';
 import type {
-  FilePayload, FileRole, LossesReply, MetricsReply, PairSummary, SessionReply, SessionRequest, SliceReply,
+  FilePayload, FileRole, LossesReply, MetricsReply, PairSummary, SessionMessage, SessionReply, SessionRequest, SliceReply,
 } from '../worker/sessionMessages';
 
 /** A request the worker refused; `file` names the input at fault, null for anything else. */
@@ -24,6 +24,8 @@ interface Pending {
   readonly type: SessionRequest['type'];
   resolve(reply: SessionReply): void;
   reject(error: Error): void;
+  /** Open requests: the provisional pair, before the reply (see OpenRequest.previewMinVoxels). */
+  preview?(pair: PairSummary): void;
 }
 
 /** Request without the id the client assigns. */
@@ -38,6 +40,9 @@ export interface OpenOptions {
   readonly params: LossParams;
   readonly jobs: number;
   readonly precomputeAxis: Axis | null;
+  /** See OpenRequest.previewMinVoxels; with it, `onPreview` gets the provisional pair. */
+  readonly previewMinVoxels?: number | null;
+  readonly onPreview?: (pair: PairSummary) => void;
 }
 
 export class SessionWorkerClient extends Disposable {
@@ -50,7 +55,7 @@ export class SessionWorkerClient extends Disposable {
   constructor(workerFile: string, private readonly label = 'the Mask Inspector worker') {
     super();
     this.worker = new Worker(workerFile);
-    this.worker.on('message', (reply: SessionReply) => this.onReply(reply));
+    this.worker.on('message', (reply: SessionMessage) => this.onReply(reply));
     // An uncaught exception in the worker: nothing it was doing will answer.
     this.worker.on('error', (error) => this.fail(`${label} stopped: ${error.message}`));
     this.worker.on('exit', (code) => this.fail(`${label} exited unexpectedly (code ${code})`));
@@ -62,9 +67,10 @@ export class SessionWorkerClient extends Disposable {
   }
 
   open(options: OpenOptions): Promise<PairSummary> {
+    const { onPreview, ...request } = options;
     const transfer = [options.prediction.bytes, options.label?.bytes, options.underlay?.bytes]
       .filter((b): b is ArrayBuffer => b !== undefined);
-    return this.request({ type: 'open', ...options }, transfer).then(prepared);
+    return this.request({ type: 'open', ...request }, transfer, onPreview).then(prepared);
   }
 
   replace(role: FileRole, file: FilePayload | null): Promise<PairSummary> {
@@ -92,19 +98,26 @@ export class SessionWorkerClient extends Disposable {
     return this.request({ type: 'metrics', axis, settings }).then((r) => expect(r, 'metrics'));
   }
 
-  private request(message: Unnumbered<SessionRequest>, transfer: ArrayBuffer[] = []): Promise<SessionReply> {
+  private request(
+    message: Unnumbered<SessionRequest>, transfer: ArrayBuffer[] = [], preview?: (pair: PairSummary) => void,
+  ): Promise<SessionReply> {
     if (this.isDisposed) return Promise.reject(new DisposedError(this.label));
     if (this.deadReason !== null) return Promise.reject(new SessionError(null, this.deadReason));
     const id = this.nextId++;
     return new Promise<SessionReply>((resolve, reject) => {
-      this.pending.set(id, { type: message.type, resolve, reject });
+      this.pending.set(id, { type: message.type, resolve, reject, ...(preview ? { preview } : {}) });
       this.worker.postMessage({ ...message, id } as SessionRequest, transfer);
     });
   }
 
-  private onReply(reply: SessionReply): void {
+  private onReply(reply: SessionMessage): void {
     const pending = this.pending.get(reply.id);
     if (pending === undefined) return; // answered after dispose: nobody is waiting
+    if (reply.type === 'preview') {
+      // A notice, not the answer: the request stays pending.
+      pending.preview?.(reply.pair);
+      return;
+    }
     this.pending.delete(reply.id);
     if (reply.type === 'failed') pending.reject(new SessionError(reply.file, reply.message));
     else pending.resolve(reply);

@@ -12,7 +12,7 @@ const SUMMED_SLICES = 32;
 
 export interface BufferSummary {
   readonly bytes: number;
-  /** Sum of the values read as the buffer's element type (Float32 or Int32), to compare slices; null after the first 32 slices. */
+  /** Sum of the values read as the buffer's element type (Float32, or the label's labelType), to compare slices; null after the first 32 slices. */
   readonly sum: number | null;
 }
 
@@ -33,10 +33,11 @@ export interface TimelineEntry {
   readonly ms?: number;
 }
 
-function summarise(buffer: ArrayBuffer | null, type: 'float32' | 'int32', withSum: boolean): BufferSummary | null {
+function summarise(buffer: ArrayBuffer | null, type: 'float32' | 'int32' | 'uint16' | 'uint8', withSum: boolean): BufferSummary | null {
   if (buffer === null) return null;
   if (!withSum) return { bytes: buffer.byteLength, sum: null };
-  const values = type === 'float32' ? new Float32Array(buffer) : new Int32Array(buffer);
+  const values = type === 'float32' ? new Float32Array(buffer) : type === 'uint8' ? new Uint8Array(buffer)
+    : type === 'uint16' ? new Uint16Array(buffer) : new Int32Array(buffer);
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
   return { bytes: buffer.byteLength, sum };
@@ -83,7 +84,7 @@ export class TestProbe {
       entry = {
         ...message,
         prediction: summarise(message.prediction, 'float32', withSum),
-        label: summarise(message.label, 'int32', withSum),
+        label: summarise(message.label, message.labelType ?? 'int32', withSum),
         underlay: summarise(message.underlay, 'float32', withSum),
       };
     } else {

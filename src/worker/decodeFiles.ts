@@ -8,10 +8,11 @@
  * chunk is still in cache: no second copy of the volume, no second pass over it. On this kind of
  * machine the cost of a big volume is mostly the first touch of fresh memory (the kernel
  * providing zeroed pages), so the SharedArrayBuffer is handed out as soon as it exists
- * ('planned'), and the session thread (PageToucher) pre-faults its pages from the top down while
- * the helper fills it from the bottom up: the two CPUs share that cost. Anything else (PNG, a
- * file the fast path does not take or that fails) goes through readVolume, whose result and
- * error messages the fast path reproduces exactly.
+ * ('planned', with the Volume it will be and a progress counter), and the session thread
+ * (PageToucher) pre-faults its pages just ahead of the helper filling it: the two CPUs share that
+ * cost, and the session can answer a slice as soon as its voxels are in (a preview, worker.ts).
+ * Anything else (PNG, a file the fast path does not take or that fails) goes through readVolume,
+ * whose result and error messages the fast path reproduces exactly.
  */
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -38,6 +39,8 @@ interface DecodeJob {
   readonly file: FilePayload;
   readonly maxVoxels: number;
   readonly scan: boolean;
+  /** Report the scan of the first half (DecodeCallbacks.onHalfScanned). */
+  readonly halfScan: boolean;
 }
 
 export interface Decoded {
@@ -47,15 +50,35 @@ export interface Decoded {
   readonly ms: number;
 }
 
-/** The voxels' buffer, before it is filled; see decodeIntoShared. */
+/** The decoded file's buffer, before it is filled; see decodeIntoShared. */
 export interface PlannedBuffer {
   readonly buffer: SharedArrayBuffer;
-  /** [0]: KiB written so far, from the start of the buffer; [1]: 1 once the writer is done. */
+  /** [0]: KiB written so far, from the start of the buffer; [1]: PROGRESS_DONE or PROGRESS_ABANDONED once the writer stopped. */
   readonly progress: Int32Array;
+  /**
+   * The Volume it will be, its voxels viewing `buffer` (valid as far as `progress` says), when
+   * the file is decoded in place; null when the voxels will be converted (scaled, byte-swapped).
+   */
+  readonly volume: Volume | null;
+  /** Where the voxels start in `buffer`. */
+  readonly dataStart: number;
+}
+
+export const PROGRESS_DONE = 1;
+/** The fast path gave up (readVolume read the file into other memory, or refused it): the buffer is not the volume. */
+export const PROGRESS_ABANDONED = 2;
+
+/** Optional notices while decoding. */
+export interface DecodeCallbacks {
+  /** The buffer exists and is about to be filled. */
+  readonly onPlanned?: (planned: PlannedBuffer) => void;
+  /** The scan of the first half of the voxels (when scanning in place), for a provisional kind. */
+  readonly onHalfScanned?: (values: VolumeValues) => void;
 }
 
 type HelperMessage =
   | { readonly type: 'planned'; readonly planned: PlannedBuffer }
+  | { readonly type: 'halfScanned'; readonly values: VolumeValues }
   | { readonly type: 'done'; readonly ok: true; readonly volume: Volume; readonly values: VolumeValues | null; readonly ms: number }
   | { readonly type: 'done'; readonly ok: false; readonly file: string | null; readonly message: string };
 
@@ -138,7 +161,7 @@ function viewsInPlace(plan: NiftiPlan): boolean {
  */
 export async function decodeIntoShared(
   bytes: Uint8Array, name: string,
-  options: { readonly maxVoxels: number; readonly scan: boolean; readonly onPlanned?: (planned: PlannedBuffer) => void },
+  options: { readonly maxVoxels: number; readonly scan: boolean } & DecodeCallbacks,
 ): Promise<{ volume: Volume; values: VolumeValues | null }> {
   const source = planFastPath(bytes, options.maxVoxels);
   if (source !== null) {
@@ -157,24 +180,34 @@ type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise
 /** The fast path; null when the stream did not give exactly the planned bytes (readVolume then decides). */
 async function fillShared(
   bytes: Uint8Array, name: string, source: Source,
-  options: { readonly scan: boolean; readonly onPlanned?: (planned: PlannedBuffer) => void },
+  options: { readonly scan: boolean } & DecodeCallbacks,
 ): Promise<{ volume: Volume; values: VolumeValues | null } | null> {
   const { plan } = source;
   const buffer = new SharedArrayBuffer(plan.neededBytes);
   const out = new Uint8Array(buffer);
   const progress = new Int32Array(new SharedArrayBuffer(8));
-  options.onPlanned?.({ buffer, progress });
+  const inPlace = viewsInPlace(plan);
+  let early: Volume | null = null;
+  if (inPlace) {
+    // The header is parsed already; decodeNifti only views the (still empty) voxels.
+    early = decodeNifti(plan, out, name, source.kind === 'gzip');
+    if (early.data.buffer !== buffer) early = null; // a tiny volume is copied, not viewed
+  }
+  options.onPlanned?.({ buffer, progress, volume: early, dataStart: plan.dataStart });
   const size = plan.datatype.bytesPerVoxel;
-  const scanned = options.scan && viewsInPlace(plan) ? new plan.datatype.arrayType(buffer, plan.dataStart, plan.voxelCount) : null;
+  const scanned = options.scan && inPlace ? new plan.datatype.arrayType(buffer, plan.dataStart, plan.voxelCount) : null;
   const scanner = scanned ? new ValueScanner(scanned) : null;
-  let voxelsScanned = 0;
+  const half = Math.ceil(plan.voxelCount / 2);
+  let halfReported = options.onHalfScanned === undefined;
+  let ok = false;
   const advance = (written: number) => {
     Atomics.store(progress, 0, Math.floor(written / 1024));
     if (scanner === null || written <= plan.dataStart) return;
     const ready = Math.min(plan.voxelCount, Math.floor((written - plan.dataStart) / size));
-    if (ready > voxelsScanned) {
-      scanner.add(voxelsScanned, ready);
-      voxelsScanned = ready;
+    if (ready > scanner.scanned) scanner.add(scanner.scanned, ready);
+    if (!halfReported && ready >= half) {
+      halfReported = true;
+      options.onHalfScanned!(scanner.valuesSoFar());
     }
   };
   try {
@@ -185,12 +218,13 @@ async function fillShared(
     // decodeNifti views the buffer in place unless the file needs scaling or byte swapping (or is tiny).
     const direct = scanned !== null && data.buffer === buffer && data.byteOffset === scanned.byteOffset && data.length === scanned.length;
     const values = !options.scan ? null : direct ? scanner!.result() : scanVolumeValues(data);
+    ok = data.buffer === buffer;
     return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
   } catch (error) {
     if (error instanceof VolumeReadError) return null;
     throw error;
   } finally {
-    Atomics.store(progress, 1, 1);
+    Atomics.store(progress, 1, ok ? PROGRESS_DONE : PROGRESS_ABANDONED);
   }
 }
 
@@ -280,12 +314,10 @@ function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: n
 }
 
 /** Decodes on this thread. Throws FileError for a file that is not a readable mask. */
-export async function decodeHere(
-  file: FilePayload, maxVoxels: number, scan: boolean, onPlanned?: (planned: PlannedBuffer) => void,
-): Promise<Decoded> {
+export async function decodeHere(file: FilePayload, maxVoxels: number, scan: boolean, callbacks: DecodeCallbacks = {}): Promise<Decoded> {
   const t0 = performance.now();
   try {
-    const { volume, values } = await decodeIntoShared(new Uint8Array(file.bytes), file.name, { maxVoxels, scan, ...(onPlanned ? { onPlanned } : {}) });
+    const { volume, values } = await decodeIntoShared(new Uint8Array(file.bytes), file.name, { maxVoxels, scan, ...callbacks });
     return { volume, values, ms: performance.now() - t0 };
   } catch (error) {
     if (error instanceof VolumeReadError) throw new FileError(file.name, error.message);
@@ -302,9 +334,7 @@ export function startDecodeHelper(workerFile: string): Worker {
  * or a new one); the file's bytes are transferred, the voxels come back in shared memory. The
  * helper serves this one job and ends.
  */
-export function decodeOnHelper(
-  helper: Worker, file: FilePayload, maxVoxels: number, scan: boolean, onPlanned?: (planned: PlannedBuffer) => void,
-): Promise<Decoded> {
+export function decodeOnHelper(helper: Worker, file: FilePayload, maxVoxels: number, scan: boolean, callbacks: DecodeCallbacks = {}): Promise<Decoded> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {
@@ -314,8 +344,10 @@ export function decodeOnHelper(
       void helper.terminate();
     };
     helper.on('message', (message: HelperMessage) => {
-      if (message.type === 'planned') {
-        if (!settled) onPlanned?.(message.planned);
+      if (message.type === 'planned' || message.type === 'halfScanned') {
+        if (settled) return;
+        if (message.type === 'planned') callbacks.onPlanned?.(message.planned);
+        else callbacks.onHalfScanned?.(message.values);
         return;
       }
       settle(() => {
@@ -326,7 +358,7 @@ export function decodeOnHelper(
     });
     helper.once('error', (error) => settle(() => reject(new Error(`decoding ${file.name} failed: ${error.message}`))));
     helper.once('exit', (code) => settle(() => reject(new Error(`the thread decoding ${file.name} exited (code ${code})`))));
-    const job: DecodeJob = { file, maxVoxels, scan };
+    const job: DecodeJob = { file, maxVoxels, scan, halfScan: callbacks.onHalfScanned !== undefined };
     helper.postMessage(job, [file.bytes]);
   });
 }
@@ -334,8 +366,11 @@ export function decodeOnHelper(
 /** Helper-thread side: one job, one answer (after a 'planned' notice when the fast path runs). */
 export function serveOneDecode(port: MessagePort): void {
   port.once('message', (job: DecodeJob) => {
-    const announce = (planned: PlannedBuffer) => port.postMessage({ type: 'planned', planned } satisfies HelperMessage);
-    decodeHere(job.file, job.maxVoxels, job.scan, announce).then(
+    const callbacks: DecodeCallbacks = {
+      onPlanned: (planned) => port.postMessage({ type: 'planned', planned } satisfies HelperMessage),
+      ...(job.halfScan ? { onHalfScanned: (values: VolumeValues) => port.postMessage({ type: 'halfScanned', values } satisfies HelperMessage) } : {}),
+    };
+    decodeHere(job.file, job.maxVoxels, job.scan, callbacks).then(
       ({ volume, values, ms }) => {
         // The voxels are shared, not copied; a non-shared buffer (never expected) is transferred.
         const buffer = volume.data.buffer;
@@ -352,24 +387,29 @@ export function serveOneDecode(port: MessagePort): void {
 
 /** Bytes pre-faulted per step (about 3 ms on a machine where fresh memory costs 3 ms/MB). */
 const TOUCH_STEP_BYTES = 1 << 20;
-/** Distance kept from the writer: the two never work on the same pages. */
-const TOUCH_MARGIN_BYTES = 8 << 20;
+/**
+ * Distance kept ahead of the writer's last reported position: more than it writes while a step
+ * runs, so the two do not fault the same pages.
+ */
+const TOUCH_MARGIN_BYTES = 4 << 20;
 const PAGE_BYTES = 4096;
 
 /**
- * Pre-faults planned buffers from the top down while their writers fill them from the bottom up,
- * in steps with the event loop served between them, so the kernel's page provisioning runs on this
- * thread's CPU in parallel with the inflating. The touch is an atomic add of 0: it changes no byte
- * even if it met the writer, but makes the page resident and writable.
+ * Pre-faults planned buffers just ahead of their writers, in steps with the event loop served
+ * between them, so the kernel's page provisioning runs on this thread's CPU in parallel with the
+ * inflating, and the writer advances evenly — the middle slice is there at about half the time,
+ * as the preview needs. (Touching from the far end instead would finish the whole no sooner but
+ * leave the writer slow until they meet.) The touch is an atomic add of 0: it changes no byte even
+ * if it met the writer, but makes the page resident and writable.
  */
 export class PageToucher {
-  private readonly regions: { bytes: Uint8Array; progress: Int32Array; top: number }[] = [];
+  private readonly regions: { bytes: Uint8Array; progress: Int32Array; next: number }[] = [];
   private running = false;
   /** Bytes touched so far (for tests and logs). */
   touched = 0;
 
-  add(planned: PlannedBuffer): void {
-    this.regions.push({ bytes: new Uint8Array(planned.buffer), progress: planned.progress, top: planned.buffer.byteLength });
+  add(planned: Pick<PlannedBuffer, 'buffer' | 'progress'>): void {
+    this.regions.push({ bytes: new Uint8Array(planned.buffer), progress: planned.progress, next: 0 });
     if (!this.running) {
       this.running = true;
       setImmediate(() => this.step());
@@ -377,23 +417,26 @@ export class PageToucher {
   }
 
   private step(): void {
+    // The region with the most left to touch; finished ones (writer done, or touched to the end) go.
     let best: (typeof this.regions)[number] | null = null;
-    let bestGap = 0;
+    let bestStart = 0;
+    let bestLeft = 0;
     for (let i = this.regions.length - 1; i >= 0; i--) {
       const r = this.regions[i]!;
-      const gap = Atomics.load(r.progress, 1) !== 0 ? 0 : r.top - Atomics.load(r.progress, 0) * 1024 - TOUCH_MARGIN_BYTES;
-      if (gap <= 0) this.regions.splice(i, 1);
-      else if (gap > bestGap) { best = r; bestGap = gap; }
+      const start = Math.max(r.next, Atomics.load(r.progress, 0) * 1024 + TOUCH_MARGIN_BYTES);
+      const left = Atomics.load(r.progress, 1) !== 0 ? 0 : r.bytes.length - start;
+      if (left <= 0) this.regions.splice(i, 1);
+      else if (left > bestLeft) { best = r; bestStart = start; bestLeft = left; }
     }
     if (best === null) {
       this.running = false;
       return;
     }
-    const stop = best.top - Math.min(bestGap, TOUCH_STEP_BYTES);
+    const end = bestStart + Math.min(bestLeft, TOUCH_STEP_BYTES);
     const bytes = best.bytes;
-    for (let p = best.top - 1; p >= stop; p -= PAGE_BYTES) Atomics.add(bytes, p, 0);
-    this.touched += best.top - stop;
-    best.top = stop;
+    for (let p = bestStart; p < end; p += PAGE_BYTES) Atomics.add(bytes, p, 0);
+    this.touched += end - bestStart;
+    best.next = end;
     setImmediate(() => this.step());
   }
 }

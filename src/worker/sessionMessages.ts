@@ -34,6 +34,14 @@ export interface OpenRequest {
    * not after the webview has started and asked. Later changes of the pair reuse the axis last asked for.
    */
   readonly precomputeAxis: Axis | null;
+  /**
+   * Ask for a `preview` before `prepared` when the prediction has at least this many voxels (null:
+   * never): sent once half of the prediction and half of the label are decoded, with the kind and
+   * labels read from those halves. Until `prepared`, slices of that pair are answered as soon as
+   * their voxels are decoded. Only for the first pair of a worker (nothing else is shown then),
+   * and only for NIfTI files decoded in place (not scaled or byte-swapped, ≥ 64 KiB of voxels).
+   */
+  readonly previewMinVoxels?: number | null;
 }
 
 /** Replaces one file; `file: null` removes the label or underlay. The pair stays as it was if the new one fails. */
@@ -101,6 +109,18 @@ export interface PreparedReply {
   readonly pair: PairSummary;
 }
 
+/**
+ * Not a reply: a notice on the way to the open request's `prepared` (or `failed`), with the same
+ * id. `pair` is provisional: its kind, labels and warnings come from the part of the prediction
+ * decoded so far, its generation is the coming pair's. The open may still fail (a NaN later in
+ * the file); losses are computed only once it is prepared.
+ */
+export interface PreviewNotice {
+  readonly type: 'preview';
+  readonly id: number;
+  readonly pair: PairSummary;
+}
+
 export interface SliceReply {
   readonly type: 'slice';
   readonly id: number;
@@ -152,3 +172,6 @@ export interface FailedReply {
 }
 
 export type SessionReply = PreparedReply | SliceReply | LossesReply | MetricsReply | FailedReply;
+
+/** Everything the worker posts to the host. */
+export type SessionMessage = SessionReply | PreviewNotice;

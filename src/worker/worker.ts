@@ -6,22 +6,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
-import { RangePool } from './rangePool';
+import { defaultJobs, RangePool } from './rangePool';
 import {
-  DECODE_MODE, decodeHere, decodeOnHelper, FileError, PageToucher, serveOneDecode, shareInSteps, startDecodeHelper,
-  type Decoded,
+  DECODE_MODE, decodeHere, decodeOnHelper, FileError, PageToucher, PROGRESS_ABANDONED, PROGRESS_DONE, serveOneDecode, shareInSteps,
+  startDecodeHelper, type DecodeCallbacks, type Decoded, type PlannedBuffer,
 } from './decodeFiles';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
 import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
-import type { Volume, VoxelArray } from '../core/io/volume';
+import { voxelCount, type Volume, type VoxelArray } from '../core/io/volume';
 import type { LossParams } from '../core/kernels/lossIds';
 import { volumeMetricsKey } from '../core/analysis/compare';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import type { LabelMetrics, SliceLabelType } from '../core/protocol';
 import type {
-  FailedReply, FilePayload, FileRole, OpenRequest, PairSummary, SessionReply, SessionRequest, SliceReply,
+  FailedReply, FilePayload, FileRole, OpenRequest, PairSummary, PreviewNotice, SessionReply, SessionRequest, SliceReply, SliceRequest,
 } from './sessionMessages';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread (it is the Mask Inspector session worker)');
@@ -56,6 +56,8 @@ let generation = 0;
  * so a slice request never waits for a whole loss computation.
  */
 let pool: RangePool | null = null;
+/** The pool was started ahead with the default size (see the end of this file) and no open has taken it yet. */
+let poolIsSpare = false;
 /** The axis to compute losses for as soon as a pair is ready (see OpenRequest.precomputeAxis). */
 let precomputeAxis: Axis | null = null;
 
@@ -75,12 +77,20 @@ const toucher = new PageToucher();
 
 /**
  * Decodes a file, on a helper thread when there is a CPU for it to run on in parallel; masks are
- * scanned too (`scan`), an underlay is not.
+ * scanned too (`scan`), an underlay is not. `watch` hears of the decoder's progress (a preview).
  */
-async function decode(file: FilePayload, maxVoxels: number, scan: boolean): Promise<Decoded> {
+async function decode(file: FilePayload, maxVoxels: number, scan: boolean, watch: DecodeCallbacks = {}): Promise<Decoded> {
+  const callbacks: DecodeCallbacks = {
+    onPlanned: (planned) => {
+      // With a second CPU, this thread pre-faults the buffer while the helper fills it.
+      if (parallelDecode) toucher.add(planned);
+      watch.onPlanned?.(planned);
+    },
+    ...(watch.onHalfScanned ? { onHalfScanned: watch.onHalfScanned } : {}),
+  };
   const decoded = parallelDecode
-    ? await decodeOnHelper(spareHelpers.shift() ?? startDecodeHelper(__filename), file, maxVoxels, scan, (planned) => toucher.add(planned))
-    : await decodeHere(file, maxVoxels, scan);
+    ? await decodeOnHelper(spareHelpers.shift() ?? startDecodeHelper(__filename), file, maxVoxels, scan, callbacks)
+    : await decodeHere(file, maxVoxels, scan, callbacks);
   if (decoded.values !== null) valuesOf.set(decoded.volume.data, decoded.values);
   return decoded;
 }
@@ -109,9 +119,13 @@ function valuesFor(volume: Volume): VolumeValues {
   return values;
 }
 
-/** The smallest slice type holding every label value (a remapped PNG label holds 0 and 1: uint8 too). */
-function labelTypeOf(labelValues: VolumeValues, data: VoxelArray): SliceLabelType {
+/**
+ * The smallest slice type holding every label value (a remapped PNG label holds 0 and 1: uint8
+ * too). Without the values (a preview knows only some), the smallest that holds the dtype.
+ */
+function labelTypeOf(labelValues: VolumeValues | null, data: VoxelArray): SliceLabelType {
   if (data instanceof Uint8Array) return 'uint8';
+  if (labelValues === null) return data instanceof Uint16Array ? 'uint16' : 'int32';
   const { min, max } = labelValues.scan;
   if (min >= 0 && max <= 0xff) return 'uint8';
   if (min >= 0 && max <= 0xffff) return 'uint16';
@@ -126,15 +140,24 @@ function checkUnderlay(underlay: Volume, prediction: Volume): void {
   }
 }
 
-function build(files: Session['files'], options: Omit<Session, 'files' | 'generation' | 'pair' | 'sharing' | 'losses' | 'prepareMs' | 'labelType'>): Session {
+type BuildOptions = Omit<Session, 'files' | 'generation' | 'pair' | 'sharing' | 'losses' | 'prepareMs' | 'labelType'>;
+
+/**
+ * Prepares a pair. `partial` replaces the known scans with those of the part decoded so far (a
+ * preview's); `reserved` is a generation taken earlier (the one its preview announced).
+ */
+function build(
+  files: Session['files'], options: BuildOptions, reserved?: number,
+  partial?: { readonly prediction: VolumeValues; readonly label: VolumeValues | null },
+): Session {
   const t0 = performance.now();
   if (files.underlay) checkUnderlay(files.underlay, files.prediction);
   const label = files.label ?? emptyLabelFor(files.prediction);
-  const labelValues = valuesFor(label);
-  const pair = preparePair(files.prediction, label, options.kind, { prediction: valuesOf.get(files.prediction.data), label: labelValues });
+  const labelValues = partial?.label ?? valuesFor(label);
+  const pair = preparePair(files.prediction, label, options.kind, { prediction: partial?.prediction ?? valuesOf.get(files.prediction.data), label: labelValues });
   return {
-    ...options, files, pair, sharing: null, generation: ++generation,
-    losses: new Map(), prepareMs: performance.now() - t0, labelType: labelTypeOf(labelValues, pair.label.data),
+    ...options, files, pair, sharing: null, generation: reserved ?? ++generation,
+    losses: new Map(), prepareMs: performance.now() - t0, labelType: labelTypeOf(partial?.label ? null : labelValues, pair.label.data),
   };
 }
 
@@ -156,19 +179,120 @@ function summary(s: Session): PairSummary {
   };
 }
 
+/**
+ * The first pair of this worker, shown before it is prepared (OpenRequest.previewMinVoxels):
+ * its kind and labels come from the label and the first half of the prediction, and a slice is
+ * answered as soon as its voxels are decoded. Null once the pair is prepared (or failed).
+ */
+let preview: { readonly session: Session; readonly filling: readonly Filling[] } | null = null;
+
+/** A volume still being decoded into its buffer. */
+interface Filling {
+  readonly planned: PlannedBuffer;
+  readonly dims: readonly number[];
+  readonly bytesPerVoxel: number;
+}
+
+/** True when every voxel of slice `index` along `axis` (every channel) is in the buffer. */
+function sliceDecoded(f: Filling, axis: Axis, index: number): boolean {
+  const state = Atomics.load(f.planned.progress, 1);
+  if (state === PROGRESS_DONE) return true;
+  if (state === PROGRESS_ABANDONED) return false; // read elsewhere: wait for the prepared pair
+  // Along k a slice is one contiguous run per channel; along i and j it spans the whole volume.
+  const [nx, ny, nz] = f.dims as [number, number, number];
+  const channels = f.dims[3] ?? 1;
+  const voxelsBefore = axis === 'k' ? ((channels - 1) * nz + index + 1) * nx * ny : voxelCount(f.dims);
+  return Atomics.load(f.planned.progress, 0) * 1024 >= f.planned.dataStart + voxelsBefore * f.bytesPerVoxel;
+}
+
+/** One file of a pair being previewed: its buffer and half scan as they come, then its volume. */
+class Arriving {
+  planned: PlannedBuffer | null = null;
+  half: VolumeValues | null = null;
+  decoded: Decoded | null = null;
+
+  /** The volume to show now: decoded, or still filling its buffer in place. */
+  get volume(): Volume | null {
+    return this.decoded?.volume ?? this.planned?.volume ?? null;
+  }
+
+  /** Still filling: slices wait for their voxels. */
+  filling(): Filling | null {
+    const volume = this.planned?.volume;
+    return this.decoded !== null || !this.planned || !volume ? null : { planned: this.planned, dims: volume.dims, bytesPerVoxel: volume.data.BYTES_PER_ELEMENT };
+  }
+}
+
+/**
+ * Collects what a preview needs while the files decode, and announces it once it has it: the
+ * prediction's and label's buffers with the scans of their first halves (or the decoded label),
+ * the underlay's buffer.
+ */
+function previewWatch(request: OpenRequest, reserved: number, options: BuildOptions) {
+  const minVoxels = request.previewMinVoxels;
+  if (minVoxels === null || minVoxels === undefined || session !== null) return null;
+  const prediction = new Arriving(), label = new Arriving(), underlay = new Arriving();
+  let announced = false;
+  const attempt = () => {
+    const predVolume = prediction.planned?.volume;
+    if (announced || !prediction.planned || !predVolume || !prediction.half) return;
+    if (request.label && !label.decoded && !(label.volume && label.half)) return;
+    if (request.underlay && !underlay.volume) return;
+    // Never for a small file: its pair is ready at once, a preview would only mean a second init.
+    if (voxelCount(predVolume.dims) < minVoxels) return;
+    announced = true;
+    let s: Session;
+    try {
+      const files = { prediction: predVolume, label: label.volume, underlay: underlay.volume };
+      s = build(files, options, reserved, { prediction: prediction.half, label: label.decoded ? null : label.half });
+    } catch {
+      return; // e.g. a NaN in the first half: the open itself reports it
+    }
+    const filling = [prediction.filling(), label.filling(), underlay.filling()].filter((f): f is Filling => f !== null);
+    preview = { session: s, filling };
+    port.postMessage({ type: 'preview', id: request.id, pair: summary(s) } satisfies PreviewNotice);
+  };
+  const callbacks = (file: Arriving): DecodeCallbacks => ({
+    onPlanned: (p) => { file.planned = p; attempt(); },
+    onHalfScanned: (v) => { file.half = v; attempt(); },
+  });
+  const decoded = (file: Arriving) => (d: Decoded) => { file.decoded = d; attempt(); };
+  return {
+    prediction: callbacks(prediction), label: callbacks(label), underlay: { onPlanned: callbacks(underlay).onPlanned! },
+    labelDecoded: decoded(label), underlayDecoded: decoded(underlay),
+  };
+}
+
 async function open(request: OpenRequest): Promise<Session> {
-  pool ??= new RangePool(Math.max(1, request.jobs));
+  const jobs = Math.max(1, request.jobs);
+  if (pool === null || (poolIsSpare && pool.size !== jobs)) {
+    void pool?.dispose();
+    pool = new RangePool(jobs);
+  }
+  poolIsSpare = false;
   precomputeAxis = request.precomputeAxis;
-  const maybe = (file: FilePayload | null, scan: boolean) => (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels, scan));
-  // All files at once: the decodes run in parallel and the first failure is reported.
-  const [prediction, label, underlay] = await Promise.all([
-    decode(request.prediction, request.maxVoxels, true), maybe(request.label, true), maybe(request.underlay, false),
-  ]);
-  const decodeMs: Partial<Record<FileRole, number>> = { prediction: prediction.ms };
-  if (label) decodeMs.label = label.ms;
-  if (underlay) decodeMs.underlay = underlay.ms;
-  const files = { prediction: prediction.volume, label: label?.volume ?? null, underlay: underlay?.volume ?? null };
-  return build(files, { kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs });
+  const decodeMs: Partial<Record<FileRole, number>> = {};
+  const options: BuildOptions = { kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs };
+  const wantsPreview = request.previewMinVoxels !== null && request.previewMinVoxels !== undefined && session === null;
+  const reserved = wantsPreview ? ++generation : undefined;
+  const watch = reserved === undefined ? null : previewWatch(request, reserved, options);
+  const maybe = (file: FilePayload | null, scan: boolean, callbacks?: DecodeCallbacks, then?: (d: Decoded) => void) =>
+    (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels, scan, callbacks).then((d) => { then?.(d); return d; }));
+  try {
+    // All files at once: the decodes run in parallel and the first failure is reported.
+    const [prediction, label, underlay] = await Promise.all([
+      decode(request.prediction, request.maxVoxels, true, watch?.prediction), maybe(request.label, true, watch?.label, watch?.labelDecoded),
+      maybe(request.underlay, false, watch?.underlay, watch?.underlayDecoded),
+    ]);
+    decodeMs.prediction = prediction.ms;
+    if (label) decodeMs.label = label.ms;
+    if (underlay) decodeMs.underlay = underlay.ms;
+    const files = { prediction: prediction.volume, label: label?.volume ?? null, underlay: underlay?.volume ?? null };
+    return build(files, options, reserved);
+  } finally {
+    // On success `session` is set before any other message or timer runs (a microtask later).
+    preview = null;
+  }
 }
 
 async function replace(role: FileRole, file: FilePayload | null): Promise<Session> {
@@ -184,13 +308,19 @@ function current(): Session {
   return session;
 }
 
-function slice(id: number, axis: Axis, index: number): { reply: SliceReply; transfer: ArrayBuffer[] } {
-  const s = current();
-  const dims = s.pair.prediction.dims;
-  const { width, height, count } = sliceGeometry(dims, axis);
+function checkSliceIndex(s: Session, axis: Axis, index: number): void {
+  const { count } = sliceGeometry(s.pair.prediction.dims, axis);
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new Error(`slice ${index} does not exist on axis ${axis} (0 … ${count - 1})`);
   }
+}
+
+/** A slice of the pair (or, before the first pair is prepared, of its preview). */
+function slice(id: number, axis: Axis, index: number): { reply: SliceReply; transfer: ArrayBuffer[] } {
+  const s = session ?? preview?.session ?? current();
+  const dims = s.pair.prediction.dims;
+  const { width, height } = sliceGeometry(dims, axis);
+  checkSliceIndex(s, axis, index);
   const n = width * height;
   const prediction = new Float32Array(n * s.pair.channels);
   for (let c = 0; c < s.pair.channels; c++) gatherSlice(s.pair.prediction.data, dims, axis, index, c, prediction.subarray(c * n, (c + 1) * n));
@@ -337,6 +467,31 @@ function change(id: number, next: () => Session | Promise<Session>): void {
     (error: unknown) => reply(failure(id, error)));
 }
 
+/** Polling interval while a previewed slice's voxels are still being decoded. */
+const SLICE_WAIT_MS = 4;
+
+/** Answers now, or — for a preview whose slice is not decoded yet — as soon as it is. */
+function answerSlice(request: SliceRequest): void {
+  try {
+    const p = preview;
+    if (session === null && p !== null) {
+      checkSliceIndex(p.session, request.axis, request.index);
+      if (!p.filling.every((f) => sliceDecoded(f, request.axis, request.index))) {
+        setTimeout(() => {
+          // The preview may have become the prepared pair (served from it) or failed (then the open's failure explains).
+          if (session === null && preview === null) reply(failure(request.id, new Error('the pair could not be opened')));
+          else answerSlice(request);
+        }, SLICE_WAIT_MS);
+        return;
+      }
+    }
+    const { reply: message, transfer } = slice(request.id, request.axis, request.index);
+    reply(message, transfer);
+  } catch (error) {
+    reply(failure(request.id, error));
+  }
+}
+
 function handle(request: SessionRequest): void {
   try {
     switch (request.type) {
@@ -349,10 +504,7 @@ function handle(request: SessionRequest): void {
           return build({ ...s.files, prediction: s.files.label, label: s.files.prediction }, s);
         });
       case 'setKind': return change(request.id, () => build(current().files, { ...current(), kind: request.kind }));
-      case 'slice': {
-        const { reply: message, transfer } = slice(request.id, request.axis, request.index);
-        return reply(message, transfer);
-      }
+      case 'slice': return answerSlice(request);
       case 'losses': {
         const s = current();
         precomputeAxis = request.axis;
@@ -387,4 +539,8 @@ if ((workerData as { mode?: string } | null)?.mode === DECODE_MODE) {
 } else {
   port.on('message', handle);
   if (parallelDecode) spareHelpers.push(startDecodeHelper(__filename), startDecodeHelper(__filename));
+  // The range workers boot now too, while the host reads the files, rather than during the decode
+  // (starting a thread costs ~70 ms of CPU); an open asking for another size replaces them.
+  pool = new RangePool(defaultJobs());
+  poolIsSpare = true;
 }

@@ -253,3 +253,112 @@ test('dispose rejects pending requests with DisposedError and refuses new ones',
   await assert.rejects(client.slice('k', 0), isDisposedError);
   assert.equal(basename(WORKER), 'worker.js');
 });
+
+/** A pair big enough to be decoded in place (≥ 64 KiB of voxels), as payloads and as readVolume reads it. */
+function bigPair(pred: (i: number) => number, label: (i: number) => number, labelDtype: 'uint8' | 'uint16' = 'uint8') {
+  const shape = [64, 48, 40];
+  const n = 64 * 48 * 40;
+  const predBytes = gzip(writeNifti({ shape, dtype: 'float32', values: Float32Array.from({ length: n }, (_, i) => pred(i)) }));
+  const labelBytes = gzip(writeNifti({ shape, dtype: labelDtype, values: Array.from({ length: n }, (_, i) => label(i)) }));
+  return {
+    predPayload: { name: 'big_pred.nii.gz', bytes: new Uint8Array(predBytes).buffer } satisfies FilePayload,
+    labelPayload: { name: 'big_label.nii.gz', bytes: new Uint8Array(labelBytes).buffer } satisfies FilePayload,
+    pred: readVolume(predBytes, 'big_pred.nii.gz'),
+    label: readVolume(labelBytes, 'big_label.nii.gz'),
+    n,
+  };
+}
+
+test('a big pair is previewed: slices answered before it is prepared equal gatherSlice, then the prepared pair with the same generation', async () => {
+  const big = bigPair((i) => ((i * 7919) % 1000) / 1000, (i) => ((i >> 11) % 3 === 0 ? 1 : 0));
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    const early: Promise<Awaited<ReturnType<typeof client.slice>>>[] = [];
+    let preview: import('../../src/worker/sessionMessages').PairSummary | null = null;
+    const prepared = await client.open({
+      ...options('prob_f32.nii.gz', 'labels_u8.nii.gz'), prediction: big.predPayload, label: big.labelPayload, previewMinVoxels: 1000,
+      onPreview: (pair) => {
+        preview = pair;
+        // As the webview does on its first init: ask at once, be answered when the voxels are there.
+        for (const [axis, index] of [['k', 20], ['k', 39], ['j', 0], ['i', 63]] as const) early.push(client.slice(axis, index));
+      },
+    });
+    assert.ok(preview !== null, 'a preview came before the prepared pair');
+    const p = preview as import('../../src/worker/sessionMessages').PairSummary;
+    assert.equal(p.generation, prepared.generation, 'the preview announces the coming generation');
+    assert.deepEqual({ ...p, timings: null }, { ...prepared, timings: null }, 'here the halves tell the whole story');
+    for (const reply of await Promise.all(early)) {
+      const { axis, index } = reply;
+      assert.equal(reply.generation, prepared.generation);
+      const { width, height } = sliceGeometry(big.pred.dims, axis);
+      const pred = new Float32Array(width * height);
+      gatherSlice(big.pred.data, big.pred.dims, axis, index, 0, pred);
+      const label = new Int32Array(width * height);
+      gatherSlice(big.label.data, big.label.dims, axis, index, 0, label);
+      assert.deepEqual(new Float32Array(reply.prediction), pred, `${axis}:${index} prediction`);
+      assert.equal(reply.labelType, 'uint8');
+      assert.deepEqual(Int32Array.from(new Uint8Array(reply.label!)), label, `${axis}:${index} label`);
+    }
+    const expected = comparePair(big.pred, big.label, { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' });
+    assertSameLosses(await client.losses('k'), expected);
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a preview is provisional: read from the first halves, corrected by the prepared pair', async () => {
+  // The first half holds only 0 and 1 (read as labels); the second half fractions (a probability
+  // map). The label's value 300 appears only in its second half (whether the preview knows it
+  // depends on how far the label is decoded): label slices travel as Uint16 either way.
+  const big = bigPair((i) => (i < 64 * 48 * 30 ? (i % 5 === 0 ? 1 : 0) : 0.25), (i) => (i < 64 * 48 * 30 ? i % 2 : 300), 'uint16');
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    let preview: import('../../src/worker/sessionMessages').PairSummary | null = null;
+    let early: ReturnType<typeof client.slice> | null = null;
+    const prepared = await client.open({
+      ...options('prob_f32.nii.gz', 'labels_u8.nii.gz'), prediction: big.predPayload, label: big.labelPayload, previewMinVoxels: 1000,
+      onPreview: (pair) => {
+        preview = pair;
+        early = client.slice('k', 39);
+        early.catch(() => undefined); // awaited below; a failed assertion before must not leave it unhandled
+      },
+    });
+    const p = preview as import('../../src/worker/sessionMessages').PairSummary | null;
+    assert.ok(p !== null);
+    assert.equal(p.predictionKind, 'labels');
+    assert.ok(p.labels.includes(1) && p.labels.every((l) => l === 1 || l === 300), `preview labels ${JSON.stringify(p.labels)}`);
+    assert.equal(prepared.predictionKind, 'probability');
+    assert.deepEqual(prepared.labels, ['foreground']);
+    const slice = await early!;
+    assert.equal(slice.labelType, 'uint16', 'a preview sends labels in a type that holds the whole dtype');
+    assert.deepEqual([...new Uint16Array(slice.label!)].slice(0, 3), [300, 300, 300]);
+    assert.deepEqual(new Float32Array(slice.prediction).slice(0, 2), Float32Array.of(0.25, 0.25));
+  } finally {
+    client.dispose();
+  }
+});
+
+test('a preview does not hide a bad file: a NaN in the second half fails the open, naming the file; no preview below the size', async () => {
+  const big = bigPair((i, n = 64 * 48 * 40) => (i === n - 10 ? NaN : 0.5), () => 0);
+  const client = new SessionWorkerClient(WORKER);
+  try {
+    let previews = 0;
+    const pending: Promise<unknown>[] = [];
+    await assert.rejects(client.open({
+      ...options('prob_f32.nii.gz', 'labels_u8.nii.gz'), prediction: big.predPayload, label: big.labelPayload, previewMinVoxels: 1000,
+      onPreview: () => { previews++; pending.push(client.slice('i', 3)); },
+    }), (e: unknown) => e instanceof SessionError && e.file === 'big_pred.nii.gz' && /NaN/.test(e.message));
+    assert.equal(previews, 1);
+    // A slice asked of the failed preview is answered or refused, never left waiting.
+    await Promise.allSettled(pending);
+    let again = 0;
+    const fine = bigPair(() => 0.5, () => 1);
+    await client.open({
+      ...options('prob_f32.nii.gz', 'labels_u8.nii.gz'), prediction: fine.predPayload, label: fine.labelPayload,
+      previewMinVoxels: fine.n + 1, onPreview: () => { again++; },
+    });
+    assert.equal(again, 0, 'below previewMinVoxels there is no preview');
+  } finally {
+    client.dispose();
+  }
+});

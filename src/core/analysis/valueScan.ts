@@ -188,10 +188,21 @@ export class ValueScanner {
     if (set.size > MAX_TRACKED_DISTINCT) this.distinctSet = null;
   }
 
+  /** Values seen so far. */
+  get scanned(): number {
+    return this.next;
+  }
+
+  /** The whole array's values; every value must have been added. */
   result(): VolumeValues {
     if (this.next !== this.data.length) {
       throw new Error(`internal: ValueScanner saw ${this.next} of ${this.data.length} values`);
     }
+    return this.valuesSoFar();
+  }
+
+  /** What result() would say if the array ended here (a provisional view of a volume still arriving). */
+  valuesSoFar(): VolumeValues {
     let min = this.min, max = this.max;
     let distinct: number[] | null = null;
     if (this.seen !== null) {
