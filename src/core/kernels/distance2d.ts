@@ -7,6 +7,7 @@
  * the columns then along the rows, with the pixel spacing as the parabolas' widths.
  * Pure (no Node import): the webview bundles it.
  */
+import { envelope } from './surfaceDistance';
 
 /**
  * out[p] = 1 where mask[p] ≠ 0 and p has a 4-neighbour outside the mask (outside the slice counts);
@@ -32,30 +33,7 @@ export function surface2d(mask: Uint8Array, width: number, height: number, out: 
  * Infinity when every f is. v and z are scratch of n and n + 1 elements.
  */
 function transformLine(f: Float64Array, n: number, w2: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
-  let k = -1;
-  for (let q = 0; q < n; q++) {
-    const fq = f[q]!;
-    if (fq === Infinity) continue;
-    if (k < 0) {
-      k = 0;
-      v[0] = q;
-      z[0] = -Infinity;
-      z[1] = Infinity;
-      continue;
-    }
-    const a = fq + w2 * q * q;
-    let s: number;
-    for (;;) {
-      const p = v[k]!;
-      s = (a - (f[p]! + w2 * p * p)) / (2 * w2 * (q - p));
-      if (s > z[k]!) break;
-      k--; // z[0] = −∞ ends this before k < 0
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
+  const k = envelope(f, 0, n, w2, v, z);
   if (k < 0) {
     d.fill(Infinity, 0, n);
     return;

@@ -97,7 +97,7 @@ function markPlane(
  * seed): vertices in v[0 … k], boundaries in z[0 … k + 1]. Returns k, or −1 when every f is
  * infinite. f must not hold NaN.
  */
-function envelope(f: Float64Array, off: number, n: number, w2: number, v: Int32Array, z: Float64Array): number {
+export function envelope(f: Float64Array, off: number, n: number, w2: number, v: Int32Array, z: Float64Array): number {
   const half = 0.5 / w2;
   let k = -1;
   for (let q = 0; q < n; q++) {
