@@ -4,10 +4,10 @@
  * carries an `id` and gets exactly one reply with that id. Pixel and file bytes travel as
  * transferred ArrayBuffers, never copied.
  */
-import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from '../core/analysis/result';
+import type { Axis, LabelResult, MulticlassResult, PredictionKindOption } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
-import type { LabelKey, LabelMetrics, SliceLabelType } from '../core/protocol';
+import type { LabelMetrics, PairInfo, SliceLabelType } from '../core/protocol';
 
 export type FileRole = 'prediction' | 'label' | 'underlay';
 
@@ -87,18 +87,8 @@ export interface MetricsRequest {
 export type SessionRequest = OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest | MetricsRequest;
 
 /** What the host needs to build PairInfo; `generation` grows with every change of the pair. */
-export interface PairSummary {
+export interface PairSummary extends PairInfo {
   readonly generation: number;
-  readonly predictionName: string;
-  readonly labelName: string | null;
-  readonly underlayName: string | null;
-  readonly shape: readonly [number, number, number];
-  readonly spacing: readonly [number, number, number];
-  readonly predictionKind: PredictionKind;
-  readonly kindOption: PredictionKindOption;
-  readonly labels: readonly LabelKey[];
-  readonly predictionChannels: number;
-  readonly warnings: readonly string[];
   /** Milliseconds spent decoding each file and preparing the pair, for the timing bench and logs. */
   readonly timings: { readonly decodeMs: Readonly<Partial<Record<FileRole, number>>>; readonly prepareMs: number };
 }
