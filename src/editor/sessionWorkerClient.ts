@@ -5,11 +5,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
-import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { Disposable, DisposedError, toDisposable } from './dispose';
 import type {
-  FilePayload, FileRole, LossesReply, MetricsReply, PairSummary, SessionMessage, SessionReply, SessionRequest, SliceReply,
+  FilePayload, FileRole, LossesReply, MetricsReply, OpenRequest, PairSummary, SessionMessage, SessionReply, SessionRequest, SliceReply,
 } from '../worker/sessionMessages';
 
 /** A request the worker refused; `file` names the input at fault, null for anything else. */
@@ -31,19 +30,10 @@ interface Pending {
 /** Request without the id the client assigns. */
 type Unnumbered<T> = T extends SessionRequest ? Omit<T, 'id'> : never;
 
-export interface OpenOptions {
-  readonly prediction: FilePayload;
-  readonly label: FilePayload | null;
-  readonly underlay: FilePayload | null;
-  readonly kind: PredictionKindOption;
-  readonly maxVoxels: number;
-  readonly params: LossParams;
-  readonly jobs: number;
-  readonly precomputeAxis: Axis | null;
-  /** See OpenRequest.previewMinVoxels; with it, `onPreview` gets the provisional pair. */
-  readonly previewMinVoxels?: number | null;
+/** An open request without the fields the client fills in, plus where to report the preview. */
+export type OpenOptions = Omit<OpenRequest, 'type' | 'id'> & {
   readonly onPreview?: (pair: PairSummary) => void;
-}
+};
 
 export class SessionWorkerClient extends Disposable {
   private readonly worker: Worker;

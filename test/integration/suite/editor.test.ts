@@ -13,7 +13,7 @@ import { preparePair } from '../../../src/core/analysis/inputs';
 import { readVolumeFile } from '../../../src/core/io/readVolume';
 import { DEFAULT_LOSS_PARAMS, type LossId } from '../../../src/core/kernels/lossIds';
 import type { InitMessage, LossesMessage, MarksMessage, WebviewMessage } from '../../../src/core/protocol';
-import type { TestSnapshot } from '../../../src/commands/testMessages';
+import { snapshot, waitFor } from './editorProbe';
 
 const EXTENSION_ID = 'mask-inspector.mask-inspector';
 const VIEW_TYPE = 'maskInspector.compare';
@@ -21,27 +21,7 @@ const VIEW_TYPE = 'maskInspector.compare';
 let root: vscode.Uri;
 const file = (relative: string) => vscode.Uri.joinPath(root, relative);
 
-async function snapshot(uri: vscode.Uri): Promise<{ received: WebviewMessage[]; posted: Record<string, unknown>[] }> {
-  const snap = await vscode.commands.executeCommand<TestSnapshot>('maskInspector.test.lastWebviewMessages', uri.toString());
-  const log = snap.logs[0];
-  return { received: (log?.received ?? []) as WebviewMessage[], posted: (log?.posted ?? []) as Record<string, unknown>[] };
-}
 
-/** Polls until `find` returns something; fails with `what` and the last messages seen. */
-async function waitFor<T>(what: string, uri: vscode.Uri, find: (log: Awaited<ReturnType<typeof snapshot>>) => T | undefined, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let log = await snapshot(uri);
-  for (;;) {
-    const found = find(log);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) {
-      const tail = (list: { type?: unknown }[]) => list.slice(-8).map((m) => String(m.type)).join(', ');
-      assert.fail(`timed out waiting for ${what} (${uri.path}); webview posted: ${tail(log.received)}; host posted: ${tail(log.posted)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-    log = await snapshot(uri);
-  }
-}
 
 const ofType = <T>(list: Record<string, unknown>[], type: string) => list.filter((m) => m['type'] === type) as unknown as T[];
 

@@ -10,27 +10,12 @@ import { comparePair } from '../../../src/core/analysis/compare';
 import { readVolumeFile } from '../../../src/core/io/readVolume';
 import { DEFAULT_LOSS_PARAMS } from '../../../src/core/kernels/lossIds';
 import type { InitMessage, MetricsMessage, WebviewMessage } from '../../../src/core/protocol';
-import type { TestSnapshot } from '../../../src/commands/testMessages';
+import { snapshot, waitFor } from './editorProbe';
 
 let root: vscode.Uri;
 const file = (relative: string) => vscode.Uri.joinPath(root, relative);
 
-async function snapshot(uri: vscode.Uri): Promise<{ received: WebviewMessage[]; posted: Record<string, unknown>[] }> {
-  const snap = await vscode.commands.executeCommand<TestSnapshot>('maskInspector.test.lastWebviewMessages', uri.toString());
-  const log = snap.logs[0];
-  return { received: (log?.received ?? []) as WebviewMessage[], posted: (log?.posted ?? []) as Record<string, unknown>[] };
-}
 
-async function waitFor<T>(what: string, uri: vscode.Uri, find: (log: Awaited<ReturnType<typeof snapshot>>) => T | undefined, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const log = await snapshot(uri);
-    const found = find(log);
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; host posted: ${log.posted.map((m) => String(m['type'])).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** JSON-equal: what crossed postMessage against what the engine returns. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
