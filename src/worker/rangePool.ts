@@ -86,6 +86,7 @@ export class RangePool {
     const ranges = splitSlices(count, rangeWorkers.length);
     const results = await Promise.all(ranges.map(([start, end], i) => runJob<RangeResult>(rangeWorkers[i]!, {
       task: 'range', id: this.nextId++, pair, axis: options.axis, params: options.params, metrics, start, end,
+      conventions: options.conventions ?? null,
     })));
     return assembleResult(pair, options, results, volume ? await volume : null);
   }
@@ -146,7 +147,7 @@ export async function compareInParallel(
 ): Promise<CompareResult> {
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
   if (Math.min(jobs, count) <= 1) {
-    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options))]);
+    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options), options.conventions ?? null)]);
   }
   const pool = new RangePool(Math.min(jobs, count), workerFile);
   try {

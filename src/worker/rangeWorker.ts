@@ -16,7 +16,7 @@ port.on('message', (job: WorkerJob) => {
   try {
     const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
       : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }
-        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics);
+        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics, job.conventions ?? null);
     reply = { id: job.id, ok: true, result };
   } catch (error) {
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
@@ -37,7 +37,9 @@ function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsR
     for (const l of result.labels) add(l);
     return buffers;
   }
-  for (const l of result.labels) { add(l.sums); add(l.lovasz); add(l.keysLo); add(l.keysHi); add(l.metrics); }
+  for (const l of result.labels) { add(l.sums); add(l.lovasz); add(l.keysLo); add(l.keysHi); add(l.metrics); add(l.conventionSums); }
+  const mcc = result.multiclassConventions;
+  if (mcc) { add(mcc.rows); add(mcc.lovasz); add(mcc.classLoss); for (const k of mcc.classKeys ?? []) { add(k?.lo); add(k?.hi); } }
   const mc = result.multiclass;
   if (mc) {
     add(mc.slices); add(mc.classGts); add(mc.classLoss); add(mc.classFp); add(mc.classFn);

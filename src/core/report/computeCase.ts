@@ -58,7 +58,7 @@ export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
     const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), readInputFile(pair.label, maxVoxels), options.kind);
     const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
-    const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+    const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options), options.conventions ?? null);
     const result = assembleResult(prepared, options, [range]);
     const thumbnails = caseThumbnails(prepared, result.labels, options.axis,
       options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE);
