@@ -1,0 +1,214 @@
+/**
+ * The identities and worked examples of shared/spec/conventions.md (sections 4–6, 9), checked
+ * on random inputs and on the spec's own numbers; and thread-count independence.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { comparePair, type CompareOptions } from '../../src/core/analysis/compare';
+import { preparePair } from '../../src/core/analysis/inputs';
+import type { CompareResult, PredictionKindOption } from '../../src/core/analysis/result';
+import { CONVENTIONS } from '../../src/core/kernels/conventions/conventionIds';
+import { conventionParamsFrom } from '../../src/core/kernels/conventions/conventionParams';
+import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
+import { compareInParallel } from '../../src/worker/rangePool';
+import { closeToSpec, memoryVolume, repoRoot } from './helpers/fixtures';
+
+const workerFile = join(repoRoot, 'dist', 'rangeWorker.js');
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 48271) % 2147483647) / 2147483647);
+}
+
+function options(kind: PredictionKindOption, params: Record<string, unknown> = {}): CompareOptions {
+  return { kind, axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none', conventions: { conventions: CONVENTIONS, params: conventionParamsFrom(params) } };
+}
+
+function compare(dims: number[], pred: ArrayLike<number>, label: ArrayLike<number>, kind: PredictionKindOption, params: Record<string, unknown> = {}): CompareResult {
+  return comparePair(memoryVolume('pred', dims, Float64Array.from(pred)), memoryVolume('label', dims.slice(0, 3), Float64Array.from(label)), options(kind, params));
+}
+
+function close(actual: number | undefined, expected: number, what: string, tolerance = 1e-9): void {
+  assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
+}
+
+/** Random binary cases: probabilities (with exact 0/1 and empty slices) and logits. */
+function randomCase(seed: number, kind: 'probability' | 'logits') {
+  const rand = random(seed);
+  const dims = [5, 4, 3];
+  const n = 60;
+  const label = Array.from({ length: n }, (_, i) => (i >= 40 ? 0 : rand() < 0.4 ? 1 : 0)); // slice 2: empty target
+  const pred = Array.from({ length: n }, () => {
+    const u = rand();
+    if (kind === 'logits') return (u - 0.5) * 12;
+    return u < 0.1 ? 0 : u > 0.9 ? 1 : u;
+  });
+  return { dims, pred, label };
+}
+
+function everyUnit(r: CompareResult, f: (losses: Record<string, number>, where: string) => void): void {
+  for (const l of r.labels) {
+    f(l.volume as Record<string, number>, `label ${l.label} volume`);
+    l.slices.forEach((s) => f(s.losses as Record<string, number>, `label ${l.label} slice ${s.index}`));
+  }
+}
+
+describe('identities of the spec', () => {
+  for (const kind of ['probability', 'logits'] as const) {
+    for (const seed of [3, 17, 99]) {
+      const { dims, pred, label } = randomCase(seed, kind);
+      test(`MONAI Tversky α = β = 0.5 is MONAI Dice with twice the smoothing (${kind}, seed ${seed})`, () => {
+        for (const s of [1e-5, 0.5, 0]) {
+          const t = compare(dims, pred, label, kind, { 'monai.tversky.smoothNr': s, 'monai.tversky.smoothDr': s });
+          const d = compare(dims, pred, label, kind, { 'monai.dice.smoothNr': 2 * s, 'monai.dice.smoothDr': 2 * s });
+          const dSame = compare(dims, pred, label, kind, { 'monai.dice.smoothNr': s, 'monai.dice.smoothDr': s });
+          for (let li = 0; li < t.labels.length; li++) {
+            close(t.labels[li]!.volume['monai.tversky'], d.labels[li]!.volume['monai.dice']!, `s ${s} volume`);
+            t.labels[li]!.slices.forEach((row, k) => {
+              const dice = d.labels[li]!.slices[k]!.losses['monai.dice']!;
+              // A both-empty slice at s = 0 is 0/0 in both (NaN): equal as library values.
+              if (Number.isNaN(dice)) assert.ok(Number.isNaN(row.losses['monai.tversky']));
+              else close(row.losses['monai.tversky'], dice, `s ${s} slice ${k}`);
+              if (s === 0 && !Number.isNaN(dice)) close(row.losses['monai.tversky'], dSame.labels[li]!.slices[k]!.losses['monai.dice']!, 'zero smoothing');
+            });
+          }
+        }
+      });
+      test(`SMP Tversky α = β = 0.5 equals SMP Dice, with and without smoothing (${kind}, seed ${seed})`, () => {
+        for (const s of [0, 1]) {
+          const r = compare(dims, pred, label, kind, { 'smp.tversky.smooth': s, 'smp.dice.smooth': s });
+          everyUnit(r, (l, where) => close(l['smp.tversky'], l['smp.dice']!, `${where} smooth ${s}`));
+        }
+      });
+      test(`γ = 0 focal is BCE with logits (${kind}, seed ${seed})`, () => {
+        const r = compare(dims, pred, label, kind, { 'monai.focal.gamma': 0, 'smp.focal.gamma': 0, 'monai.diceFocal.gamma': 0 });
+        // Independent BCE with logits of the spec's mapping (11.2), slice by slice.
+        const logit = (v: number) => {
+          if (kind === 'logits') return v;
+          const c = Math.min(Math.max(v, 1e-6), 1 - 1e-6);
+          return Math.log(c) - Math.log(1 - c);
+        };
+        const bcel = (x: number, y: number) => (1 - y) * x + Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+        const perSlice = [0, 1, 2].map((k) => {
+          let s = 0;
+          for (let i = 0; i < 20; i++) s += bcel(logit(pred[k * 20 + i]!), label[k * 20 + i]!);
+          return s / 20;
+        });
+        const volume = perSlice.reduce((a, b) => a + b, 0) / 3;
+        const l = r.labels[0]!;
+        for (const id of ['monai.focal', 'smp.focal', 'smp.softBce'] as const) {
+          close(l.volume[id], volume, `${id} volume`, 1e-12);
+          l.slices.forEach((row, k) => close(row.losses[id], perSlice[k]!, `${id} slice ${k}`, 1e-12));
+        }
+        close(l.volume['monai.diceFocal']! - l.volume['monai.dice']!, volume, 'DiceFocal − Dice', 1e-12);
+      });
+      test(`nnU-Net DC_and_CE = MONAI DiceCE − 1 = DC_and_BCE in binary mode (${kind}, seed ${seed})`, () => {
+        everyUnit(compare(dims, pred, label, kind), (l, where) => {
+          close(l['nnunet.dcAndCe'], l['monai.diceCe']! - 1, where);
+          close(l['nnunet.dcAndBce'], l['nnunet.dcAndCe']!, where);
+        });
+      });
+      test(`SMP binary Lovasz is the seed's hinge, SMP binary focal is MONAI's (${kind}, seed ${seed})`, () => {
+        everyUnit(compare(dims, pred, label, kind), (l, where) => {
+          assert.equal(l['smp.lovasz'], l.lovaszHinge, where);
+          close(l['smp.focal'], l['monai.focal']!, where);
+        });
+      });
+    }
+  }
+});
+
+/** The 2×2 examples of spec section 9 (4 voxels, one slice). */
+describe('worked examples of spec section 9', () => {
+  const one = (pred: number[], label: number[], kind: PredictionKindOption, params: Record<string, unknown> = {}) =>
+    compare([2, 2, 1], pred, label, kind, params).labels[0]!.volume;
+  test('9.1 Dice of an empty or nearly empty slice', () => {
+    const a = one([0.2, 0.1, 0, 0], [0, 0, 0, 0], 'probability');
+    close(a['monai.dice'], 0.9999666678, 'MONAI', 1e-9); close(a['smp.dice'], 0, 'SMP'); close(a['nnunet.dice'], -3.333222226e-05, 'nnU-Net', 1e-9);
+    const b = one([0, 0, 0, 0], [0, 0, 0, 0], 'probability');
+    close(b['monai.dice'], 0, 'MONAI'); close(b['smp.dice'], 0, 'SMP'); close(b['nnunet.dice'], -1, 'nnU-Net');
+    close(one([0, 0, 0, 0], [0, 0, 0, 0], 'probability', { 'nnunet.dice.smooth': 0 })['nnunet.dice'], 0, 'nnU-Net s = 0');
+    const c = one([0, 0, 0, 0], [1, 0, 0, 0], 'probability');
+    close(c['monai.dice'], 0.9999900001, 'MONAI', 1e-9); close(c['smp.dice'], 1, 'SMP'); close(c['nnunet.dice'], -9.999900001e-06, 'nnU-Net', 1e-9);
+  });
+  test('9.2 focal normalisations (binary logits)', () => {
+    const x = [2, -1, 0.5, -3], y = [1, 1, 0, 0];
+    const v = one(x, y, 'logits');
+    close(v['monai.focal'], 0.2702981876, 'MONAI', 1e-9); close(v['smp.focal'], 0.2702981876, 'SMP', 1e-9);
+    close(one(x, y, 'logits', { 'monai.focal.alpha': 0.25 })['monai.focal'], 0.1147646574, 'α = 0.25', 1e-9);
+  });
+  test('9.3 Jaccard smoothing', () => {
+    const v = one([0.5, 0.5, 0, 0], [1, 0, 0, 0], 'probability');
+    close(v['monai.jaccard'], 0.6666644445, 'MONAI', 1e-9); close(v['smp.jaccard'], 0.6666666667, 'SMP', 1e-9);
+    const s = one([0, 0, 0, 0], [1, 0, 0, 0], 'probability', { 'monai.jaccard.smoothNr': 1, 'monai.jaccard.smoothDr': 1, 'smp.jaccard.smooth': 1 });
+    close(s['monai.jaccard'], 0.6666666667, 'MONAI s = 1', 1e-9); close(s['smp.jaccard'], 0.5, 'SMP s = 1');
+  });
+  test('9.4 SMP ≥ 0.4 doubles the Dice smoothing', () => {
+    const p = [0, 0, 0, 0], y = [1, 0, 0, 0];
+    close(one(p, y, 'probability', { 'smp.dice.smooth': 1 })['smp.dice'], 1 / 3, 'SMP 0.5.0');
+    close(one(p, y, 'probability', { 'smp.dice.smooth': 1, 'smp.version': '0.3.4' })['smp.dice'], 0.5, 'SMP 0.3.4');
+    close(one(p, y, 'probability', { 'nnunet.dice.smooth': 1 })['nnunet.dice'], -0.5, 'nnU-Net s = 1');
+  });
+  test('9.5 a class absent from the target (multi-class, 4D probabilities)', () => {
+    const P = [0.7, 0.2, 0.6, 0.1, 0.2, 0.7, 0.3, 0.8, 0.1, 0.1, 0.1, 0.1];
+    const mc = compare([2, 2, 1, 3], P, [0, 1, 0, 1], 'probability').multiclass!;
+    close(mc.volume['monai.dice'], 0.5092504606, 'MONAI', 1e-9);
+    close(mc.volume['smp.dice'], 0.1759259259, 'SMP', 1e-9);
+    close(mc.volume['nnunet.dice'], -0.3750128122, 'nnU-Net', 1e-9);
+    assert.deepEqual(mc.substituted, []);
+  });
+  test('9.8 Lovasz hinge of an empty slice is 1 + max x', () => {
+    close(one([-2, 0.5, -1, -3], [0, 0, 0, 0], 'logits')['smp.lovasz'], 1.5, 'SMP');
+  });
+  test('9.9 the volume value is not the mean of slice values', () => {
+    const r = compare([2, 2, 2], [0.9, 0.1, 0, 0, 0.5, 0.5, 0.5, 0.5], [1, 0, 0, 0, 1, 1, 1, 0], 'probability');
+    const l = r.labels[0]!;
+    close(l.slices[0]!.losses['monai.dice'], 0.0999995, 'slice 0', 1e-6);
+    close(l.slices[1]!.losses['monai.dice'], 0.3999992, 'slice 1', 1e-6);
+    close(l.volume['monai.dice'], 0.3142852653, 'volume', 1e-9);
+  });
+  test('9.10 "Dice + CE" across libraries', () => {
+    const v = one([2, -1, 0.5, -3], [1, 1, 0, 0], 'logits');
+    close(v['monai.diceCe'], 1.013695834, 'MONAI', 1e-9);
+    close(v['nnunet.dcAndCe'], 0.01369583436, 'nnU-Net DC_and_CE', 1e-8);
+    close(v['nnunet.dcAndBce'], 0.01369583436, 'nnU-Net DC_and_BCE', 1e-8);
+    close(v.bceDice, 0.9311212662, 'seed', 1e-9);
+  });
+});
+
+describe('conventions across threads', () => {
+  for (const [name, channels, kind] of [['4D soft', 3, 'probability'], ['label map', 3, 'labels'], ['probability', 1, 'probability']] as const) {
+    test(`${name}: 1, 2 and 3 threads agree`, async () => {
+      const rand = random(channels * 7 + name.length);
+      const dims = [6, 5, 7];
+      const n = 210;
+      const label = Float64Array.from({ length: n }, () => Math.floor(rand() * 3));
+      const pred = new Float64Array(n * (kind === 'labels' ? 1 : channels));
+      for (let v = 0; v < n; v++) {
+        if (kind === 'labels') pred[v] = rand() < 0.7 ? label[v]! : Math.floor(rand() * 3);
+        else if (channels === 1) pred[v] = rand();
+        else {
+          const w = [0, 1, 2].map((c) => (c === label[v] ? 2 : 0) + rand());
+          const t = w[0]! + w[1]! + w[2]!;
+          w.forEach((x, c) => { pred[c * n + v] = x / t; });
+        }
+      }
+      const pair = preparePair(memoryVolume('p', kind === 'labels' || channels === 1 ? dims : [...dims, channels], pred), memoryVolume('l', dims, label), kind);
+      const opts = options(kind);
+      const single = await compareInParallel(pair, opts, 1, workerFile);
+      for (const jobs of [2, 3]) {
+        const multi = await compareInParallel(pair, opts, jobs, workerFile);
+        const a = JSON.parse(JSON.stringify(single)), b = JSON.parse(JSON.stringify(multi));
+        const walk = (x: unknown, y: unknown, path: string): void => {
+          if (typeof x === 'number') { assert.ok(typeof y === 'number' && closeToSpec(y, x), `${path}: ${y} vs ${x}`); return; }
+          if (x && typeof x === 'object') for (const k of Object.keys(x)) walk((x as never)[k], (y as never)[k], `${path}.${k}`);
+          else assert.deepEqual(y, x, path);
+        };
+        walk(a, b, `jobs ${jobs}`);
+        assert.ok('monai.dice' in multi.labels[0]!.volume);
+        if (channels > 1) assert.ok(multi.multiclass && 'smp.lovasz' in multi.multiclass.volume);
+      }
+    });
+  }
+});
