@@ -12,6 +12,7 @@ import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsL
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
+import { conventionOptionsFrom, CONVENTION_USAGE } from './conventionArgs';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -27,6 +28,7 @@ options:
   --threshold P                           predicted where probability ≥ P, in (0, 1] (default ${DEFAULT_METRIC_PARAMS.threshold})
   --tolerance-mm T                        surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
   --connectivity 6|18|26                  lesion neighbourhood in 3D; 2D: 4, 8, 8 (default ${DEFAULT_METRIC_PARAMS.connectivity})
+${CONVENTION_USAGE}
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
   -h, --help                              this text
@@ -46,6 +48,8 @@ interface CompareArgs {
   connectivity: Connectivity;
   jobs: number;
   maxVoxels: number;
+  conventions: string;
+  param: string[];
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -71,7 +75,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const positional: string[] = [];
   const args: Omit<CompareArgs, 'prediction' | 'label'> = {
     kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
-    metrics: 'all', ...DEFAULT_METRIC_PARAMS,
+    metrics: 'all', ...DEFAULT_METRIC_PARAMS, conventions: 'seed', param: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -87,12 +91,20 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--conventions': args.conventions = value() ?? ''; break;
+      case '--param': args.param.push(value() ?? ''); break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         positional.push(arg);
     }
   }
   if (positional.length !== 2) throw new UsageError(`compare takes two files, PRED and LABEL (got ${positional.length})`);
+  try {
+    conventionOptionsFrom(args.conventions, args.param);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
   return { ...args, prediction: positional[0]!, label: positional[1]! };
 }
 
@@ -106,6 +118,7 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const result = await compareInParallel(pair, {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
+    conventions: conventionOptionsFrom(args.conventions, args.param),
   }, args.jobs);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);

@@ -12,7 +12,7 @@ import { C_BCE, C_FIELDS, C_SIGNED_LOGIT, focalBg, focalFg, type FocalGammas } f
 import {
   conventionIdsOf, LOGIT_BASED_IDS, MULTICLASS_CONVENTION_IDS, type Convention, type ConventionLossId, type ConventionLosses,
 } from '../kernels/conventions/conventionIds';
-import { changedParams, DEFAULT_CONVENTION_PARAMS, type ConventionParams, type ParamValue } from '../kernels/conventions/conventionParams';
+import { DEFAULT_CONVENTION_PARAMS, type ConventionParams, type ParamValue } from '../kernels/conventions/conventionParams';
 import {
   binaryConventionLosses, multiclassConventionLosses, resolveParams, type ResolvedParams,
 } from '../kernels/conventions/conventionLosses';
@@ -113,11 +113,17 @@ interface RangeLike {
   readonly multiclassConventions?: MulticlassConventionRange | null;
 }
 
-/** What a result records about its conventions (JSON `conventions`). */
+/** What a result or report records about its conventions (JSON `conventions`). */
 export interface ConventionsRecord {
   readonly list: readonly Convention[];
-  /** Parameters that differ from the defaults. */
+  /** Every parameter of the library conventions in the list, with the value used. */
   readonly parameters: Readonly<Record<string, ParamValue>>;
+}
+
+export function conventionsRecord(settings: ConventionSettings): ConventionsRecord {
+  const parameters = Object.fromEntries(Object.entries(settings.params).filter(([key]) =>
+    settings.conventions.includes(key.slice(0, key.indexOf('.')) as Convention)));
+  return { list: settings.conventions, parameters };
 }
 
 /**
@@ -127,8 +133,9 @@ export interface ConventionsRecord {
 export function withConventions(
   result: CompareResult, pair: PreparedPair, ranges: readonly RangeLike[], settings: ConventionSettings,
 ): CompareResult {
-  const record: ConventionsRecord = { list: settings.conventions, parameters: changedParams(settings.params) };
-  if (!needsConventionSums(settings)) return { ...result, conventions: record };
+  // The seed alone leaves the result exactly as before conventions existed.
+  if (!needsConventionSums(settings)) return result;
+  const record = conventionsRecord(settings);
   const r = resolveParams(settings.params);
   const ids = conventionIdsOf(settings.conventions);
   const hard = pair.kind === 'labels';
