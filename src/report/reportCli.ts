@@ -12,6 +12,8 @@ import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
 import { defaultReportDir, planLocalFolders, runFolderReport } from './runFolderReport';
+import { conventionOptionsFrom, CONVENTION_USAGE } from '../conventionArgs';
+import type { ConventionSettings } from '../core/analysis/conventionRange';
 
 export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [options]
 
@@ -28,6 +30,7 @@ options:
   --threshold P                           metrics: predicted where probability ≥ P (default ${DEFAULT_METRIC_PARAMS.threshold})
   --tolerance-mm T                        metrics: surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
   --connectivity 6|18|26                  metrics: lesion neighbourhood (default ${DEFAULT_METRIC_PARAMS.connectivity})
+${CONVENTION_USAGE}
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
   -h, --help                              this text
 
@@ -46,6 +49,7 @@ export interface ReportArgs {
   metrics: MetricsLevel | null;
   metricParams: Partial<MetricParams>;
   maxVoxels: number;
+  conventions: ConventionSettings;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -65,7 +69,10 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const positional: string[] = [];
   const args: Omit<ReportArgs, 'predictionDir' | 'labelDir'> = {
     pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS,
+    conventions: conventionOptionsFrom('seed', []),
   };
+  let conventionList = 'seed';
+  const paramAssignments: string[] = [];
   const metric = (flag: string, text: string | undefined, ok: (n: number) => boolean, what: string) => {
     const n = text === undefined || text.trim() === '' ? NaN : Number(text);
     if (!ok(n)) throw new ReportUsageError(`${flag} takes ${what}${text === undefined ? '' : ` (got "${text}")`}`);
@@ -97,12 +104,20 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
         args.metricParams = { ...args.metricParams, connectivity: Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity };
         break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--conventions': conventionList = value() ?? ''; break;
+      case '--param': paramAssignments.push(value() ?? ''); break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new ReportUsageError(`unknown option ${arg}`);
         positional.push(arg);
     }
   }
   if (positional.length !== 2) throw new ReportUsageError(`report takes two folders, PRED_DIR and LABEL_DIR (got ${positional.length})`);
+  try {
+    args.conventions = conventionOptionsFrom(conventionList, paramAssignments);
+  } catch (error) {
+    if (error instanceof RangeError) throw new ReportUsageError(error.message);
+    throw error;
+  }
   for (const dir of positional) {
     let ok = false;
     try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
@@ -178,7 +193,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
   const progress = progressPrinter(process.stderr);
   try {
     const outcome = await runFolderReport(plan, {
-      kind: args.kind, axis: args.axis, maxVoxels: args.maxVoxels, outDir,
+      kind: args.kind, axis: args.axis, maxVoxels: args.maxVoxels, outDir, conventions: args.conventions,
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       ...(jobs !== undefined ? { jobs } : {}),

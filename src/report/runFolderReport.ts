@@ -16,6 +16,7 @@ import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
 import type { MetricParams, MetricsLevel } from '../core/kernels/metricIds';
 import type { CaseOptions } from '../core/report/computeCase';
+import { conventionsRecord, type ConventionSettings } from '../core/analysis/conventionRange';
 import type { MarksLookup } from '../core/report/reportCsv';
 import type { HtmlOptions } from '../core/report/reportHtml';
 import type { ReportSettings } from '../core/report/reportModel';
@@ -29,6 +30,8 @@ export interface FolderReportOptions {
   readonly params?: LossParams;
   readonly metrics?: MetricsLevel;
   readonly metricParams?: Partial<MetricParams>;
+  /** Library conventions and their parameters (default: the seed's losses only). */
+  readonly conventions?: ConventionSettings;
   readonly maxVoxels?: number;
   /** Worst slices drawn per label (default 3). */
   readonly thumbnails?: number;
@@ -97,6 +100,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     kind: options.kind ?? 'auto', axis: options.axis ?? 'k', params: options.params ?? DEFAULT_LOSS_PARAMS,
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
     ...(options.metricParams !== undefined ? { metricParams: options.metricParams } : {}),
+    ...(options.conventions !== undefined ? { conventions: options.conventions } : {}),
   };
   const metrics = metricSettingsOf(compare);
   const caseOptions: CaseOptions = {
@@ -110,6 +114,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     pairing: { requested: plan.requested, mode: plan.mode },
     kind: compare.kind, axis: compare.axis, lossParams: { ...compare.params }, metrics,
     maxVoxels: caseOptions.maxVoxels!, thumbnails: { perLabel: caseOptions.thumbnails!, size: caseOptions.thumbnailSize! },
+    ...(options.conventions ? { conventions: conventionsRecord(options.conventions) } : {}),
   };
   return { caseOptions, settings };
 }

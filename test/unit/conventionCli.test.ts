@@ -121,3 +121,29 @@ describe('compare --conventions/--param: usage errors (exit 2, one clear line)',
     });
   }
 });
+
+describe('report --conventions/--param', () => {
+  test('report.json records the conventions and every parameter used; cases carry the library ids', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'mask-inspector-conv-report-')), 'report');
+    const sample = join(repoRoot, 'sample');
+    const r = run('report', join(sample, 'predictions'), join(sample, 'labelsTr'), '--out', out, '--jobs', '1', '--metrics', 'none',
+      '--conventions', 'monai,smp', '--param', 'smp.version=head');
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.deepEqual(report.settings.conventions.list, ['monai', 'smp']);
+    assert.equal(report.settings.conventions.parameters['smp.version'], 'head');
+    assert.equal(report.settings.conventions.parameters['monai.dice.smoothNr'], 1e-5);
+    assert.equal(report.settings.conventions.parameters['nnunet.dice.smooth'], undefined);
+    const volume = report.cases[0].result.labels[0].volume;
+    assert.ok(typeof volume['monai.dice'] === 'number' && typeof volume['smp.lovasz'] === 'number');
+    assert.equal(volume['nnunet.dice'], undefined);
+  });
+  test('a bad parameter is a usage error', () => {
+    const sample = join(repoRoot, 'sample');
+    const r = run('report', join(sample, 'predictions'), join(sample, 'labelsTr'), '--param', 'smp.focal.gamma=-1');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /smp.focal.gamma takes a number ≥ 0 \(got "-1"\)/);
+  });
+});
