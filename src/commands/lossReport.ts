@@ -27,6 +27,7 @@ import { marksLookupFor, reportMarksFor, type LatestReport } from '../editor/lat
 import { relativeName } from '../editor/marksStore';
 import type { ReportPanel } from '../editor/reportPanel';
 import { readSettings, SECTION } from '../editor/settings';
+import { readConventionSettings } from '../editor/conventionSettings';
 import type { TriageStore } from '../editor/triageStore';
 import { defaultReportDir, planLocalFolders, runFolderReport, type FolderReportOutcome } from '../report/runFolderReport';
 import { defaultCaseJobs } from '../worker/casePool';
@@ -268,8 +269,11 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
       log.info(`loss report: ${total} cases on ${Math.min(jobs, total)} worker thread${Math.min(jobs, total) === 1 ? '' : 's'} → ${outDir}`);
       progress.report({ message: `0/${total} cases` });
       try {
+        const conventions = readConventionSettings(predictionDir);
+        for (const problem of conventions.problems) log.warn(`loss report: ${problem}`);
         return await runFolderReport(plan, {
           outDir, jobs, kind: settings.kind, axis: settings.defaultAxis, maxVoxels: settings.maxVoxels,
+          conventions: conventions.settings,
           workerFile: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'caseWorker.js').fsPath,
           marks: marksLookupFor(plan.pairs, ctx.triage),
           html: { marks: reportMarksFor(plan.pairs, ctx.triage) },

@@ -147,3 +147,23 @@ describe('report --conventions/--param', () => {
     assert.match(r.stderr, /smp.focal.gamma takes a number ≥ 0 \(got "-1"\)/);
   });
 });
+
+describe('maskInspector.losses.* settings', () => {
+  test('valid values apply; bad entries are skipped with a message naming the setting and the key', async () => {
+    const { conventionSettingsFromConfig } = await import('../../src/core/analysis/conventionRange');
+    const ok = conventionSettingsFromConfig(['monai', 'smp'], { 'smp.version': '0.3.4', 'monai.dice.smoothNr': 0 });
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.settings.conventions, ['monai', 'smp']);
+    assert.equal(ok.settings.params['smp.version'], '0.3.4');
+    assert.equal(ok.settings.params['monai.dice.smoothNr'], 0);
+    const bad = conventionSettingsFromConfig('all', { 'monai.dice.smooth': 1, 'smp.focal.alpha': 'none', 'nnunet.dice.smooth': -1 });
+    assert.deepEqual(bad.settings.conventions, [...CONVENTIONS]);
+    assert.equal(bad.settings.params['smp.focal.alpha'], null);
+    assert.equal(bad.problems.length, 2);
+    assert.match(bad.problems[0]!, /maskInspector.losses.parameters: unknown loss parameter "monai.dice.smooth"/);
+    assert.match(bad.problems[1]!, /nnunet.dice.smooth takes a number ≥ 0/);
+    const list = conventionSettingsFromConfig(['keras'], 7);
+    assert.deepEqual(list.settings.conventions, ['seed']);
+    assert.equal(list.problems.length, 2);
+  });
+});

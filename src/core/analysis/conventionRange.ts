@@ -10,9 +10,11 @@ import {
 } from '../kernels/conventions/multiclassSums';
 import { C_BCE, C_FIELDS, C_SIGNED_LOGIT, focalBg, focalFg, type FocalGammas } from '../kernels/conventions/binarySums';
 import {
-  conventionIdsOf, LOGIT_BASED_IDS, MULTICLASS_CONVENTION_IDS, type Convention, type ConventionLossId, type ConventionLosses,
+  conventionIdsOf, LOGIT_BASED_IDS, MULTICLASS_CONVENTION_IDS, parseConventionList, type Convention, type ConventionLossId, type ConventionLosses,
 } from '../kernels/conventions/conventionIds';
-import { DEFAULT_CONVENTION_PARAMS, type ConventionParams, type ParamValue } from '../kernels/conventions/conventionParams';
+import {
+  conventionParamsFrom, DEFAULT_CONVENTION_PARAMS, parseParamValue, type ConventionParams, type ParamValue,
+} from '../kernels/conventions/conventionParams';
 import {
   binaryConventionLosses, multiclassConventionLosses, resolveParams, type ResolvedParams,
 } from '../kernels/conventions/conventionLosses';
@@ -230,4 +232,37 @@ function volumeSmpLovasz(pair: PreparedPair, ranges: readonly RangeLike[], total
     }
   }
   return present > 0 ? sum / present : 0;
+}
+
+/**
+ * Settings from the VS Code values `maskInspector.losses.conventions` (a list or comma string)
+ * and `maskInspector.losses.parameters` (an object of KEY: VALUE). A bad entry is skipped and
+ * described in `problems` (which setting, what it must be); the rest still applies.
+ */
+export function conventionSettingsFromConfig(list: unknown, parameters: unknown): { settings: ConventionSettings; problems: string[] } {
+  const problems: string[] = [];
+  let conventions: readonly Convention[] = ['seed'];
+  if (list !== undefined && list !== null) {
+    try {
+      conventions = parseConventionList(Array.isArray(list) ? list.join(',') : String(list));
+    } catch (error) {
+      problems.push(`maskInspector.losses.conventions: ${(error as Error).message}; using seed`);
+    }
+  }
+  const overrides: Record<string, unknown> = {};
+  if (parameters !== undefined && parameters !== null) {
+    if (typeof parameters !== 'object' || Array.isArray(parameters)) {
+      problems.push('maskInspector.losses.parameters must be an object like {"smp.version": "0.3.4"}; ignored');
+    } else {
+      for (const [key, value] of Object.entries(parameters)) {
+        try {
+          parseParamValue(key, value);
+          overrides[key] = value;
+        } catch (error) {
+          problems.push(`maskInspector.losses.parameters: ${(error as Error).message}; ignored`);
+        }
+      }
+    }
+  }
+  return { settings: { conventions, params: conventionParamsFrom(overrides) }, problems };
 }
