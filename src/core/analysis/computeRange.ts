@@ -11,7 +11,8 @@ import { accumulateSoftSlice } from '../kernels/softSlice';
 import {
   hardSums, SUM_FIELDS, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_N, SUM_T, voxelTermConstants,
 } from '../kernels/sums';
-import { accumulateConventionRun, C_FIELDS, hardConventionSums, hardVoxelTerms } from '../kernels/conventions/binarySums';
+import { C_FIELDS, hardConventionSums, hardVoxelTerms } from '../kernels/conventions/binarySums';
+import { accumulateSoftSliceWithConventions } from '../kernels/conventions/fusedSoftSlice';
 import { hardMulticlassRow, mcRowFields } from '../kernels/conventions/multiclassSums';
 import {
   computeSoftMulticlassConventions, hardMulticlassLovasz, needsConventionSums, runConstants,
@@ -137,9 +138,13 @@ function computeSoftRange(
         }
         gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
         if (label === 'foreground') for (let i = 0; i < len; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
-        accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s);
-        // Same run, still in cache: the library sums (conventions/binarySums.ts).
-        if (conventionSums) accumulateConventionRun(p, raw, pair.kind === 'logits', lab, target, len, convRun!, conventionSums, s - start);
+        if (conventionSums) {
+          // The seed's pass with the library sums added (conventions/fusedSoftSlice.ts).
+          accumulateSoftSliceWithConventions(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s,
+            convRun!, conventionSums, s - start);
+        } else {
+          accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s);
+        }
       }
     }
     sortKeys(keys);

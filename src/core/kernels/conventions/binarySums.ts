@@ -8,7 +8,6 @@
  * c = clamp(p, 1e-6, 1 − 1e-6), so that BCEL(x, 1) = −ln c and BCEL(x, 0) = −ln(1 − c); a
  * label map as x = ±logit(1 − 1e-6).
  */
-import { fastLog } from '../fastLog';
 
 /** Σ BCEL(x, t). */
 export const C_BCE = 0;
@@ -41,69 +40,6 @@ function pow(b: number, g: number): number {
 /** softplus(z) = ln(1 + e^z), stable for any z. */
 export function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
-/**
- * Adds voxels [0, n) of a run to row `row` of `out`. p: probabilities in [0, 1] (σ(x) for a
- * logit map); raw: the logits when `isLogits` (else ignored); t = [lab = target].
- */
-export function accumulateConventionRun(
-  p: Float64Array, raw: Float64Array, isLogits: boolean, lab: Float64Array, target: number, n: number,
-  g: FocalGammas, out: Float64Array, row: number,
-): void {
-  const [g0, g1, g2] = g.gammas;
-  const same1 = g1 === g0, same2 = g2 === g0;
-  let bce = 0, signed = 0, f0 = 0, b0 = 0, f1 = 0, b1 = 0, f2 = 0, b2 = 0;
-  const lo = LOGIT_DELTA, hi = 1 - LOGIT_DELTA;
-  for (let i = 0; i < n; i++) {
-    const fg = lab[i] === target;
-    let l: number; // BCEL(x, t)
-    let m: number; // σ(−x(2t − 1)): the probability of the wrong answer
-    if (isLogits) {
-      const x = raw[i]!;
-      const q = p[i]!;
-      if (fg) {
-        // −ln σ(x); below −30 σ(x) loses nothing but Math.log underflows at −745: use the series.
-        l = x >= -30 ? -fastLog(q) : -x + Math.exp(x);
-        m = 1 - q;
-        signed += x;
-      } else {
-        // −ln(1 − σ(x)); above 10, 1 − σ(x) computed from σ(x) would lose digits.
-        l = x <= 10 ? -fastLog(1 - q) : softplus(x);
-        m = q;
-        signed -= x;
-      }
-    } else {
-      const v = p[i]!;
-      const c = v < lo ? lo : v > hi ? hi : v;
-      if (fg) { l = -fastLog(c); m = 1 - c; } else { l = -fastLog(1 - c); m = c; }
-    }
-    bce += l;
-    const t0 = pow(m, g0) * l;
-    const t1 = same1 ? t0 : pow(m, g1) * l;
-    const t2 = same2 ? t0 : pow(m, g2) * l;
-    if (fg) { f0 += t0; f1 += t1; f2 += t2; } else { b0 += t0; b1 += t1; b2 += t2; }
-  }
-  if (!isLogits && g.needSignedLogit) signed = signedLogitSum(p, lab, target, n);
-  const o = row * C_FIELDS;
-  out[o + C_BCE]! += bce;
-  out[o + C_SIGNED_LOGIT]! += signed;
-  out[o + C_FOCAL_FG]! += f0; out[o + C_FOCAL_BG]! += b0;
-  out[o + C_FOCAL_FG + 2]! += f1; out[o + C_FOCAL_BG + 2]! += b1;
-  out[o + C_FOCAL_FG + 4]! += f2; out[o + C_FOCAL_BG + 4]! += b2;
-}
-
-/** Σ x(2t − 1) with x = logit(clamp(p)); a second loop so the common case pays no extra log. */
-function signedLogitSum(p: Float64Array, lab: Float64Array, target: number, n: number): number {
-  const lo = LOGIT_DELTA, hi = 1 - LOGIT_DELTA;
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = p[i]!;
-    const c = v < lo ? lo : v > hi ? hi : v;
-    const x = Math.log(c) - Math.log(1 - c);
-    s += lab[i] === target ? x : -x;
-  }
-  return s;
 }
 
 /** Per-voxel constants of a hard prediction (x = ±HARD_LOGIT), by correctness. */
