@@ -6,6 +6,7 @@
 import {
   conventionIdsOf, MULTICLASS_CONVENTION_IDS, type ConventionLossId,
 } from '../kernels/conventions/conventionIds';
+import { disagreements } from './conventionStrip';
 import type { CompareResult, LabelResult } from './result';
 
 /** The seed's columns are shown unless conventions were asked for without `seed`. */
@@ -66,7 +67,7 @@ export function conventionTables(
       for (const s of label.slices) if (!s.empty) rows.push([String(s.index), ...ids.map((id) => format(s.losses[id]!))]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       return ['', `label ${label.label}: library losses (${result.conventions!.list.filter((c) => c !== 'seed').join(', ')}; smp ${result.conventions!.parameters['smp.version'] ?? ''})`.replace(/; smp \)$/, ')'),
-        pad(header, widths), ...rows.map((r) => pad(r, widths)), ...footnote(label.substituted)];
+        pad(header, widths), ...rows.map((r) => pad(r, widths)), ...footnote(label.substituted), ...disagreementLines(result, index)];
     },
     multiclass() {
       const multi = result.multiclass;
@@ -78,4 +79,20 @@ export function conventionTables(
       return [`multi-class library losses over classes ${multi.classes.join(', ')} (volume):`, pad(header, widths), pad(cells, widths), ...footnote(multi.substituted)];
     },
   };
+}
+
+/** Where the conventions disagree in kind (conventionStrip.ts): the volume, then up to 5 slices. */
+function disagreementLines(result: CompareResult, index: number): string[] {
+  const list = result.conventions!.list;
+  if (list.length < 2) return [];
+  const label = result.labels[index]!;
+  const substituted = label.substituted ?? [];
+  const volume = disagreements(label.volume, substituted, list);
+  const slices = label.slices.map((s) => ({ index: s.index, why: disagreements(s.losses, substituted, list) })).filter((s) => s.why.length > 0);
+  if (volume.length === 0 && slices.length === 0) return ['conventions agree in kind on the volume and every slice'];
+  const lines = [`conventions disagree in kind on ${slices.length} slice${slices.length === 1 ? '' : 's'}${volume.length ? ' and the volume' : ''}:`];
+  if (volume.length) lines.push(`  volume: ${volume.join('; ')}`);
+  for (const s of slices.slice(0, 5)) lines.push(`  slice ${s.index}: ${s.why.join('; ')}`);
+  if (slices.length > 5) lines.push(`  … and ${slices.length - 5} more (slices ${slices.slice(5).map((s) => s.index).join(', ')})`);
+  return lines;
 }
