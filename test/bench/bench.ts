@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const all2 = await timed(() => pool2.compare({ ...shared }, { ...options, metrics: 'all' }));
   report(`compare --metrics all, 2 worker threads (3D job on a worker of its own)`, `${all2.ms.toFixed(0)} ms (+${(all2.ms - none2.ms).toFixed(0)} ms)`);
   await pool2.dispose();
-  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, timed, report);
+  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, report);
   report('peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
 async function conventionsOnly(): Promise<void> {
   const files = ensureData();
   const pair = preparePair(readVolumeFile(files.predGz!), readVolumeFile(files.labelGz!), 'auto');
-  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, timed, report);
+  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, report);
 }
 
 /** Time of one volume-metrics job in a worker that has run nothing yet (started beforehand). */

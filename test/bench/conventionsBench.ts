@@ -17,7 +17,6 @@ import { DEFAULT_CONVENTION_PARAMS } from '../../src/core/kernels/conventions/co
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
 import { RangePool, sharePair } from '../../src/worker/rangePool';
 
-type Timed = <T>(fn: () => T | Promise<T>, times?: number) => Promise<{ ms: number; value: T }>;
 type Report = (what: string, figure: string) => void;
 
 const ALL: ConventionSettings = { conventions: CONVENTIONS, params: DEFAULT_CONVENTION_PARAMS };
@@ -32,45 +31,69 @@ function ratio(all: number, seed: number): string {
   return `${r.toFixed(2)}× ${r <= 1.5 ? '(≤ 1.5×: met)' : '(> 1.5×: NOT met)'}`;
 }
 
-/** Median wall time of the CLI as a child process (decode, scan, compare, format, write). */
-function cliMs(cli: string, args: string[], reps: number): number {
-  const runs: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    const p = spawnSync(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (p.status !== 0) throw new Error(`compare failed: ${p.stderr}`);
-    runs.push(performance.now() - t0);
-  }
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)]!;
+interface Times { wall: number; cpu: number }
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * Runs `seed` and `all` alternately `reps` times (so a load spike hits both alike) and returns
+ * the median wall and CPU (user + system, all threads) milliseconds of each.
+ */
+async function interleaved(reps: number, run: (which: 'seed' | 'all') => Promise<Times>): Promise<Record<'seed' | 'all', Times>> {
+  const got: Record<'seed' | 'all', Times[]> = { seed: [], all: [] };
+  for (let r = 0; r < reps; r++) for (const which of ['seed', 'all'] as const) got[which].push(await run(which));
+  const med = (t: Times[]): Times => ({ wall: median(t.map((x) => x.wall)), cpu: median(t.map((x) => x.cpu)) });
+  return { seed: med(got.seed), all: med(got.all) };
+}
+
+/** The CLI as a child process under bash's `time`: wall and CPU of the whole process. */
+function cliTimes(cli: string, args: string[]): Times {
+  const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const t0 = performance.now();
+  const p = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time ${quoted} > /dev/null`], { encoding: 'utf8' });
+  const wall = performance.now() - t0;
+  if (p.status !== 0) throw new Error(`compare failed: ${p.stderr}`);
+  const [user, sys] = p.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wall, cpu: (user! + sys!) * 1000 };
+}
+
+function line(report: Report, what: string, t: Record<'seed' | 'all', Times>): void {
+  report(`${what}, --conventions seed`, `${t.seed.wall.toFixed(0)} ms wall, ${t.seed.cpu.toFixed(0)} ms CPU`);
+  report(`${what}, --conventions all`, `${t.all.wall.toFixed(0)} ms wall ${ratio(t.all.wall, t.seed.wall)}, ` +
+    `${t.all.cpu.toFixed(0)} ms CPU ${ratio(t.all.cpu, t.seed.cpu)}  load ${load()}`);
 }
 
 export async function conventionsBench(
-  repo: string, files: { predGz: string; labelGz: string }, pair: PreparedPair, nz: number, reps: number, timed: Timed, report: Report,
+  repo: string, files: { predGz: string; labelGz: string }, pair: PreparedPair, nz: number, reps: number, report: Report,
 ): Promise<void> {
-  console.log(`\nconventions (issue 11) — load average ${load()}`);
+  const runs = Math.max(reps, 5);
+  console.log(`\nconventions (issue 11), median of ${runs} interleaved runs — load average ${load()}`);
   const cli = join(repo, 'dist', 'cli.js');
   for (const metrics of ['none', 'all']) {
-    const base = [join('compare'), files.predGz, files.labelGz, '--metrics', metrics, '--format', 'json'];
-    const seed = cliMs(cli, [...base, '--conventions', 'seed'], reps);
-    const all = cliMs(cli, [...base, '--conventions', 'all'], reps);
-    report(`CLI compare --metrics ${metrics} --format json, --conventions seed`, `${seed.toFixed(0)} ms`);
-    report(`CLI compare --metrics ${metrics} --format json, --conventions all`, `${all.toFixed(0)} ms  ${ratio(all, seed)}  load ${load()}`);
+    const base = ['compare', files.predGz, files.labelGz, '--metrics', metrics, '--format', 'json'];
+    line(report, `CLI compare --metrics ${metrics} --format json`, await interleaved(runs, async (c) => cliTimes(cli, [...base, '--conventions', c])));
   }
   const options: CompareOptions = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'none' };
+  const settings = { seed: SEED, all: ALL };
+  const inProcess = async (fn: () => unknown | Promise<unknown>): Promise<Times> => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    const c = process.cpuUsage(c0);
+    return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+  };
   const shared = sharePair(pair);
   const pool = new RangePool(2, join(repo, 'dist', 'rangeWorker.js'));
   await pool.compare(shared, { ...options, conventions: ALL });
-  const seed2 = await timed(() => pool.compare(shared, { ...options, conventions: SEED }));
-  const all2 = await timed(() => pool.compare(shared, { ...options, conventions: ALL }));
-  report('compare, 2 worker threads, --conventions seed', `${seed2.ms.toFixed(0)} ms`);
-  report('compare, 2 worker threads, --conventions all', `${all2.ms.toFixed(0)} ms  ${ratio(all2.ms, seed2.ms)}  load ${load()}`);
+  const two = await interleaved(runs, (c) => inProcess(() => pool.compare(shared, { ...options, conventions: settings[c] })));
+  report('compare in process, 2 worker threads, --conventions seed', `${two.seed.wall.toFixed(0)} ms wall`);
+  report('compare in process, 2 worker threads, --conventions all', `${two.all.wall.toFixed(0)} ms wall ${ratio(two.all.wall, two.seed.wall)}  load ${load()}`);
   await pool.dispose();
-  const one = (c: ConventionSettings) => assembleResult(pair, { ...options, conventions: c },
-    [computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false, { level: 'none', threshold: 0.5, toleranceMm: 1, connectivity: 26 }, c)]);
+  const none = { level: 'none', threshold: 0.5, toleranceMm: 1, connectivity: 26 } as const;
+  const one = (c: ConventionSettings) => assembleResult(pair, { ...options, conventions: c }, [computeRange(pair, 'k', DEFAULT_LOSS_PARAMS, 0, nz, false, none, c)]);
   one(ALL);
-  const seed1 = await timed(() => one(SEED));
-  const all1 = await timed(() => one(ALL));
-  report('compare, 1 thread, --conventions seed', `${seed1.ms.toFixed(0)} ms`);
-  report('compare, 1 thread, --conventions all', `${all1.ms.toFixed(0)} ms  ${ratio(all1.ms, seed1.ms)}  load ${load()}`);
+  line(report, 'compare in process, 1 thread', await interleaved(runs, (c) => inProcess(() => one(settings[c]))));
 }
