@@ -139,6 +139,14 @@ describe('report --conventions/--param', () => {
     const volume = report.cases[0].result.labels[0].volume;
     assert.ok(typeof volume['monai.dice'] === 'number' && typeof volume['smp.lovasz'] === 'number');
     assert.equal(volume['nnunet.dice'], undefined);
+    for (const file of ['slices.csv', 'cases.csv']) {
+      const [header, first] = readFileSync(join(out, file), 'utf8').split('\n');
+      const cols = header!.split(',');
+      assert.ok(cols.includes('monai.dice') && cols.includes('smp.softBce') && !cols.includes('nnunet.dice'), `${file}: ${header}`);
+      assert.ok(Number.isFinite(Number(first!.split(',')[cols.indexOf('monai.dice')])), `${file} row: ${first}`);
+    }
+    const casesCsv = readFileSync(join(out, 'cases.csv'), 'utf8').split('\n');
+    assert.equal(Number(casesCsv[1]!.split(',')[casesCsv[0]!.split(',').indexOf('smp.lovasz')]), volume['smp.lovasz']);
   });
   test('a bad parameter is a usage error', () => {
     const sample = join(repoRoot, 'sample');

@@ -50,27 +50,30 @@ function markCells(mark: ReportMark | undefined): (string | boolean)[] {
 
 export const CASE_COUNT_COLUMNS = ['slices', 'emptySlices', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn'] as const;
 
-export function casesCsvHeader(metricKeys: readonly string[]): string {
+/** `conventionIds`: library-convention loss ids (issue 11) to add after the seed's, volume values. */
+export function casesCsvHeader(metricKeys: readonly string[], conventionIds: readonly string[] = []): string {
   return csvLine([
     'case', 'label', 'status', 'prediction_file', 'reference_file', 'predictionKind', ...CASE_COUNT_COLUMNS,
-    ...LOSS_IDS, 'lovaszSoftmax', ...metricHeader(metricKeys), 'worstSlices', 'warnings', 'error', ...MARK_COLUMNS,
+    ...LOSS_IDS, 'lovaszSoftmax', ...conventionIds, ...metricHeader(metricKeys), 'worstSlices', 'warnings', 'error', ...MARK_COLUMNS,
   ]);
 }
 
-export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup): string {
+export function casesCsvRows(
+  c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup, conventionIds: readonly string[] = [],
+): string {
   const mark = markCells(marks?.(c.case, axis, null));
   const head = [c.case];
   const files = [c.prediction, c.label];
   if (c.status !== 'done') {
     const error = c.status === 'notRun' ? 'not run: the report was cancelled' : `${c.error!.file ? `${c.error!.file}: ` : ''}${c.error!.message}`;
     return csvLine([...head, '', c.status, ...files, '', ...CASE_COUNT_COLUMNS.map(() => ''), ...LOSS_IDS.map(() => ''), '',
-      ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark]);
+      ...conventionIds.map(() => ''), ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark]);
   }
   return c.labels.map((l) => {
     const v = l.values;
     return csvLine([
       ...head, String(l.label), c.status, ...files, c.predictionKind, l.slices, l.emptySlices, v.n_ref, v.n_pred, v.TP, v.FP, v.FN,
-      ...LOSS_IDS.map((id) => v.losses[id]), c.lovaszSoftmax,
+      ...LOSS_IDS.map((id) => v.losses[id]), c.lovaszSoftmax, ...conventionIds.map((id) => v.losses[id] ?? null),
       ...metricCells(v.metrics, metricKeys),
       l.worstSlices.join(' '), c.warnings.join(' | '), '', ...mark,
     ]);
@@ -79,12 +82,14 @@ export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis
 
 export const SLICE_COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-export function slicesCsvHeader(metricKeys: readonly string[]): string {
-  return csvLine(['case', 'label', 'slice', ...SLICE_COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax',
+export function slicesCsvHeader(metricKeys: readonly string[], conventionIds: readonly string[] = []): string {
+  return csvLine(['case', 'label', 'slice', ...SLICE_COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax', ...conventionIds,
     ...metricHeader(metricKeys), ...MARK_COLUMNS]);
 }
 
-export function slicesCsvRows(caseId: string, result: CompareResult, metricKeys: readonly string[], marks?: MarksLookup): string {
+export function slicesCsvRows(
+  caseId: string, result: CompareResult, metricKeys: readonly string[], marks?: MarksLookup, conventionIds: readonly string[] = [],
+): string {
   const out: string[] = [];
   const multi = result.multiclass;
   for (const label of result.labels) {
@@ -92,6 +97,7 @@ export function slicesCsvRows(caseId: string, result: CompareResult, metricKeys:
       out.push(csvLine([
         caseId, String(label.label), s.index, ...SLICE_COUNT_COLUMNS.map((c) => s[c]), ...LOSS_IDS.map((id) => s.losses[id]),
         multi ? multi.slices[s.index]?.losses.lovaszSoftmax : null,
+        ...conventionIds.map((id) => (s.losses as Record<string, number | undefined>)[id] ?? null),
         ...metricCells(s.metrics, metricKeys),
         ...markCells(marks?.(caseId, result.axis, s.index)),
       ]));

@@ -13,6 +13,7 @@ import type { CasePair, FolderPlan } from '../analysis/folderPairing';
 import type { CompareResult } from '../analysis/result';
 import type { CaseOutcome } from './computeCase';
 import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
+import { conventionIdsOf } from '../kernels/conventions/conventionIds';
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
 import {
   buildSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
@@ -152,14 +153,15 @@ export class ReportWriter {
     try {
       const top = Object.entries({ ...header, summary }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
       await files.json.write(`{\n${top.join(',\n')},\n "cases": [\n`);
-      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys));
-      await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys));
+      const conventionIds = options.settings.conventions ? conventionIdsOf(options.settings.conventions.list) : [];
+      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys, conventionIds));
+      await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys, conventionIds));
       await files.html.write(htmlStart(header, summary, cases, columns, options.html));
       for (const [i, c] of cases.entries()) {
         const spooled = c.status === 'done' ? JSON.parse(await readFile(this.spoolFile(c.index), 'utf8')) as Spooled : null;
         await files.json.write(`${i > 0 ? ',\n' : ''}${JSON.stringify(reportCase(c, spooled?.result ?? null))}`);
-        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks));
-        if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks));
+        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks, conventionIds));
+        if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks, conventionIds));
         await files.html.write(htmlCaseRows(c, spooled?.result ?? null, spooled?.thumbnails ?? [], columns, axis));
       }
       await files.json.write('\n ]\n}\n');
