@@ -232,3 +232,39 @@ describe('the fused kernel leaves the seed untouched', () => {
     });
   }
 });
+
+describe('volume values do not depend on the slice axis', () => {
+  for (const [name, channels, kind] of [['4D soft', 3, 'probability'], ['label map', 3, 'labels'], ['logits', 1, 'logits']] as const) {
+    test(`${name}: the volume values along i, j and k agree`, () => {
+      const rand = random(11 + channels);
+      const dims = [5, 4, 6];
+      const n = 120;
+      const label = Float64Array.from({ length: n }, () => Math.floor(rand() * 3));
+      const pred = new Float64Array(n * (channels > 1 && kind !== 'labels' ? channels : 1));
+      for (let v = 0; v < n; v++) {
+        if (kind === 'labels') pred[v] = rand() < 0.6 ? label[v]! : Math.floor(rand() * 3);
+        else if (kind === 'logits') pred[v] = (rand() - 0.5) * 10;
+        else {
+          const w = [0, 1, 2].map((c) => (c === label[v] ? 1.5 : 0) + rand());
+          const t = w[0]! + w[1]! + w[2]!;
+          w.forEach((x, c) => { pred[c * n + v] = x / t; });
+        }
+      }
+      const predDims = kind === 'probability' ? [...dims, channels] : dims;
+      const byAxis = (['i', 'j', 'k'] as const).map((axis) => comparePair(memoryVolume('p', predDims, pred), memoryVolume('l', dims, label),
+        { ...options(kind, { 'smp.tversky.gamma': 0.75, 'smp.softBce.smoothFactor': 0.1 }), axis }));
+      for (const r of byAxis.slice(0, 2)) {
+        r.labels.forEach((l, li) => {
+          for (const [id, v] of Object.entries(byAxis[2]!.labels[li]!.volume)) {
+            assert.ok(closeToSpec((l.volume as Record<string, number>)[id]!, v), `${r.axis} label ${l.label} ${id}: ${(l.volume as Record<string, number>)[id]} vs ${v}`);
+          }
+        });
+        if (r.multiclass) {
+          for (const [id, v] of Object.entries(byAxis[2]!.multiclass!.volume)) {
+            assert.ok(closeToSpec((r.multiclass.volume as Record<string, number>)[id]!, v), `${r.axis} multiclass ${id}`);
+          }
+        }
+      }
+    });
+  }
+});

@@ -141,7 +141,8 @@ export function binaryConventionLosses(u: BinaryUnit, r: ResolvedParams, ids: re
       case 'monai.diceFocal': v = m.lambdaDiceFocal * monaiDice(i, sp, sy, m.diceFocal) + m.lambdaFocal * focalMean(1, m.diceFocalAlpha); break;
       case 'smp.dice': v = smpClassLoss('dice', i, sp, sy, r); break;
       case 'smp.jaccard': v = smpClassLoss('jaccard', i, sp, sy, r); break;
-      case 'smp.tversky': v = Math.pow(smpClassLoss('tversky', i, sp, sy, r), r.smp.tverskyGamma); break;
+      // Rounding can leave a perfect score at 1 + 1e-16: pow of a negative base is NaN for fractional γ.
+      case 'smp.tversky': v = Math.pow(Math.max(smpClassLoss('tversky', i, sp, sy, r), 0), r.smp.tverskyGamma); break;
       case 'smp.focal': v = focalMean(2, r.smp.focalAlpha); break;
       case 'smp.lovasz': v = u.lovaszHinge; break;
       case 'smp.softBce': v = (u.bce + (r.smp.smoothFactor ?? 0) * u.signedLogit) / n; break;
@@ -196,7 +197,7 @@ export function multiclassConventionLosses(u: MulticlassUnit, r: ResolvedParams,
         break;
       case 'smp.dice': v = smpMean('dice'); break;
       case 'smp.jaccard': v = smpMean('jaccard'); break;
-      case 'smp.tversky': v = Math.pow(smpMean('tversky'), r.smp.tverskyGamma); break;
+      case 'smp.tversky': v = Math.pow(Math.max(smpMean('tversky'), 0), r.smp.tverskyGamma); break;
       case 'smp.focal': {
         // Released SMP sums the per-class sigmoid focal means; the development head averages them.
         const perClass = focal(2, true, r.smp.focalAlpha);
