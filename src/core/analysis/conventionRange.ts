@@ -52,11 +52,12 @@ export interface MulticlassConventionRange {
   readonly classKeys: ({ lo: Uint32Array; hi: Uint32Array } | null)[] | null;
 }
 
-const classKeys: LovaszKeys[] = [];
+const mcKeys = new LovaszKeys();
 
 /**
- * The multi-class sums of a 4D probability prediction over slices [start, end): one pass that
- * reads every channel of a run, since softmax(ln clamp P) needs all classes of a voxel.
+ * The multi-class sums of a 4D probability prediction over slices [start, end), class by class
+ * (one class's sort keys in memory at a time, as the seed's Lovasz-Softmax); each run reads every
+ * channel, since softmax(ln clamp P) needs all classes of a voxel.
  */
 export function computeSoftMulticlassConventions(
   pair: PreparedPair, axis: Axis, start: number, end: number, g: FocalGammas, keepKeys: boolean,
@@ -69,33 +70,30 @@ export function computeSoftMulticlassConventions(
   const run = Math.min(n, RUN_VOXELS);
   const channels = new Float64Array(run * classes);
   const lab = new Float64Array(run);
-  const rows = new Float64Array(count * mcRowFields(classes));
-  while (classKeys.length < classes) classKeys.push(new LovaszKeys());
-  const keys = classKeys.slice(0, classes);
-  for (const k of keys) k.reset(sliceCount);
-  for (let s = start; s < end; s++) {
-    for (let from = 0; from < n; from += run) {
-      const len = Math.min(run, n - from);
-      for (let c = 0; c < classes; c++) gatherRun(pair.prediction.data, dims, axis, s, c, from, len, channels.subarray(c * run, c * run + len));
-      gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
-      accumulateMulticlassRun(channels, run, lab, len, classes, g, rows, s - start, keys, s);
-    }
-  }
+  const rowWidth = mcRowFields(classes);
+  const rows = new Float64Array(count * rowWidth);
   const lovasz = new Float64Array(count);
   const present = new Float64Array(count);
   const classLoss = new Float64Array(classes);
   const kept: ({ lo: Uint32Array; hi: Uint32Array } | null)[] = [];
   const gts = new Float64Array(count);
   const loss = new Float64Array(count);
-  const width0 = mcRowFields(classes);
   for (let c = 0; c < classes; c++) {
-    const k = keys[c]!;
-    sortKeys(k);
+    mcKeys.reset(sliceCount);
+    for (let s = start; s < end; s++) {
+      for (let from = 0; from < n; from += run) {
+        const len = Math.min(run, n - from);
+        for (let k = 0; k < classes; k++) gatherRun(pair.prediction.data, dims, axis, s, k, from, len, channels.subarray(k * run, k * run + len));
+        gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
+        accumulateMulticlassRun(channels, run, lab, len, classes, c, c === 0, g, rows, s - start, mcKeys, s);
+      }
+    }
+    sortKeys(mcKeys);
     let total = 0;
-    for (let r = 0; r < count; r++) total += gts[r] = rows[r * width0 + mcClassField(c, MC_SY)]!;
-    classLoss[c] = lovaszFromSortedKeys(k, gts, loss, total, start);
+    for (let r = 0; r < count; r++) total += gts[r] = rows[r * rowWidth + mcClassField(c, MC_SY)]!;
+    classLoss[c] = lovaszFromSortedKeys(mcKeys, gts, loss, total, start);
     for (let r = 0; r < count; r++) if (gts[r]! > 0) { lovasz[r]! += loss[r]!; present[r]!++; }
-    kept.push(keepKeys && total > 0 ? { lo: k.lo.slice(0, k.count), hi: k.hi.slice(0, k.count) } : null);
+    kept.push(keepKeys && total > 0 ? { lo: mcKeys.lo.slice(0, mcKeys.count), hi: mcKeys.hi.slice(0, mcKeys.count) } : null);
   }
   for (let r = 0; r < count; r++) lovasz[r] = present[r]! > 0 ? lovasz[r]! / present[r]! : 0;
   return { rows, lovasz, classLoss, classKeys: keepKeys ? kept : null };

@@ -29,54 +29,64 @@ function pow(b: number, g: number): number {
 }
 
 /**
- * Adds voxels [0, n) of a run to row `row` of `out`. `channels` holds the run of each class,
- * channel-major (class c at c·stride); lab the label values. Positive SMP Lovasz errors
- * |[t = c] − q_c|, q = softmax(ln clamp P), go to keys[c] under `tag`. A label value outside
+ * Adds class `c`'s share of voxels [0, n) of a run to row `row` of `out` (and, when `addCe`, the
+ * run's cross-entropy). `channels` holds the run of every class, channel-major (class k at
+ * k·stride), since softmax(ln clamp P) needs all of a voxel's classes; lab holds label values.
+ * Positive SMP Lovasz errors |[t = c] − q_c| go to `keys` under `tag`. A label value outside
  * 0 … C − 1 is background of every class and adds nothing to the cross-entropy.
  */
 export function accumulateMulticlassRun(
-  channels: Float64Array, stride: number, lab: Float64Array, n: number, classes: number,
-  g: FocalGammas, out: Float64Array, row: number, keys: readonly LovaszKeys[], tag: number,
+  channels: Float64Array, stride: number, lab: Float64Array, n: number, classes: number, c: number, addCe: boolean,
+  g: FocalGammas, out: Float64Array, row: number, keys: LovaszKeys, tag: number,
 ): void {
   const lo = LOGIT_DELTA, hi = 1 - LOGIT_DELTA;
   const o = row * mcRowFields(classes);
+  const b = o + mcClassField(c, 0);
   const [g0, g1, g2] = g.gammas;
-  let ce = 0;
+  const base = c * stride;
+  let sp = 0, sy = 0, inter = 0, ce = 0, f0 = 0, f1 = 0, f2 = 0, b0 = 0, b1 = 0, b2 = 0;
   for (let i = 0; i < n; i++) {
     let z = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = channels[c * stride + i]!;
+    for (let k = 0; k < classes; k++) {
+      const v = channels[k * stride + i]!;
       z += v < lo ? lo : v > hi ? hi : v;
     }
     const t = lab[i]!;
-    for (let c = 0; c < classes; c++) {
-      const v = channels[c * stride + i]!;
-      const cl = v < lo ? lo : v > hi ? hi : v;
-      const b = o + mcClassField(c, 0);
-      out[b + MC_SP]! += v;
-      const q = cl / z;
-      if (t === c) {
-        out[b + MC_SY]!++;
-        out[b + MC_I]! += v;
-        const l = -Math.log(cl);
-        const m = 1 - cl;
-        out[b + focalFgField(0)]! += pow(m, g0) * l;
-        out[b + focalFgField(1)]! += pow(m, g1) * l;
-        out[b + focalFgField(2)]! += pow(m, g2) * l;
-        ce += Math.log(z) + l;
-        const e = 1 - q;
-        if (e > 0) keys[c]!.push(e, tag, 1);
-      } else {
-        const l = -Math.log(1 - cl);
-        out[b + focalBgField(0)]! += pow(cl, g0) * l;
-        out[b + focalBgField(1)]! += pow(cl, g1) * l;
-        out[b + focalBgField(2)]! += pow(cl, g2) * l;
-        if (q > 0) keys[c]!.push(q, tag, 0);
-      }
+    if (addCe && t >= 0 && t < classes && t === Math.floor(t)) {
+      const v = channels[t * stride + i]!;
+      ce += Math.log(z) - Math.log(v < lo ? lo : v > hi ? hi : v);
+    }
+    const v = channels[base + i]!;
+    const cl = v < lo ? lo : v > hi ? hi : v;
+    sp += v;
+    const q = cl / z;
+    if (t === c) {
+      sy++;
+      inter += v;
+      const l = -Math.log(cl);
+      const m = 1 - cl;
+      f0 += pow(m, g0) * l;
+      f1 += pow(m, g1) * l;
+      f2 += pow(m, g2) * l;
+      const e = 1 - q;
+      if (e > 0) keys.push(e, tag, 1);
+    } else {
+      const l = -Math.log(1 - cl);
+      b0 += pow(cl, g0) * l;
+      b1 += pow(cl, g1) * l;
+      b2 += pow(cl, g2) * l;
+      if (q > 0) keys.push(q, tag, 0);
     }
   }
-  out[o + MC_N]! += n;
-  out[o + MC_CE]! += ce;
+  out[b + MC_SP]! += sp;
+  out[b + MC_SY]! += sy;
+  out[b + MC_I]! += inter;
+  out[b + focalFgField(0)]! += f0; out[b + focalFgField(1)]! += f1; out[b + focalFgField(2)]! += f2;
+  out[b + focalBgField(0)]! += b0; out[b + focalBgField(1)]! += b1; out[b + focalBgField(2)]! += b2;
+  if (addCe) {
+    out[o + MC_N]! += n;
+    out[o + MC_CE]! += ce;
+  }
 }
 
 /**
