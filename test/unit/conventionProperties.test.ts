@@ -268,3 +268,66 @@ describe('volume values do not depend on the slice axis', () => {
     });
   }
 });
+
+describe('parameters not in the fixtures, by identity or independent computation', () => {
+  const { dims, pred, label } = randomCase(23, 'logits');
+  const base = compare(dims, pred, label, 'logits');
+  const each = (r: CompareResult, f: (l: Record<string, number>, b: Record<string, number>, where: string) => void) => {
+    f(r.labels[0]!.volume as Record<string, number>, base.labels[0]!.volume as Record<string, number>, 'volume');
+    r.labels[0]!.slices.forEach((s, k) => f(s.losses as Record<string, number>, base.labels[0]!.slices[k]!.losses as Record<string, number>, `slice ${k}`));
+  };
+  test('compound weights: MONAI λ, nnU-Net weightCe/weightDice', () => {
+    const r = compare(dims, pred, label, 'logits', {
+      'monai.diceCe.lambdaDice': 2, 'monai.diceCe.lambdaCe': 0.5, 'monai.diceFocal.lambdaDice': 0, 'monai.diceFocal.lambdaFocal': 3,
+      'nnunet.dcAndCe.weightCe': 2, 'nnunet.dcAndCe.weightDice': 3,
+    });
+    each(r, (l, b, where) => {
+      const ce = b['monai.diceCe']! - b['monai.dice']!;
+      close(l['monai.diceCe'], 2 * b['monai.dice']! + 0.5 * ce, where);
+      close(l['monai.diceFocal'], 3 * (b['monai.diceFocal']! - b['monai.dice']!), where);
+      close(l['nnunet.dcAndCe'], 2 * ce + 3 * b['nnunet.dice']!, where);
+      close(l['nnunet.dcAndBce'], b['nnunet.dcAndBce']!, where);
+    });
+  });
+  test('GDL with uniform weights is Dice; SMP log loss is −ln of the score', () => {
+    const r = compare(dims, pred, label, 'logits', { 'monai.generalizedDice.wType': 'uniform', 'smp.dice.logLoss': true });
+    each(r, (l, b, where) => {
+      close(l['monai.generalizedDice'], b['monai.dice']!, where);
+      // An absent target zeroes the class loss, log loss or not.
+      close(l['smp.dice'], b['smp.dice'] === 0 ? 0 : -Math.log(1 - b['smp.dice']!), where);
+    });
+  });
+  for (const kind of ['logits', 'probability'] as const) {
+    test(`SoftBCE label smoothing: the mean of BCEL(x, (1 − y)·sf + y·(1 − sf)) (${kind})`, () => {
+      const sf = 0.1;
+      const c = randomCase(29, kind);
+      const r = compare(c.dims, c.pred, c.label, kind, { 'smp.softBce.smoothFactor': sf });
+      const bcel = (x: number, y: number) => (1 - y) * x + Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+      const logit = (v: number) => {
+        if (kind === 'logits') return v;
+        const q = Math.min(Math.max(v, 1e-6), 1 - 1e-6);
+        return Math.log(q) - Math.log(1 - q);
+      };
+      let total = 0;
+      r.labels[0]!.slices.forEach((s, k) => {
+        let sum = 0;
+        for (let i = 0; i < 20; i++) {
+          const y = c.label[k * 20 + i]!;
+          sum += bcel(logit(c.pred[k * 20 + i]!), (1 - y) * sf + y * (1 - sf));
+        }
+        total += sum;
+        close(s.losses['smp.softBce'], sum / 20, `slice ${k}`, 1e-10);
+      });
+      close(r.labels[0]!.volume['smp.softBce'], total / 60, 'volume', 1e-10);
+    });
+  }
+  test('DiceFocal\'s own γ and α equal Focal\'s with the same values', () => {
+    const r = compare(dims, pred, label, 'logits', {
+      'monai.diceFocal.gamma': 1.5, 'monai.diceFocal.alpha': 0.3, 'monai.focal.gamma': 1.5, 'monai.focal.alpha': 0.3, 'smp.focal.gamma': 0.5,
+    });
+    each(r, (l, b, where) => {
+      close(l['monai.diceFocal']! - l['monai.dice']!, l['monai.focal']!, where);
+      assert.notEqual(l['smp.focal'], b['smp.focal'], where);
+    });
+  });
+});
