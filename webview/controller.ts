@@ -5,6 +5,7 @@
 import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
 import { LOSS_LABELS } from '../src/core/kernels/lossIds';
 import type { HostMessage, InitMessage, LabelKey, TriageCommand, ViewState } from '../src/core/protocol';
+import { ConventionsStrip } from './conventionsStrip';
 import { HeaderStrip } from './headerStrip';
 import { LossChart } from './lossChart';
 import type { HostChannel } from './messaging';
@@ -23,6 +24,8 @@ const NO_ROWS: readonly SliceRow[] = [];
 export class EditorController {
   readonly state = new EditorState();
   readonly header = new HeaderStrip();
+  /** Issue 11's strip, inside the header (shown only when the host computed library conventions). */
+  readonly conventions = new ConventionsStrip();
   readonly status = new StatusLine();
   readonly banner = new ErrorBanner();
   readonly toolbar: Toolbar;
@@ -236,6 +239,7 @@ export class EditorController {
     const loaded = this.state.loaded;
     if (loaded === null) return;
     this.header.update(loaded, this.state.volumeLosses(), this.state.view.label, this.state.volumeMetrics());
+    if (this.conventions.element.parentElement !== this.header.element) this.header.element.append(this.conventions.element);
     const why = this.hausdorffUnavailable();
     this.toolbar.setHausdorffAvailable(why === null, why ?? '');
     this.refreshToolbar();
@@ -252,6 +256,7 @@ export class EditorController {
     const count = this.state.sliceCount();
     const losses = this.state.axisLosses();
     const metrics = this.state.axisMetrics();
+    this.conventions.update(losses, index);
     const markAt = (i: number) => this.state.mark(axis, i);
     this.toolbar.setSlice(index, count, this.state.mark(axis, index));
     const rows = losses?.rowsByIndex ?? null;

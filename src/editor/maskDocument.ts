@@ -14,6 +14,7 @@ import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import { readConventionSettings } from './conventionSettings';
 import { readSettings, reportSettingsProblems } from './settings';
 
 export type DocumentState =
@@ -175,6 +176,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
       const pair = await this.client.open({
         prediction, label, underlay, kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis,
+        conventions: readConventionSettings(this.uri).settings,
         // Nothing is shown yet: a big pair is previewed while it decodes.
         previewMinVoxels: this._state.kind === 'loading' ? PREVIEW_MIN_VOXELS : null,
         onPreview: (preview) => {
