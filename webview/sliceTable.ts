@@ -6,6 +6,8 @@
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import { disagreements } from '../src/core/analysis/conventionStrip';
+import { CONVENTION_LOSS_IDS, CONVENTION_LOSS_LABELS, CONVENTIONS } from '../src/core/kernels/conventions/conventionIds';
 import type { MetricId, Metrics } from '../src/core/kernels/metricIds';
 import type { SliceMark } from '../src/core/protocol';
 import { el, formatCount, formatLoss, onResize } from './dom';
@@ -24,7 +26,7 @@ export interface TableData {
   readonly marksVersion: number;
 }
 
-type Group = 'Slice' | 'Losses' | 'Voxels' | 'Metrics';
+type Group = 'Slice' | 'Losses' | 'Voxels' | 'Metrics' | 'Conventions';
 
 interface Column {
   readonly key: string;
@@ -70,7 +72,28 @@ function metricColumn(id: MetricId): Column {
   };
 }
 
-function columns(multiclass: boolean, metricIds: readonly MetricId[]): Column[] {
+/**
+ * Issue 11: a sortable column per library loss id the rows carry (settings maskInspector.losses.*),
+ * and "Disagree", the number of named losses whose conventions disagree in kind in the slice
+ * (sorted worst-first, the slices where the conventions disagree come first).
+ */
+function conventionColumns(rows: readonly SliceRow[]): Column[] {
+  const first = rows[0]?.losses as Readonly<Record<string, number>> | undefined;
+  if (first === undefined) return [];
+  const ids = CONVENTION_LOSS_IDS.filter((id) => id in first);
+  if (ids.length === 0) return [];
+  const conventions = CONVENTIONS.filter((c) => c === 'seed' || ids.some((id) => id.startsWith(`${c}.`)));
+  const why = (row: SliceRow) => disagreements(row.losses, [], conventions);
+  return [
+    ...ids.map((id): Column => ({ key: id, title: id, description: `${CONVENTION_LOSS_LABELS[id]} (${id})`, group: 'Conventions',
+      value: (row) => (row.losses as Readonly<Record<string, number>>)[id] ?? Number.NaN, format: (v) => formatLoss(v), firstDescending: true })),
+    { key: 'conventions:disagree', title: 'Disagree', description: 'Named losses whose conventions disagree in kind in this slice',
+      group: 'Conventions', value: (row) => why(row).length, format: (v) => (v > 0 ? `⚠ ${v}` : ''), firstDescending: true,
+      tooltip: (row) => why(row).join('\n') || null },
+  ];
+}
+
+function columns(multiclass: boolean, metricIds: readonly MetricId[], rows: readonly SliceRow[] = []): Column[] {
   const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
     ({ key, title, description, group: 'Voxels', value: (row) => row[key], format: (v) => formatCount(v), firstDescending: true });
   return [
@@ -89,6 +112,7 @@ function columns(multiclass: boolean, metricIds: readonly MetricId[]): Column[] 
     count('fp', 'FP', 'False positives'),
     count('fn', 'FN', 'False negatives'),
     ...metricIds.map(metricColumn),
+    ...conventionColumns(rows),
   ];
 }
 
@@ -127,7 +151,7 @@ export class SliceTable {
     const currentChanged = this.data?.current !== data.current;
     this.data = data;
     if (structureChanged) {
-      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds);
+      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.rows);
       if (!this.columns.some((c) => c.key === this.sort.key)) this.sort = { key: 'index', descending: false };
       this.renderHead();
     }

@@ -84,6 +84,24 @@ describe('compare editor webview: conventions strip', { skip }, () => {
     });
   });
 
+  test('the table gains a sortable column per library id and a Disagree column', async () => {
+    const editor = await open(true);
+    const cell = (index: number, key: string) => editor.page.evaluate(`(() => {
+      const keys = Array.from(document.querySelectorAll('.mi-table thead tr:not(.mi-groups) th')).map((th) => th.getAttribute('data-key'));
+      const at = keys.indexOf(${JSON.stringify(key)});
+      if (at < 0) return null;
+      const td = document.querySelectorAll('#mi-row-${index} td')[at];
+      return td ? { text: td.textContent ?? '', title: td.getAttribute('title') } : null;
+    })()`) as Promise<{ text: string; title: string | null } | null>;
+    await eventually(async () => assert.equal((await cell(KNOWN_SLICE, 'monai.dice'))?.text, '1.0000'));
+    assert.match(await editor.page.evaluate(`document.querySelector('.mi-group-conventions')?.textContent ?? ''`) as string, /Conventions/);
+    const flagged = await cell(KNOWN_SLICE, 'conventions:disagree');
+    assert.match(flagged!.text, /^⚠ \d$/);
+    assert.match(flagged!.title ?? '', /Dice: smp 0\.000 \(≈ perfect\) vs monai 1\.000 \(≈ worst\)/);
+    const other = await cell(0, 'conventions:disagree');
+    assert.doesNotMatch(other!.title ?? '', /Dice:/);
+  });
+
   test('substituted values are marked †', async () => {
     const editor = await open(true, ['monai.focal', 'smp.focal']);
     let s: Awaited<ReturnType<typeof strip>> = null;
