@@ -19,16 +19,28 @@ function conventionsIn(losses: Readonly<Record<string, unknown>>): Convention[] 
 
 export class ConventionsStrip {
   readonly element: HTMLElement;
+  /** Conventions the user unticked in the strip's selector (of those computed). */
+  private readonly hiddenConventions = new Set<Convention>();
+  private last: { losses: AxisLosses | undefined; index: number } = { losses: undefined, index: 0 };
 
   constructor() {
     this.element = el('div', { class: 'mi-conventions', role: 'group', 'aria-label': 'Loss conventions' });
     this.element.hidden = true;
+    this.element.addEventListener('change', (event) => {
+      const box = (event.target as Element).closest('input[data-convention]') as HTMLInputElement | null;
+      if (box === null) return;
+      const c = box.getAttribute('data-convention') as Convention;
+      if (box.checked) this.hiddenConventions.delete(c); else this.hiddenConventions.add(c);
+      this.update(this.last.losses, this.last.index);
+    });
   }
 
   update(losses: AxisLosses | undefined, index: number): void {
+    this.last = { losses, index };
     const volume = losses?.result.volume as Readonly<Record<string, number>> | undefined;
-    const conventions = volume ? conventionsIn(volume) : [];
-    if (!losses || !volume || conventions.length < 2) {
+    const computed = volume ? conventionsIn(volume) : [];
+    const conventions = computed.filter((c) => !this.hiddenConventions.has(c));
+    if (!losses || !volume || computed.length < 2) {
       this.element.hidden = true;
       this.element.replaceChildren();
       return;
@@ -51,7 +63,13 @@ export class ConventionsStrip {
         el('td', flags.length ? { class: 'mi-disagree', title: flags.join('\n') } : {}, flags.length ? '⚠ disagree' : ''));
     });
     const notes = substituted.length ? [el('div', { class: 'mi-dim' }, '† substituted: a label map has no logits; these use logit(clamp(p, 1e-6, 1 − 1e-6))')] : [];
-    this.element.replaceChildren(el('table', { class: 'mi-conventions-table' }, header, sub, ...body), ...notes);
+    const selector = el('div', { class: 'mi-conventions-selector', role: 'group', 'aria-label': 'Conventions to compare' },
+      el('span', { class: 'mi-volume-title' }, 'Conventions:'),
+      ...computed.map((c) => el('label', {}, el('input', { type: 'checkbox', 'data-convention': c, checked: !this.hiddenConventions.has(c) }), ` ${NAMES[c]}`)),
+      el('span', { class: 'mi-dim' }, '(computed: setting maskInspector.losses.conventions)'));
+    const table = conventions.length >= 2 ? [el('table', { class: 'mi-conventions-table' }, header, sub, ...body)]
+      : [el('div', { class: 'mi-dim' }, 'Tick two or more conventions to compare them.')];
+    this.element.replaceChildren(selector, ...table, ...notes);
   }
 }
 

@@ -102,6 +102,22 @@ describe('compare editor webview: conventions strip', { skip }, () => {
     assert.doesNotMatch(other!.title ?? '', /Dice:/);
   });
 
+  test('the strip\'s selector chooses which computed conventions to compare', async () => {
+    const editor = await open(true);
+    await eventually(async () => assert.ok(await strip(editor)));
+    await editor.page.click('.mi-conventions input[data-convention="smp"]');
+    await eventually(async () => {
+      const s = await strip(editor);
+      assert.doesNotMatch(s!.head, /SMP/);
+      const dice = s!.rows.find((r) => r.loss === 'dice')!;
+      assert.ok(!dice.cells.some((c) => c.id === 'smp.dice'));
+      // Without SMP's "empty = perfect" the remaining conventions agree in kind on Dice.
+      assert.equal(dice.flag, null);
+    });
+    await editor.page.click('.mi-conventions input[data-convention="smp"]');
+    await eventually(async () => assert.match((await strip(editor))!.head, /SMP/));
+  });
+
   test('substituted values are marked †', async () => {
     const editor = await open(true, ['monai.focal', 'smp.focal']);
     let s: Awaited<ReturnType<typeof strip>> = null;
