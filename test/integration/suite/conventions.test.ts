@@ -24,7 +24,10 @@ suite('compare editor: loss conventions', () => {
     root = folder.uri;
     const extension = vscode.extensions.getExtension('mask-inspector.mask-inspector')!;
     await extension.activate();
-    await vscode.workspace.fs.copy(vscode.Uri.joinPath(extension.extensionUri, 'sample'), file('sample'), { overwrite: true });
+    // A pair of its own: other suites read the probe's message log of the sample files.
+    const sample = (p: string) => vscode.Uri.joinPath(extension.extensionUri, 'sample', p);
+    await vscode.workspace.fs.copy(sample('predictions/liver_002.nii.gz'), file('conventions/predictions/conv_002.nii.gz'), { overwrite: true });
+    await vscode.workspace.fs.copy(sample('labelsTr/liver_002.nii.gz'), file('conventions/labelsTr/conv_002.nii.gz'), { overwrite: true });
   });
 
   teardown(async () => {
@@ -38,7 +41,7 @@ suite('compare editor: loss conventions', () => {
     const config = vscode.workspace.getConfiguration('maskInspector');
     await config.update('losses.conventions', ['all'], vscode.ConfigurationTarget.Workspace);
     await config.update('losses.parameters', { 'smp.version': 'head', 'monai.dice.smoothNr': 0 }, vscode.ConfigurationTarget.Workspace);
-    const uri = file('sample/predictions/liver_002.nii.gz');
+    const uri = file('conventions/predictions/conv_002.nii.gz');
     const start = (await snapshot(uri)).posted.length;
     await vscode.commands.executeCommand('vscode.openWith', uri, 'maskInspector.compare');
     const init = await waitFor('init', uri, (log) => log.posted.slice(start).find((m) => m['type'] === 'init') as InitMessage | undefined);
@@ -46,7 +49,7 @@ suite('compare editor: loss conventions', () => {
     const losses = await waitFor(`losses along ${axis}`, uri, (log) =>
       log.posted.slice(start).find((m) => m['type'] === 'losses' && m['axis'] === axis) as LossesMessage | undefined);
     const expected = comparePair(
-      readVolumeFile(file('sample/predictions/liver_002.nii.gz').fsPath), readVolumeFile(file('sample/labelsTr/liver_002.nii.gz').fsPath),
+      readVolumeFile(file('conventions/predictions/conv_002.nii.gz').fsPath), readVolumeFile(file('conventions/labelsTr/conv_002.nii.gz').fsPath),
       { kind: 'auto', axis, params: DEFAULT_LOSS_PARAMS, metrics: 'none',
         conventions: { conventions: CONVENTIONS, params: conventionParamsFrom({ 'smp.version': 'head', 'monai.dice.smoothNr': 0 }) } });
     assert.ok('monai.dice' in losses.labels[0]!.volume && 'nnunet.dcAndBce' in losses.labels[0]!.volume);
