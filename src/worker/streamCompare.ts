@@ -160,12 +160,12 @@ class SlabRunner {
  */
 export async function compareFiles(
   predictionPath: string, labelPath: string, options: CompareOptions, maxVoxels: number, jobs: number,
-  workerFile = defaultRangeWorkerFile(),
+  workerFile = defaultRangeWorkerFile(), slabVoxels = SLAB_VOXELS,
 ): Promise<CompareResult> {
   const metrics = metricSettingsOf(options);
   const workers = Array.from({ length: Math.max(0, jobs - 1) }, () => new Worker(workerFile));
   try {
-    return await comparePipelined(predictionPath, labelPath, options, metrics, maxVoxels, workers);
+    return await comparePipelined(predictionPath, labelPath, options, metrics, maxVoxels, workers, slabVoxels);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -173,7 +173,7 @@ export async function compareFiles(
 
 async function comparePipelined(
   predictionPath: string, labelPath: string, options: CompareOptions, metrics: MetricSettings, maxVoxels: number,
-  workers: readonly Worker[],
+  workers: readonly Worker[], slabVoxels: number,
 ): Promise<CompareResult> {
   const runner = new SlabRunner(workers, options, metrics);
   const label = await decodeFile(labelPath, maxVoxels);
@@ -184,7 +184,7 @@ async function comparePipelined(
   if (label !== null) {
     const labelDims = label.volume.dims;
     const plane = labelDims[0]! * labelDims[1]!;
-    slabSlices = Math.max(1, Math.floor(SLAB_VOXELS / plane));
+    slabSlices = Math.max(1, Math.floor(slabVoxels / plane));
     let early: Volume | null = null;
     let giveUp = workers.length === 0 || options.axis !== 'k' || label.values === null;
     prediction = await decodeFile(predictionPath, maxVoxels, {
@@ -216,7 +216,7 @@ async function comparePipelined(
   if (label === null || prediction === null) {
     // The plain path: it reads both files again and reports what is wrong, in its words.
     const pair = preparePair(readInputFile(predictionPath, maxVoxels), readInputFile(labelPath, maxVoxels), options.kind);
-    return computeAll(pair, options, metrics, runner, 0, slabSlices, false);
+    return computeAll(pair, options, metrics, runner, 0, slabVoxels, false);
   }
   let pair: PreparedPair;
   try {
@@ -227,16 +227,16 @@ async function comparePipelined(
     if (error instanceof InputError) await runner.discard().catch(() => undefined);
     throw error;
   }
-  return computeAll(pair, options, metrics, runner, speculated ? queued : 0, slabSlices, speculated);
+  return computeAll(pair, options, metrics, runner, speculated ? queued : 0, slabVoxels, speculated);
 }
 
 /** Queues the slices from `queued` on, computes the 3D metrics here when asked, joins everything. */
 async function computeAll(
   pair: PreparedPair, options: CompareOptions, metrics: MetricSettings, runner: SlabRunner,
-  queued: number, slabSlices: number, speculated: boolean,
+  queued: number, slabVoxels: number, speculated: boolean,
 ): Promise<CompareResult> {
   const { count, width, height } = sliceGeometry(pair.prediction.dims, options.axis);
-  const step = options.axis === 'k' ? slabSlices : Math.max(1, Math.floor(SLAB_VOXELS / (width * height)));
+  const step = Math.max(1, Math.floor(slabVoxels / (width * height)));
   if (speculated && !samePreparation(runner.current!, pair)) {
     await runner.discard();
     queued = 0;
