@@ -10,7 +10,8 @@
  *   uint8, as plastimatch compares binary masks) and python3 + nibabel + torch (peer_torch.py);
  * with the ratios the targets name, the peak RSS of `compare` against the pair's raw size, and
  * the load average before and after (the machine may be shared: read ratios, not seconds).
- * Options: --whole-size NX,NY,NZ (default 512,512,120), --whole-reps N (default 3).
+ * Options: --whole-size NX,NY,NZ (default 512,512,120), --whole-reps N (default 3),
+ * --whole-before DIR: also time DIR/cli.js (another build's dist/, e.g. main's) in the same rounds.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -76,6 +77,12 @@ export async function runWholeProcessBench(argv: readonly string[]): Promise<voi
     { name: 'compare (every metric, default jobs)', command: process.execPath, args: [cli, 'compare', pred, label] },
     { name: 'compare --jobs 1 (every metric)', command: process.execPath, args: [cli, 'compare', pred, label, '--jobs', '1'] },
   ];
+  const before = option('--whole-before', '');
+  if (before) {
+    const beforeCli = join(resolve(before), 'cli.js');
+    entries.push({ name: 'before: compare --metrics none (default jobs)', command: process.execPath, args: [beforeCli, 'compare', pred, label, '--metrics', 'none'] });
+    entries.push({ name: 'before: compare (every metric, default jobs)', command: process.execPath, args: [beforeCli, 'compare', pred, label] });
+  }
   if (plastimatch) entries.push({ name: 'plastimatch dice --all (uint8 p ≥ 0.5)', command: 'plastimatch', args: ['dice', '--all', label, hard] });
   if (python) entries.push({ name: 'python3 nibabel + torch, 9 losses per slice', command: python, args: [join(repo, 'test', 'bench', 'peer_torch.py'), pred, label] });
 
