@@ -88,12 +88,16 @@ class SlabRunner {
   private nextId = 0;
   private pair: PreparedPair | null = null;
 
+  /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
+  readonly alone: boolean;
+
   constructor(
     workers: readonly Worker[],
     private readonly options: CompareOptions,
     private readonly metrics: MetricSettings,
   ) {
     this.idle = [...workers];
+    this.alone = workers.length === 0;
   }
 
   /** Slabs computed from now on use `pair`. */
@@ -136,7 +140,7 @@ class SlabRunner {
       if (this.failure !== null) throw this.failure;
       const next = this.queue.shift();
       if (next === undefined) break;
-      this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], true, this.metrics));
+      this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (this.running.size > 0) await Promise.all([...this.running]);
@@ -236,7 +240,7 @@ async function computeAll(
   queued: number, slabVoxels: number, speculated: boolean,
 ): Promise<CompareResult> {
   const { count, width, height } = sliceGeometry(pair.prediction.dims, options.axis);
-  const step = Math.max(1, Math.floor(slabVoxels / (width * height)));
+  const step = runner.alone ? Math.max(1, count) : Math.max(1, Math.floor(slabVoxels / (width * height)));
   if (speculated && !samePreparation(runner.current!, pair)) {
     await runner.discard();
     queued = 0;
