@@ -27,6 +27,7 @@ import { LatestReport } from './editor/latestReport';
 import { MarksStore } from './editor/marksStore';
 import { ReportPanel } from './editor/reportPanel';
 import { readSettings } from './editor/settings';
+import { reopenMaskTabs } from './editor/reopenTabs';
 import { LossStatusBar } from './editor/statusBar';
 import { TestProbe } from './editor/testProbe';
 import { TriageStore } from './editor/triageStore';
@@ -82,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLossReport(reportCtx),
     registerOpenReport(reportCtx),
     registerTriageCommands({ ...ctx, latest, triage, cases }),
+    // After the provider is registered: masks opened at startup in the text editor move to it.
+    reopenMaskTabs(log),
   );
   if (probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }));
 }
