@@ -13,6 +13,7 @@ import { registerFlagSlice } from './commands/flagSlice';
 import { registerLossReport, registerOpenReport, type ReportContext } from './commands/lossReport';
 import { registerMarkSliceReviewed } from './commands/markSliceReviewed';
 import { registerNextWorstSlice } from './commands/nextWorstSlice';
+import { registerOpenMask } from './commands/openMask';
 import { registerOpenUnderlay } from './commands/openUnderlay';
 import { registerPreviousWorstSlice } from './commands/previousWorstSlice';
 import { registerShowHausdorffVoxel } from './commands/showHausdorffVoxel';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSwap(ctx),
     registerChoosePartner(ctx),
     registerOpenUnderlay(ctx),
+    registerOpenMask(ctx),
     registerNextWorstSlice(ctx),
     registerPreviousWorstSlice(ctx),
     registerWorstSlice(ctx),
