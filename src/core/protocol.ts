@@ -89,7 +89,7 @@ export interface LossesMessage {
   readonly multiclass: MulticlassResult | null;
 }
 
-/** The evaluation metrics of one label: README "Metrics" for every id, unit and null. */
+/** The evaluation metrics of one label: docs/metrics.md for every id, unit and null. */
 export interface LabelMetrics {
   readonly label: LabelKey;
   /** Of the whole volume (3D): the CLI's `labels[].metrics`. */
