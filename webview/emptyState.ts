@@ -15,31 +15,30 @@ const ACTIONS: readonly { readonly action: EditorAction; readonly label: string;
 
 export class EmptyState {
   readonly element: HTMLElement;
-  private readonly title: HTMLElement;
-  private readonly detail: HTMLElement;
 
-  constructor(onAction: (action: EditorAction) => void) {
-    this.title = el('h2', { class: 'mi-empty-title' });
-    this.detail = el('p', { class: 'mi-empty-detail' });
-    const buttons = ACTIONS.map(({ action, label, title }, i) => {
-      const button = el('vscode-button', { title, 'data-action': action, ...(i > 0 ? { secondary: true } : {}) }, label);
-      button.addEventListener('click', () => onAction(action));
-      return button;
-    });
-    this.element = el('section', { class: 'mi-empty', role: 'alert', hidden: true, 'aria-label': 'The pair could not be opened' },
-      this.title, this.detail, el('div', { class: 'mi-empty-actions' }, ...buttons),
-      el('p', { class: 'mi-dim' }, 'Details are in the "Mask Inspector" output channel.'));
+  /** Empty until shown: its buttons exist only when there is something to act on. */
+  constructor(private readonly onAction: (action: EditorAction) => void) {
+    this.element = el('section', { class: 'mi-empty', role: 'alert', hidden: true, 'aria-label': 'The pair could not be opened' });
   }
 
   show(message: FailedMessage): void {
-    this.title.textContent = `Mask Inspector could not open ${message.file ?? 'this pair'}`;
-    this.detail.textContent = message.message;
+    const buttons = ACTIONS.map(({ action, label, title }, i) => {
+      const button = el('vscode-button', { title, 'data-action': action, ...(i > 0 ? { secondary: true } : {}) }, label);
+      button.addEventListener('click', () => this.onAction(action));
+      return button;
+    });
+    this.element.replaceChildren(
+      el('h2', { class: 'mi-empty-title' }, `Mask Inspector could not open ${message.file ?? 'this pair'}`),
+      el('p', { class: 'mi-empty-detail' }, message.message),
+      el('div', { class: 'mi-empty-actions' }, ...buttons),
+      el('p', { class: 'mi-dim' }, 'Details are in the "Mask Inspector" output channel.'));
     this.element.hidden = false;
     this.element.closest('#app')?.classList.add('mi-failed');
   }
 
   hide(): void {
     this.element.hidden = true;
+    this.element.replaceChildren();
     this.element.closest('#app')?.classList.remove('mi-failed');
   }
 }
