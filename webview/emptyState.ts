@@ -18,7 +18,7 @@ export class EmptyState {
 
   /** Empty until shown: its buttons exist only when there is something to act on. */
   constructor(private readonly onAction: (action: EditorAction) => void) {
-    this.element = el('section', { class: 'mi-empty', role: 'alert', hidden: true, 'aria-label': 'The pair could not be opened' });
+    this.element = el('section', { class: 'mi-failed-state', role: 'alert', hidden: true, 'aria-label': 'The pair could not be opened' });
   }
 
   show(message: FailedMessage): void {
@@ -28,9 +28,9 @@ export class EmptyState {
       return button;
     });
     this.element.replaceChildren(
-      el('h2', { class: 'mi-empty-title' }, `Mask Inspector could not open ${message.file ?? 'this pair'}`),
-      el('p', { class: 'mi-empty-detail' }, message.message),
-      el('div', { class: 'mi-empty-actions' }, ...buttons),
+      el('h2', { class: 'mi-failed-title' }, `Mask Inspector could not open ${message.file ?? 'this pair'}`),
+      el('p', { class: 'mi-failed-detail' }, message.message),
+      el('div', { class: 'mi-failed-actions' }, ...buttons),
       el('p', { class: 'mi-dim' }, 'Details are in the "Mask Inspector" output channel.'));
     this.element.hidden = false;
     this.element.closest('#app')?.classList.add('mi-failed');
