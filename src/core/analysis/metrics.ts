@@ -421,7 +421,7 @@ export function addMetricCounts(src: Float64Array, rows: number, out: Float64Arr
 /**
  * The `metrics` object of one row. `counts` (row `co`) gives TP/FP/FN/N at the metric threshold;
  * `surface` (row `so`), when the level is 'all', gives the surface and lesion fields.
- * voxelMm3: one voxel's volume in mm³. Which metric is null when: README "Metrics".
+ * voxelMm3: one voxel's volume in mm³. Which metric is null when: docs/metrics.md.
  */
 export function metricsFromRaw(
   counts: Float64Array, co: number, surface: Float64Array | null, so: number, voxelMm3: number,
