@@ -7,6 +7,7 @@
  */
 import { conventionStrip, STRIP_LOSS_LABELS, type StripRow } from '../src/core/analysis/conventionStrip';
 import { CONVENTIONS, conventionIdsOf, type Convention } from '../src/core/kernels/conventions/conventionIds';
+import { sliceNumber } from '../src/core/quantityNames';
 import { el, formatLoss } from './dom';
 import type { AxisLosses } from './state';
 
@@ -52,10 +53,10 @@ export class ConventionsStrip {
     const volumeRows = conventionStrip(volume, substituted, conventions);
     const header = el('tr', {}, el('th', {}, 'Loss (0 = perfect)'),
       ...conventions.map((c) => el('th', { colspan: '2' }, NAMES[c])), el('th', {}, ''));
-    const sub = el('tr', {}, el('th', {}, ''), ...conventions.flatMap(() => [el('th', { class: 'mi-dim' }, `slice ${index}`), el('th', { class: 'mi-dim' }, 'volume')]), el('th', {}, ''));
+    const sub = el('tr', {}, el('th', {}, ''), ...conventions.flatMap(() => [el('th', { class: 'mi-dim' }, `slice ${sliceNumber(index)}`), el('th', { class: 'mi-dim' }, 'volume')]), el('th', {}, ''));
     const body = volumeRows.map((v) => {
       const s = sliceRows.find((r) => r.loss === v.loss);
-      const flags = [s?.disagreement ? `slice ${index}: ${s.disagreement}` : null, v.disagreement ? `volume: ${v.disagreement}` : null]
+      const flags = [s?.disagreement ? `slice ${sliceNumber(index)}: ${s.disagreement}` : null, v.disagreement ? `volume: ${v.disagreement}` : null]
         .filter((x): x is string => x !== null);
       return el('tr', { 'data-loss': v.loss },
         el('th', { scope: 'row' }, STRIP_LOSS_LABELS[v.loss]),

@@ -73,7 +73,7 @@ describe('compare editor webview: conventions strip', { skip }, () => {
     const nn = dice.cells.find((c) => c.id === 'nnunet.dice')!;
     assert.match(nn.title, /nnunet\.dice = -0\.00003333222226 \(raw; shown \+ 1 so that 0 is perfect\)/);
     assert.equal(nn.text, '1.0000');
-    assert.match(dice.flag ?? '', /slice 2: Dice: smp 0\.000 \(≈ perfect\) vs monai 1\.000 \(≈ worst\)/);
+    assert.match(dice.flag ?? '', /slice 3: Dice: smp 0\.000 \(≈ perfect\) vs monai 1\.000 \(≈ worst\)/);
     assert.match(dice.flag ?? '', /volume: Dice/);
     // Another slice: the conventions agree there; the volume still disagrees.
     await editor.page.keyboard.press('ArrowRight');

@@ -99,7 +99,7 @@ describe('compare --conventions: CSV and table', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /label 1: library losses \(monai\)/);
     assert.match(r.stdout, /M\.focal†/);
-    assert.match(r.stdout, /bceDice/);
+    assert.match(r.stdout, /BCE\+Dice/);
     assert.match(r.stdout, /multi-class library losses over classes 0, 1, 2/);
   });
 });

@@ -6,6 +6,7 @@
 import {
   conventionIdsOf, MULTICLASS_CONVENTION_IDS, type ConventionLossId,
 } from '../kernels/conventions/conventionIds';
+import { sliceNumber } from '../quantityNames';
 import { disagreements } from './conventionStrip';
 import type { CompareResult, LabelResult } from './result';
 
@@ -64,7 +65,7 @@ export function conventionTables(
       const label = result.labels[index]!;
       const header = ['slice', ...ids.map((id) => mark(id, label.substituted))];
       const rows = [['volume', ...ids.map((id) => format(label.volume[id]!))]];
-      for (const s of label.slices) if (!s.empty) rows.push([String(s.index), ...ids.map((id) => format(s.losses[id]!))]);
+      for (const s of label.slices) if (!s.empty) rows.push([String(sliceNumber(s.index)), ...ids.map((id) => format(s.losses[id]!))]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       return ['', `label ${label.label}: library losses (${result.conventions!.list.filter((c) => c !== 'seed').join(', ')}; smp ${result.conventions!.parameters['smp.version'] ?? ''})`.replace(/; smp \)$/, ')'),
         pad(header, widths), ...rows.map((r) => pad(r, widths)), ...footnote(label.substituted), ...disagreementLines(result, index)];
@@ -92,7 +93,7 @@ function disagreementLines(result: CompareResult, index: number): string[] {
   if (volume.length === 0 && slices.length === 0) return ['conventions agree in kind on the volume and every slice'];
   const lines = [`conventions disagree in kind on ${slices.length} slice${slices.length === 1 ? '' : 's'}${volume.length ? ' and the volume' : ''}:`];
   if (volume.length) lines.push(`  volume: ${volume.join('; ')}`);
-  for (const s of slices.slice(0, 5)) lines.push(`  slice ${s.index}: ${s.why.join('; ')}`);
-  if (slices.length > 5) lines.push(`  … and ${slices.length - 5} more (slices ${slices.slice(5).map((s) => s.index).join(', ')})`);
+  for (const s of slices.slice(0, 5)) lines.push(`  slice ${sliceNumber(s.index)}: ${s.why.join('; ')}`);
+  if (slices.length > 5) lines.push(`  … and ${slices.length - 5} more (slices ${slices.slice(5).map((s) => sliceNumber(s.index)).join(', ')})`);
   return lines;
 }
