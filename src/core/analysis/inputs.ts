@@ -73,6 +73,13 @@ function checkFinite(volume: Volume, scan: ValueScan, role: string): void {
 
 function sameGeometryWarnings(prediction: Volume, label: Volume): string[] {
   const warnings: string[] = [];
+  const assumed = [prediction.geometryAssumed ? 'prediction' : '', label.geometryAssumed ? 'label' : ''].filter((w) => w !== '');
+  if (assumed.length > 0) {
+    // NumPy files carry no geometry: comparing an assumed identity affine would always warn.
+    warnings.push(`the ${assumed.join(' and ')} file${assumed.length > 1 ? 's have' : ' has'} no geometry (NumPy): ` +
+      '1 mm spacing and identity orientation assumed, geometry not checked; compared voxel by voxel');
+    return warnings;
+  }
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
   if (!prediction.spacing.every((s, i) => close(s, label.spacing[i]!))) {
     warnings.push(`voxel spacing differs: prediction ${prediction.spacing.map((s) => +s.toPrecision(6)).join(' × ')} mm, ` +
