@@ -12,6 +12,7 @@ import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsL
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
+import { labelNamesForFile, readTextFile, withLabelNames } from './core/io/labelNames';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -103,10 +104,11 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const label = readInputFile(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);
   for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  const result = await compareInParallel(pair, {
+  const computed = await compareInParallel(pair, {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   }, args.jobs);
+  const result = withLabelNames(computed, await labelNamesForFile(args.label, label, null, readTextFile));
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

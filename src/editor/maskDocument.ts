@@ -9,6 +9,7 @@ import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_LOSS_PARAMS } from '../core/kernels/lossIds';
 import type { ViewState } from '../core/protocol';
 import type { MetricSettings } from '../core/kernels/metricIds';
+import { attachDataFile, checkDataFileName, detachedDataFile } from '../core/io/detached';
 import type { FilePayload, LossesReply, MetricsReply, PairSummary, SliceReply } from '../worker/sessionMessages';
 import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
@@ -33,14 +34,33 @@ export interface DocumentDeps {
 async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
   const name = relativeName(uri);
   try {
-    return { name, bytes: transferableBytes(await vscode.workspace.fs.readFile(uri)) };
+    return { name, bytes: transferableBytes(await withDataFile(uri, name, await vscode.workspace.fs.readFile(uri))) };
   } catch (error) {
+    if (error instanceof SessionError) throw error;
     const code = error instanceof vscode.FileSystemError ? error.code : '';
     const what = code === 'FileNotFound' ? 'the file was not found; it may have been moved or deleted'
       : code === 'NoPermissions' ? 'permission denied: the file cannot be read'
       : code === 'FileIsADirectory' ? 'this is a folder, not a mask file'
       : `the file cannot be read (${error instanceof Error ? error.message : String(error)})`;
     throw new SessionError(name, what);
+  }
+}
+
+/** A detached header (.nhdr, .mhd) joined with the data file it names, beside it; other files as they are. */
+async function withDataFile(uri: vscode.Uri, name: string, bytes: Uint8Array): Promise<Uint8Array> {
+  let dataName: string | null;
+  try {
+    dataName = detachedDataFile(bytes);
+    if (dataName === null) return bytes;
+    dataName = checkDataFileName(dataName);
+  } catch (error) {
+    throw new SessionError(name, error instanceof Error ? error.message : String(error));
+  }
+  const dataUri = vscode.Uri.joinPath(uri, '..', dataName);
+  try {
+    return attachDataFile(bytes, await vscode.workspace.fs.readFile(dataUri));
+  } catch (error) {
+    throw new SessionError(name, `its data file "${dataName}" cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 

@@ -131,7 +131,7 @@ export function resultToTable(result: CompareResult): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const empty = label.slices.filter((s) => s.empty).length;
     out.push('');
-    out.push(`label ${label.label}: ${label.slices.length} slices, ${empty} empty (not listed); * = 5 worst by Dice`);
+    out.push(`label ${label.label}${label.name !== undefined ? ` (${label.name})` : ''}: ${label.slices.length} slices, ${empty} empty (not listed); * = 5 worst by Dice`);
     if (label.metrics) out.push(...metricsLines(label.metrics, result));
     out.push(pad(header, widths));
     for (const r of rows) out.push(pad(r, widths));

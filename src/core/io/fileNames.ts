@@ -1,6 +1,6 @@
 /** File names the readers accept, and where a detached header's data file is. */
 import * as path from 'node:path';
-import { VolumeReadError } from './volume';
+import { checkDataFileName } from './detached';
 
 /** Every extension Mask Inspector opens, any letter case (`.seg.nrrd` is an `.nrrd`). */
 export const MASK_FILE_PATTERN = /\.(nii|nii\.gz|png|nrrd|nhdr|mha|mhd|npy|npz)$/i;
@@ -20,9 +20,5 @@ export function maskExtension(name: string): string {
  * arbitrary files (absolute paths, "..").
  */
 export function dataFilePath(headerPath: string, name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || path.isAbsolute(trimmed) || trimmed.split(/[\\/]/).includes('..')) {
-    throw new VolumeReadError(`the header names the data file "${trimmed.slice(0, 60)}"; only a file beside the header (no absolute path, no "..") is read`);
-  }
-  return path.join(path.dirname(headerPath), trimmed);
+  return path.join(path.dirname(headerPath), checkDataFileName(name));
 }
