@@ -103,7 +103,8 @@ function zipEntries(bytes: Uint8Array): ZipEntry[] {
       const len = view.getUint16(e + 2, true);
       if (id === 0x0001) {
         let p = e + 4;
-        const next = (): number => { const v = p + 8 <= e + 4 + len ? Number(view.getBigUint64(p, true)) : NaN; p += 8; return v; };
+        const end = Math.min(e + 4 + len, at + 46 + nameLength + extraLength);
+        const next = (): number => { const v = p + 8 <= end ? Number(view.getBigUint64(p, true)) : NaN; p += 8; return v; };
         if (size === 0xffffffff) size = next();
         if (compressedSize === 0xffffffff) compressedSize = next();
         if (localHeader === 0xffffffff) localHeader = next();
