@@ -19,8 +19,9 @@ const HEADER_METRICS: readonly (readonly [MetricId, string])[] = [
   ['labelVolumeMl', 'Label'], ['predictionVolumeMl', 'Prediction'],
 ];
 
-export function labelName(label: LabelKey): string {
-  return label === 'foreground' ? 'foreground (label > 0)' : `label ${label}`;
+export function labelName(label: LabelKey, names?: Readonly<Record<string, string>>): string {
+  const name = label === 'foreground' ? undefined : names?.[String(label)];
+  return label === 'foreground' ? 'foreground (label > 0)' : name !== undefined ? `label ${label} · ${name}` : `label ${label}`;
 }
 
 export class HeaderStrip {
@@ -62,13 +63,13 @@ export class HeaderStrip {
     }
     this.volume.hidden = false;
     if (volume === undefined) {
-      this.volume.replaceChildren(el('span', { class: 'mi-dim' }, `Volume losses for ${labelName(label)}: computing…`));
+      this.volume.replaceChildren(el('span', { class: 'mi-dim' }, `Volume losses for ${labelName(label, pair.labelNames)}: computing…`));
       return;
     }
     const numbers: [string, number][] = LOSS_IDS.map((id) => [LOSS_LABELS[id], volume.result.volume[id]]);
     if (volume.multiclass !== null) numbers.push(['Lovasz-Softmax (all classes)', volume.multiclass.volume.lovaszSoftmax]);
     this.volume.replaceChildren(
-      el('span', { class: 'mi-volume-title' }, `Volume, ${labelName(volume.result.label)}:`),
+      el('span', { class: 'mi-volume-title' }, `Volume, ${labelName(volume.result.label, pair.labelNames)}:`),
       ...numbers.map(([name, value]) => el('span', { class: 'mi-number' }, el('span', { class: 'mi-dim' }, `${name} `), formatLoss(value))),
     );
   }
@@ -81,7 +82,7 @@ export class HeaderStrip {
       return;
     }
     if (metrics === undefined) {
-      this.metrics.replaceChildren(el('span', { class: 'mi-dim' }, `Volume metrics for ${labelName(label)}: computing…`));
+      this.metrics.replaceChildren(el('span', { class: 'mi-dim' }, `Volume metrics for ${labelName(label, loaded.pair.labelNames)}: computing…`));
       return;
     }
     const { result, settings } = metrics;

@@ -140,7 +140,7 @@ export class Toolbar {
       setOptions(this.lossSelect, chartOptions(level));
     }
     this.hausdorff.hidden = level !== 'all';
-    setOptions(this.label, (pair.labels.length === 0 ? ['foreground' as const] : pair.labels).map((l) => [String(l), labelName(l)]));
+    setOptions(this.label, (pair.labels.length === 0 ? ['foreground' as const] : pair.labels).map((l) => [String(l), labelName(l, pair.labelNames)]));
     this.labelField.hidden = pair.labels.length <= 1;
     this.kind.value = pair.kindOption;
     const alone = pair.labelName === null;

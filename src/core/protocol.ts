@@ -60,6 +60,8 @@ export interface PairInfo {
   readonly kindOption: PredictionKindOption;
   /** Labels the losses are reported for. */
   readonly labels: readonly LabelKey[];
+  /** Label value → name (.seg.nrrd segments, nnU-Net dataset.json, maskInspector.labels.names), when known. */
+  readonly labelNames?: Readonly<Record<string, string>>;
   /** True when the prediction is 4D (per-class channels); slices then carry one channel per label. */
   readonly predictionChannels: number;
   readonly warnings: readonly string[];

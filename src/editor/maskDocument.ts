@@ -10,6 +10,7 @@ import { DEFAULT_LOSS_PARAMS } from '../core/kernels/lossIds';
 import type { ViewState } from '../core/protocol';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { attachDataFile, checkDataFileName, detachedDataFile } from '../core/io/detached';
+import { findDatasetJson, labelNamesFor, labelNamesObject, parseLabelNamesSetting, type LabelNames, type ReadText } from '../core/io/labelNames';
 import type { FilePayload, LossesReply, MetricsReply, PairSummary, SliceReply } from '../worker/sessionMessages';
 import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
@@ -118,9 +119,36 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   private setState(state: DocumentState): void {
     if (this.isDisposed) return;
-    this._state = state;
+    this._state = state.kind === 'ready' ? { ...state, pair: this.named(state.pair, state.uris.label) } : state;
     this._preview = null;
     this._onDidChangeState.fire(state);
+  }
+
+  /** dataset.json label names by folder (a mask's folder), filled by open() before a pair is shown. */
+  private readonly datasetNames = new Map<string, LabelNames | null>();
+
+  /** Looks for nnU-Net's dataset.json beside or above `mask` (io/labelNames.ts findDatasetJson), once per folder. */
+  private async loadDatasetNames(mask: vscode.Uri | null): Promise<void> {
+    if (mask === null) return;
+    const dir = vscode.Uri.joinPath(mask, '..');
+    if (this.datasetNames.has(dir.toString())) return;
+    const read: ReadText = async (path) => {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(dir.with({ path })));
+      } catch {
+        return null; // no dataset.json there: no names from it
+      }
+    };
+    this.datasetNames.set(dir.toString(), (await findDatasetJson(dir.path, read))?.names ?? null);
+  }
+
+  /** The pair with every label name known: the label file's segments (from the worker), dataset.json, the setting. */
+  private named(pair: PairSummary, label: vscode.Uri | null): PairSummary {
+    const dataset = label === null ? null : this.datasetNames.get(vscode.Uri.joinPath(label, '..').toString()) ?? null;
+    const names = labelNamesFor(null, dataset, parseLabelNamesSetting(readSettings(this.uri).labelNames));
+    for (const [value, name] of Object.entries(pair.labelNames ?? {})) names.set(Number(value), name);
+    const labelNames = labelNamesObject(names);
+    return labelNames === undefined ? pair : { ...pair, labelNames };
   }
 
   private setStatus(status: string | null): void {
@@ -188,6 +216,8 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
         readBytes(uris.prediction),
         uris.label ? readBytes(uris.label) : null,
         uris.underlay ? readBytes(uris.underlay) : null,
+        // Both folders: a swap makes the prediction the label.
+        this.loadDatasetNames(uris.label), this.loadDatasetNames(uris.prediction),
       ]);
       if (this.isDisposed) throw new DisposedError(relativeName(this.uri));
       this.setStatus(`Decoding ${names.join(', ')}…`);
