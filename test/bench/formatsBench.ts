@@ -74,16 +74,19 @@ function ensureFiles(dir: string, nx: number, ny: number, nz: number): (kind: Ki
   for (const kind of ['prob', 'label'] as const) {
     const values = kind === 'prob' ? pair.probability : pair.label;
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    const cOrder = reverseAxes(values, [dims[2], dims[1], dims[0]]);
-    const cBytes = new Uint8Array(cOrder.buffer, cOrder.byteOffset, cOrder.byteLength);
+    // The volume (x fastest) is the C-ordered array of shape (z, y, x), the .npy axis rule; its
+    // Fortran-ordered file holds that array with z fastest.
+    const zyx = [dims[2], dims[1], dims[0]];
+    const fOrder = reverseAxes(values, zyx);
+    const fBytes = new Uint8Array(fOrder.buffer, fOrder.byteOffset, fOrder.byteLength);
     const nii = writeNifti({ shape: dims, dtype: kind === 'prob' ? 'float32' : 'uint8', values, pixdim, srow });
     const [nrrdType, metaType, descr] = kind === 'prob' ? ['float', 'MET_FLOAT', '<f4'] : ['unsigned char', 'MET_UCHAR', '|u1'];
     const files: Record<string, Uint8Array> = {
       '.nii': nii, '.nii.gz': gzip(nii),
       '.nrrd': nrrd(dims, pair.spacing, nrrdType, bytes, true), '.raw.nrrd': nrrd(dims, pair.spacing, nrrdType, bytes, false),
       '.mha': mha(dims, pair.spacing, metaType, bytes, false), '.zlib.mha': mha(dims, pair.spacing, metaType, bytes, true),
-      '_c.npy': npy(dims, descr, cBytes, false), '_f.npy': npy(dims, descr, bytes, true),
-      '.npz': npz(npy(dims, descr, cBytes, false)),
+      '_c.npy': npy(zyx, descr, bytes, false), '_f.npy': npy(zyx, descr, fBytes, true),
+      '.npz': npz(npy(zyx, descr, bytes, false)),
     };
     for (const [ext, content] of Object.entries(files)) writeFileSync(path(kind, ext), content);
   }

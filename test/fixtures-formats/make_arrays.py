@@ -41,13 +41,17 @@ flipped = affine @ np.diag([1, -1, 1, 1])
 flipped[:3, 3] = affine[:3, 3]
 nifti(label, flipped, 'label_flipped.nii.gz')
 
-# NumPy: one array, C and Fortran order; npz stored (savez) and deflated (savez_compressed).
-np.save('label_c.npy', np.ascontiguousarray(label.astype(np.int64)))
-np.save('label_f.npy', np.asfortranarray(label.astype(np.int64)))
-np.save('pred_c.npy', np.ascontiguousarray(pred))
-np.save('pred_f_be.npy', np.asfortranarray(pred.astype('>f4')))
-np.savez('pred_stored.npz', other=np.zeros((2, 2)), prob=pred)
-np.savez_compressed('label_deflated.npz', label=np.asfortranarray(label))
+# NumPy, in ITK/SimpleITK axis order (arr[k, j, i], i.e. the nibabel array transposed, as
+# sitk.GetArrayFromImage returns it): one array, C and Fortran order; npz stored (savez) and
+# deflated (savez_compressed); nnU-Net's --save_probabilities layout (channel, z, y, x).
+zyx = lambda a: a.transpose(2, 1, 0)
+np.save('label_c.npy', np.ascontiguousarray(zyx(label).astype(np.int64)))
+np.save('label_f.npy', np.asfortranarray(zyx(label).astype(np.int64)))
+np.save('pred_c.npy', np.ascontiguousarray(zyx(pred)))
+np.save('pred_f_be.npy', np.asfortranarray(zyx(pred).astype('>f4')))
+np.savez('pred_stored.npz', other=np.zeros((2, 2)), prob=zyx(pred))
+np.savez_compressed('label_deflated.npz', label=np.asfortranarray(zyx(label)))
+np.savez_compressed('softmax_nnunet.npz', probabilities=np.stack([1 - zyx(pred), zyx(pred)]).astype(np.float32))
 
 # 3D Slicer .seg.nrrd conventions, written as text header + gzip data (Slicer 5 layout).
 def seg_header(sizes, kinds, directions, extra):
@@ -71,7 +75,7 @@ for n, (sid, name, value, layer, color) in enumerate(names):
               (f'Segment{n}_Layer', layer), (f'Segment{n}_Color', color)]
 with open('label.seg.nrrd', 'wb') as f:
     f.write(seg_header(shape, 'domain domain domain', dirs, extra))
-    f.write(gzip.compress(label.tobytes(order='F')))
+    f.write(gzip.compress(label.tobytes(order='F'), mtime=0))
 # 4D: two layers, each segment value 1 in its own layer (overlap-capable layout).
 layers = np.stack([(label == 1).astype(np.uint8), (label == 2).astype(np.uint8)])  # (layer, i, j, k)
 extra4 = []
@@ -80,7 +84,7 @@ for n, (sid, name, _value, _layer, color) in enumerate(names):
                (f'Segment{n}_Layer', n), (f'Segment{n}_Color', color)]
 with open('label_layers.seg.nrrd', 'wb') as f:
     f.write(seg_header((2,) + shape, 'list domain domain domain', 'none ' + dirs, extra4))
-    f.write(gzip.compress(np.asfortranarray(layers).tobytes(order='F')))
+    f.write(gzip.compress(np.asfortranarray(layers).tobytes(order='F'), mtime=0))
 
 # What the files hold, for the tests (computed here, independently of the reader).
 json.dump({

@@ -35,6 +35,7 @@ function assertSameNumbers(actual: unknown, expected: unknown, path = 'result'):
     assert.equal(actual, expected, path);
   }
 }
+const OPTIONS = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'all' } as const;
 const sum = (v: Volume) => { let s = 0; for (const x of v.data) s += x; return s; };
 
 function assertAffine(volume: Volume, affine: number[][], tolerance = 1e-5): void {
@@ -70,6 +71,29 @@ test('C- and Fortran-ordered .npy files of one array open identically', () => {
   assert.equal(read('label_c.npy').sourceDtype, 'int64');
 });
 
+test('nnU-Net probabilities (.npz, channel × z × y × x) open as x × y × z with the channels last', () => {
+  const v = read('softmax_nnunet.npz');
+  assert.deepEqual(v.dims, [...expected.shape, 2]);
+  const [i, j, k] = expected.probe.ijk;
+  assert.ok(Math.abs(voxel(v, i, j, k, 1) - expected.probe.pred) < 1e-7);
+  assert.ok(Math.abs(voxel(v, i, j, k, 0) - (1 - expected.probe.pred)) < 1e-6);
+});
+
+test('a nibabel-ordered array paired with its NIfTI gets a hint to transpose it', () => {
+  const dir = mkdtempSync(resolve(tmpdir(), 'mi-npy-'));
+  try {
+    // The label's NumPy file read back, dims reversed: what an untransposed nibabel array looks like.
+    const v = read('label_c.npy');
+    const header = `{'descr': '<i4', 'fortran_order': True, 'shape': (${v.dims.join(', ')}), }`.padEnd(117) + '\n';
+    const path = resolve(dir, 'ijk.npy');
+    writeFileSync(path, Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 118, 0]), Buffer.from(header, 'latin1'), Buffer.from(Int32Array.from(v.data).buffer)]));
+    assert.deepEqual(read(path).dims, [...expected.shape].reverse());
+    assert.throws(() => comparePair(read(path), read('label.nii.gz'), OPTIONS), /NumPy array is read in ITK order \(z, y, x\).*arr\.T/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('.npz: the first array by default, a named one on request; unknown names are listed', () => {
   const path = resolve(DIR, 'pred_stored.npz');
   assert.deepEqual(readVolume(readFileSync(path), path).dims, [2, 2, 1]);
@@ -97,7 +121,6 @@ for (const name of PREDICTIONS) {
   });
 }
 
-const OPTIONS = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'all' } as const;
 const reference = comparePair(read('pred.nii.gz'), read('label.nii.gz'), OPTIONS);
 
 test('the NIfTI reference pair has no geometry warning (only the two-labels-one-probability note)', () => {

@@ -107,8 +107,11 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
   }
   if (pd[0] !== ld[0] || pd[1] !== ld[1] || pd[2] !== ld[2]) {
+    const numpy = [prediction, label].some((v) => v.format === 'npy' || v.format === 'npz');
+    const reversed = pd[0] === ld[2] && pd[1] === ld[1] && pd[2] === ld[0];
     throw new InputError(prediction.source,
-      `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)`);
+      `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)` +
+      (numpy && reversed ? ' — a NumPy array is read in ITK order (z, y, x): save an array indexed [i, j, k] (nibabel) transposed, arr.T' : ''));
   }
   const warnings = sameGeometryWarnings(prediction, label);
 

@@ -17,6 +17,9 @@ export function reverseAxes(input: VoxelArray, dims: readonly number[]): VoxelAr
   const n = dims.length;
   if (n <= 1 || dims.filter((d) => d > 1).length <= 1) return input;
   const out = new (input.constructor as Ctor)(input.length);
+  // Moved as same-size integers (Float32 as Uint32, …): one element kind per size keeps the tile
+  // loop's element access monomorphic enough to stay fast, and float bits are copied unchanged.
+  const src = asBits(input), dst = asBits(out);
   const inStride: number[] = new Array(n);
   const outStride: number[] = new Array(n);
   let s = 1;
@@ -34,7 +37,7 @@ export function reverseAxes(input: VoxelArray, dims: readonly number[]): VoxelAr
       inBase += idx[a] * inStride[a + 1];
       outBase += idx[a] * outStride[a + 1];
     }
-    transposeTile(input, out, inBase, outBase, d0, dl, s0, sl);
+    transposeTile(src, dst, inBase, outBase, d0, dl, s0, sl);
     for (let a = middle.length - 1; a >= 0; a--) {
       if (++idx[a] < middle[a]) break;
       idx[a] = 0;
@@ -43,8 +46,19 @@ export function reverseAxes(input: VoxelArray, dims: readonly number[]): VoxelAr
   return out;
 }
 
+type Bits = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+function asBits(a: VoxelArray): Bits {
+  switch (a.BYTES_PER_ELEMENT) {
+    case 1: return new Uint8Array(a.buffer, a.byteOffset, a.length);
+    case 2: return new Uint16Array(a.buffer, a.byteOffset, a.length);
+    case 4: return new Uint32Array(a.buffer, a.byteOffset, a.length);
+    default: return new Float64Array(a.buffer, a.byteOffset, a.length);
+  }
+}
+
 /** out[outBase + i + l·sl] = in[inBase + i·s0 + l] for i < d0, l < dl, in TILE×TILE blocks. */
-function transposeTile(input: VoxelArray, out: VoxelArray, inBase: number, outBase: number, d0: number, dl: number, s0: number, sl: number): void {
+function transposeTile(input: Bits, out: Bits, inBase: number, outBase: number, d0: number, dl: number, s0: number, sl: number): void {
   for (let l0 = 0; l0 < dl; l0 += TILE) {
     const l1 = Math.min(dl, l0 + TILE);
     for (let i0 = 0; i0 < d0; i0 += TILE) {

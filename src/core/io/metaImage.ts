@@ -150,3 +150,11 @@ function metaPayload(bytes: Uint8Array, fields: ReadonlyMap<string, string>, dat
   }
   return options.readDataFile(file);
 }
+
+/** Start of the voxels of an uncompressed MetaImage with ElementDataFile = LOCAL (see otherFormats rawDataStart). */
+export function metaRawDataStart(head: Uint8Array): number | null {
+  const { fields, dataStart } = parseMetaHeader(head);
+  const skip = Number(fields.get('HeaderSize') ?? 0);
+  if (isTrue(fields.get('CompressedData')) || (fields.get('ElementDataFile') ?? '').toUpperCase() !== 'LOCAL') return null;
+  return Number.isInteger(skip) && skip >= 0 ? dataStart + skip : null;
+}

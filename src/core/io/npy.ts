@@ -2,11 +2,14 @@
  * NumPy .npy (format versions 1.0, 2.0, 3.0) into a Volume.
  *
  * Axis rule: the array's logical axes — the shape numpy.load returns, whatever the file's memory
- * order — are (i, j, k[, channel]) in that order, as nibabel's `img.get_fdata()` is. So
- * `np.save(f, nib.load(x).get_fdata())` opens exactly like x, and a C-ordered and a
- * Fortran-ordered file of one array open identically (a C-ordered file is reordered on load, a
- * Fortran-ordered one is viewed as is). A 2D array (i, j) is one slice. There is no geometry in the
- * file: spacing 1 mm and an identity affine are assumed (Volume.geometryAssumed).
+ * order — are read in reverse: an array of shape (Z, Y, X) is the volume X × Y × Z with
+ * arr[k, j, i] at voxel (i, j, k), and (C, Z, Y, X) adds C channels. That is ITK's and
+ * SimpleITK's order (GetArrayFromImage), which nnU-Net uses for the .npz probabilities it saves
+ * beside each prediction, and a 2D (rows, columns) image is columns × rows like a PNG. A C-ordered
+ * file (numpy's default) is then viewed as is; a Fortran-ordered file of the same array is
+ * reordered on load, so both open identically. An array from nibabel (`img.get_fdata()`, indexed
+ * [i, j, k]) must be saved transposed (`arr.T`). There is no geometry in the file: spacing 1 mm
+ * and an identity affine are assumed (Volume.geometryAssumed).
  */
 import { reverseAxes } from './axisOrder';
 import { clip } from './nrrdHeader';
@@ -78,12 +81,13 @@ export function readNpy(bytes: Uint8Array, source: string, options: ReadOptions,
   const { shape } = header;
   if (shape.length < 2 || shape.length > 4) {
     throw new VolumeReadError(
-      `the array has shape (${shape.join(', ')}); Mask Inspector reads 2D (i, j), 3D (i, j, k) and 4D (i, j, k, channel) arrays`);
+      `the array has shape (${shape.join(', ')}); Mask Inspector reads 2D (rows, columns), 3D (z, y, x) and 4D (channel, z, y, x) arrays`);
   }
   const count = checkShape(shape, options, 'the .npy array');
   let data = elementsFrom(bytes, header.dataStart, count, header.type, header.littleEndian);
-  if (!header.fortranOrder) data = reverseAxes(data, shape);
-  const dims = [...shape];
+  // Fortran order holds the reversed shape in C order: reorder it to the C layout of `shape`.
+  if (header.fortranOrder) data = reverseAxes(data, [...shape].reverse());
+  const dims = [...shape].reverse();
   if (dims.length === 2) dims.push(1);
   if (dims.length === 4 && dims[3] === 1) dims.pop();
   return {

@@ -12,7 +12,7 @@ import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER
 import { readPng } from './png';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
-import { readOtherFormat } from './otherFormats';
+import { rawDataStart, readOtherFormat } from './otherFormats';
 import { VolumeReadError } from './volume';
 import type { ReadOptions, Volume } from './volume';
 
@@ -42,7 +42,7 @@ export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOpt
 /** Reads a file from disk (the file is only ever opened for reading). */
 export function readVolumeFile(path: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
-  const bytes = readWholeFile(path, options);
+  const bytes = readWholeFile(path, options, alignmentPad(path));
   const readDataFile = options.readDataFile ?? ((name: string) => {
     try {
       return readWholeFile(dataFilePath(path, name), options);
@@ -116,7 +116,23 @@ function checkOptions(options: ReadOptions): void {
  * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
  * reading gigabytes.
  */
-function readWholeFile(path: string, options: ReadOptions): Uint8Array {
+/** Bytes to put before the file in memory so that an uncompressed NRRD/MetaImage/.npy's voxels start 8-byte aligned. */
+function alignmentPad(path: string): number {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, 'r');
+    const head = new Uint8Array(64 * 1024);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const start = rawDataStart(head.subarray(0, n));
+    return start === null ? 0 : (8 - (start % 8)) % 8;
+  } catch {
+    return 0; // readWholeFile reports what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array {
   let fd: number | undefined;
   try {
     fd = fs.openSync(path, 'r');
@@ -129,7 +145,7 @@ function readWholeFile(path: string, options: ReadOptions): Uint8Array {
     readFully(fd, head, 0);
     const kind = isGzip(head) ? undefined : detectNifti(head);
     if (kind !== undefined) planNifti(head, kind, options); // throws early on limits / bad headers
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
     bytes.set(head);
     readFully(fd, bytes, head.length);
     return bytes;
