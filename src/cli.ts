@@ -16,7 +16,8 @@ import { labelNamesForFile, readTextFile, withLabelNames } from './core/io/label
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
-Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
+Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
+MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
@@ -30,6 +31,7 @@ options:
   --connectivity 6|18|26                  lesion neighbourhood in 3D; 2D: 4, 8, 8 (default ${DEFAULT_METRIC_PARAMS.connectivity})
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  --npz-array NAME                        the array of an .npz to read (default: its first)
   -h, --help                              this text
   --version                               print the version`;
 
@@ -47,6 +49,8 @@ interface CompareArgs {
   connectivity: Connectivity;
   jobs: number;
   maxVoxels: number;
+  /** The .npz array to read (every .npz given); undefined: the first. */
+  npzArray?: string;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -88,6 +92,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--npz-array': {
+        const name = value();
+        if (name === undefined || name === '') throw new UsageError('--npz-array takes the name of an array in the .npz');
+        args.npzArray = name;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         positional.push(arg);
@@ -100,8 +110,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  const prediction = readInputFile(args.prediction, args.maxVoxels);
-  const label = readInputFile(args.label, args.maxVoxels);
+  const prediction = readInputFile(args.prediction, args.maxVoxels, args.npzArray);
+  const label = readInputFile(args.label, args.maxVoxels, args.npzArray);
   const pair = preparePair(prediction, label, args.kind);
   for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
   const computed = await compareInParallel(pair, {

@@ -100,3 +100,14 @@ test('CLI: label names from dataset.json above the label folder in the table and
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('CLI --npz-array picks the named array of an .npz; without it the first is read', () => {
+  const cli = resolve(REPO_ROOT, 'dist/cli.js');
+  const args = ['compare', resolve(FORMATS, 'pred_stored.npz'), resolve(FORMATS, 'label.nii.gz'), '--format', 'json', '--metrics', 'none'];
+  const first = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  assert.notEqual(first.status, 0);
+  assert.match(first.stderr, /is 2×2×1 but label/);
+  const named = spawnSync(process.execPath, [cli, ...args, '--npz-array', 'prob'], { encoding: 'utf8' });
+  assert.equal(named.status, 0, named.stderr);
+  assert.match(named.stderr, /no geometry \(NumPy\)/);
+});
