@@ -111,3 +111,29 @@ test('CLI --npz-array picks the named array of an .npz; without it the first is 
   assert.equal(named.status, 0, named.stderr);
   assert.match(named.stderr, /no geometry \(NumPy\)/);
 });
+
+test('folder report: .seg.nrrd predictions against .nrrd labels, names from dataset.json in JSON, HTML and the plan', () => {
+  const cli = resolve(REPO_ROOT, 'dist/cli.js');
+  const root = mkdtempSync(resolve(tmpdir(), 'mi-report-names-'));
+  try {
+    mkdirSync(resolve(root, 'Dataset001/labelsTr'), { recursive: true });
+    mkdirSync(resolve(root, 'Dataset001/pred'));
+    for (const c of ['case1', 'case2']) {
+      copyFileSync(resolve(FORMATS, 'label.nrrd'), resolve(root, `Dataset001/labelsTr/${c}.nrrd`));
+      copyFileSync(resolve(FORMATS, 'label.mha'), resolve(root, `Dataset001/pred/${c}.mha`));
+    }
+    copyFileSync(resolve(FORMATS, 'label.nii.gz'), resolve(root, 'Dataset001/labelsTr/stray.nii.gz'));
+    writeFileSync(resolve(root, 'Dataset001/dataset.json'), JSON.stringify({ labels: { background: 0, liver: 1, tumour: 2 }, file_ending: '.nrrd' }));
+    const out = resolve(root, 'report');
+    const r = spawnSync(process.execPath, [cli, 'report', resolve(root, 'Dataset001/pred'), resolve(root, 'Dataset001/labelsTr'), '--out', out, '--jobs', '1'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(resolve(out, 'report.json'), 'utf8')) as { cases: { case: string; result: { labels: { label: number; name?: string }[] } }[] };
+    assert.deepEqual(report.cases.map((c) => c.case), ['case1', 'case2']);
+    for (const c of report.cases) assert.deepEqual(c.result.labels.map((l) => [l.label, l.name]), [[1, 'liver'], [2, 'tumour']]);
+    const html = readFileSync(resolve(out, 'report.html'), 'utf8');
+    assert.match(html, /<td class="t">1 liver<\/td>/);
+    assert.match(html, /<td class="t">2 tumour<\/td>/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
