@@ -2,7 +2,7 @@
  * 3D Slicer `.seg.nrrd` segments: `SegmentN_Name`, `_LabelValue`, `_Layer`, `_Color` key/value
  * pairs. A 3D file is a label map (value = LabelValue). A 4D file stores overlapping segments in
  * layers (the non-spatial axis); it is merged into one label map: a voxel takes the value of the
- * last segment (in file order) that covers it. Values stay the segments' LabelValues when they are
+ * segment of the last layer that covers it. Values stay the segments' LabelValues when they are
  * distinct, otherwise segment N becomes value N + 1 (two layers may both use value 1).
  */
 import type { VolumeSegment, VoxelArray } from './volume';
