@@ -176,3 +176,19 @@ test('detached headers: the data file must be beside the header', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('overlapping segments of a layered .seg.nrrd: the last layer wins, and the pair says so', () => {
+  // 2 layers × 2 × 2 × 1, raw: layer 0 "a" (value 1) covers voxels 0,1; layer 1 "b" (value 1) covers voxels 1,2.
+  const header = 'NRRD0004\ntype: uint8\ndimension: 4\nspace: left-posterior-superior\nsizes: 2 2 2 1\n' +
+    'space directions: none (1,0,0) (0,1,0) (0,0,1)\nkinds: list domain domain domain\nencoding: raw\nspace origin: (0,0,0)\n' +
+    'Segment0_Name:=a\nSegment0_LabelValue:=1\nSegment0_Layer:=0\nSegment1_Name:=b\nSegment1_LabelValue:=1\nSegment1_Layer:=1\n\n';
+  // Layer axis fastest: voxel v holds [layer0, layer1].
+  const data = [1, 0, 1, 1, 0, 1, 0, 0];
+  const v = readVolume(Buffer.concat([Buffer.from(header, 'latin1'), Buffer.from(data)]), 'overlap.seg.nrrd');
+  assert.deepEqual(v.dims, [2, 2, 1]);
+  assert.deepEqual(Array.from(v.data), [1, 2, 2, 0]);
+  assert.deepEqual(v.segments?.map((s) => [s.value, s.name]), [[1, 'a'], [2, 'b']]);
+  assert.deepEqual(v.readNotes, ['overlap.seg.nrrd: 1 voxel is in segments of more than one layer; each counts for the segment of its last layer']);
+  const result = comparePair(v, v, OPTIONS);
+  assert.ok(result.warnings.includes(v.readNotes![0]!), result.warnings.join(' | '));
+});

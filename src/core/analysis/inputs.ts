@@ -113,7 +113,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)` +
       (numpy && reversed ? ' — a NumPy array is read in ITK order (z, y, x): save an array indexed [i, j, k] (nibabel) transposed, arr.T' : ''));
   }
-  const warnings = sameGeometryWarnings(prediction, label);
+  const warnings = [...new Set([...sameGeometryWarnings(prediction, label), ...prediction.readNotes ?? [], ...label.readNotes ?? []])];
 
   const labelScan = known.label?.scan ?? scanValues(label.data);
   checkFinite(label, labelScan, 'the label map');

@@ -41,7 +41,9 @@ export function readNrrd(bytes: Uint8Array, source: string, options: ReadOptions
       const merged = mergeSegmentLayers(raw, sizes, geometry.channelAxis, segments);
       data = merged.data;
       dims = sizes.filter((_, a) => a !== geometry.channelAxis);
-      return finish(source, dims, geometry, data, type, merged.segments);
+      const notes = merged.overlaps === 0 ? [] : [`${source.split(/[\\/]/).pop()}: ${merged.overlaps} voxel${merged.overlaps === 1 ? ' is' : 's are'} ` +
+        'in segments of more than one layer; each counts for the segment of its last layer'];
+      return { ...finish(source, dims, geometry, data, type, merged.segments), ...(notes.length > 0 ? { readNotes: notes } : {}) };
     }
     data = moveAxisLast(raw, sizes, geometry.channelAxis);
     dims = [...sizes.filter((_, a) => a !== geometry.channelAxis), sizes[geometry.channelAxis]];

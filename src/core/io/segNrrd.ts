@@ -36,7 +36,7 @@ export function segmentsOf(keyValues: ReadonlyMap<string, string>): SlicerSegmen
 
 /** Merges the layers of a 4D segmentation (`dims` in file order, `layerAxis` the list axis). */
 export function mergeSegmentLayers(data: VoxelArray, dims: readonly number[], layerAxis: number, segments: readonly SlicerSegment[]):
-  { data: Uint16Array; segments: VolumeSegment[] } {
+  { data: Uint16Array; segments: VolumeSegment[]; overlaps: number } {
   const layers = dims[layerAxis];
   const inner = dims.slice(0, layerAxis).reduce((p, d) => p * d, 1);
   const outer = dims.slice(layerAxis + 1).reduce((p, d) => p * d, 1);
@@ -46,6 +46,7 @@ export function mergeSegmentLayers(data: VoxelArray, dims: readonly number[], la
   // lookup[layer] = list of (file value, output value)
   const byLayer: Array<Array<readonly [number, number]>> = Array.from({ length: layers }, () => []);
   segments.forEach((s, n) => { if (s.layer < layers) byLayer[s.layer].push([s.labelValue, outValues[n]]); });
+  let overlaps = 0;
   for (let o = 0; o < outer; o++) {
     for (let layer = 0; layer < layers; layer++) {
       const pairs = byLayer[layer];
@@ -55,12 +56,17 @@ export function mergeSegmentLayers(data: VoxelArray, dims: readonly number[], la
       for (let i = 0; i < inner; i++) {
         const v = data[from + i];
         if (v === 0) continue;
-        for (const [fileValue, outValue] of pairs) if (v === fileValue) out[to + i] = outValue;
+        for (const [fileValue, outValue] of pairs) {
+          if (v !== fileValue) continue;
+          if (out[to + i] !== 0) overlaps++;
+          out[to + i] = outValue;
+        }
       }
     }
   }
   return {
     data: out,
     segments: segments.map((s, n) => ({ value: outValues[n], name: s.name, ...(s.color ? { color: s.color } : {}) })),
+    overlaps,
   };
 }

@@ -50,6 +50,8 @@ export interface Volume {
   readonly geometryAssumed?: boolean;
   /** Segments the file names (label value → name, colour), e.g. from a Slicer .seg.nrrd. */
   readonly segments?: readonly VolumeSegment[];
+  /** What reading changed that the user should know (e.g. overlapping segments merged); the pair's warnings repeat it. */
+  readonly readNotes?: readonly string[];
 }
 
 /** Error of a reader: the file could not be read as a volume. Message has no file name; callers add it. */
