@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { posix, resolve } from 'node:path';
 import { test } from 'node:test';
 import { listFolderPlan, planFolderPairs } from '../../src/core/analysis/folderPairing';
+import { reportSettingsOf } from '../../src/report/runFolderReport';
 import type { ListDirectory } from '../../src/core/analysis/pairing';
 import { attachDataFile, detachedDataFile } from '../../src/core/io/detached';
 import {
@@ -136,4 +137,12 @@ test('folder report: .seg.nrrd predictions against .nrrd labels, names from data
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('report options: the maskInspector.labels.names setting fills in what dataset.json does not name', () => {
+  const plan = planFolderPairs({ dir: '/p', entries: [] }, { dir: '/l', entries: [] });
+  const withDataset = { ...plan, dataset: { path: '/dataset.json', labelNames: { 1: 'liver' } } };
+  const { caseOptions } = reportSettingsOf(withDataset, { labelNames: { 1: 'setting liver', 3: 'vessel' } });
+  assert.deepEqual(caseOptions.labelNames, { 1: 'liver', 3: 'vessel' });
+  assert.equal(reportSettingsOf(plan, {}).caseOptions.labelNames, undefined);
 });
