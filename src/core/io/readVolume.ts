@@ -111,11 +111,6 @@ function checkOptions(options: ReadOptions): void {
   }
 }
 
-/**
- * fs.readFileSync refuses files over 2 GiB on Node 20, so read into one exact-size buffer. For an
- * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
- * reading gigabytes.
- */
 /** Bytes to put before the file in memory so that an uncompressed NRRD/MetaImage/.npy's voxels start 8-byte aligned. */
 function alignmentPad(path: string): number {
   let fd: number | undefined;
@@ -132,6 +127,11 @@ function alignmentPad(path: string): number {
   }
 }
 
+/**
+ * fs.readFileSync refuses files over 2 GiB on Node 20, so read into one exact-size buffer. For an
+ * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
+ * reading gigabytes.
+ */
 function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array {
   let fd: number | undefined;
   try {
