@@ -12,7 +12,7 @@ import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsL
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
-import { labelNamesForFile, readTextFile, withLabelNames } from './core/io/labelNames';
+import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -32,6 +32,8 @@ options:
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
   --npz-array NAME                        the array of an .npz to read (default: its first)
+  --label-names 1=liver,2=tumour          names of label values (a .seg.nrrd's own names and an
+                                          nnU-Net dataset.json beside/above the label come first)
   -h, --help                              this text
   --version                               print the version`;
 
@@ -51,6 +53,8 @@ interface CompareArgs {
   maxVoxels: number;
   /** The .npz array to read (every .npz given); undefined: the first. */
   npzArray?: string;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -92,6 +96,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--label-names': {
+        const names = parseLabelNamesArg(value() ?? '');
+        if (names === null) throw new UsageError('--label-names takes names like 1=liver,2=tumour');
+        args.labelNames = names;
+        break;
+      }
       case '--npz-array': {
         const name = value();
         if (name === undefined || name === '') throw new UsageError('--npz-array takes the name of an array in the .npz');
@@ -118,7 +128,8 @@ async function runCompare(argv: readonly string[]): Promise<void> {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   }, args.jobs);
-  const result = withLabelNames(computed, await labelNamesForFile(args.label, label, null, readTextFile));
+  const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+  const result = withLabelNames(computed, await labelNamesForFile(args.label, label, setting, readTextFile));
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

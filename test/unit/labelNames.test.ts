@@ -14,7 +14,7 @@ import { reportSettingsOf } from '../../src/report/runFolderReport';
 import type { ListDirectory } from '../../src/core/analysis/pairing';
 import { attachDataFile, detachedDataFile } from '../../src/core/io/detached';
 import {
-  findDatasetJson, labelNamesFor, parseDatasetJson, parseLabelNamesSetting, withLabelNames,
+  findDatasetJson, labelNamesFor, parseDatasetJson, parseLabelNamesArg, parseLabelNamesSetting, withLabelNames,
 } from '../../src/core/io/labelNames';
 import { readVolume, readVolumeFile } from '../../src/core/io/readVolume';
 import { REPO_ROOT } from './helpers/ioTestUtils';
@@ -145,4 +145,21 @@ test('report options: the maskInspector.labels.names setting fills in what datas
   const { caseOptions } = reportSettingsOf(withDataset, { labelNames: { 1: 'setting liver', 3: 'vessel' } });
   assert.deepEqual(caseOptions.labelNames, { 1: 'liver', 3: 'vessel' });
   assert.equal(reportSettingsOf(plan, {}).caseOptions.labelNames, undefined);
+});
+
+test('CLI --label-names: "1=liver,2=tumour" or JSON; a .seg.nrrd\'s own names still come first; bad text is a usage error', () => {
+  assert.deepEqual(parseLabelNamesArg('1=liver, 2 = tumour'), { 1: 'liver', 2: 'tumour' });
+  assert.deepEqual(parseLabelNamesArg('{"3": "vessel"}'), { 3: 'vessel' });
+  assert.equal(parseLabelNamesArg('liver'), null);
+  const cli = resolve(REPO_ROOT, 'dist/cli.js');
+  const run = (label: string, ...extra: string[]) => spawnSync(process.execPath,
+    [cli, 'compare', resolve(FORMATS, 'label.mha'), resolve(FORMATS, label), '--format', 'json', '--metrics', 'none', ...extra], { encoding: 'utf8' });
+  const plain = run('label.nrrd', '--label-names', '1=organ,2=lesion');
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.deepEqual((JSON.parse(plain.stdout) as { labels: { name?: string }[] }).labels.map((l) => l.name), ['organ', 'lesion']);
+  const seg = run('label.seg.nrrd', '--label-names', '1=organ,2=lesion');
+  assert.deepEqual((JSON.parse(seg.stdout) as { labels: { name?: string }[] }).labels.map((l) => l.name), ['liver', 'tumour']);
+  const bad = run('label.nrrd', '--label-names', 'liver');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--label-names takes names like 1=liver,2=tumour/);
 });

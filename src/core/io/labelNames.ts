@@ -122,3 +122,28 @@ export const readTextFile: ReadText = async (path) => {
     return null;
   }
 };
+
+/**
+ * `--label-names` of the CLI: "1=liver,2=tumour" (or the setting's JSON form); null when the
+ * text is neither, so the caller can say what is expected.
+ */
+export function parseLabelNamesArg(text: string): Record<string, string> | null {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      return null;
+    }
+    const names = labelNamesObject(parseLabelNamesSetting(json));
+    return names ?? null;
+  }
+  const out: Record<string, string> = {};
+  for (const part of trimmed.split(',')) {
+    const m = /^\s*(\d+)\s*=\s*(.+?)\s*$/.exec(part);
+    if (m === null) return null;
+    out[m[1]!] = m[2]!;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
