@@ -3,16 +3,19 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { preparePair, InputError } from './core/analysis/inputs';
+import { InputError, preparePair } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
-import { compareInParallel, defaultJobs } from './worker/rangePool';
+import { defaultJobs } from './worker/rangePool';
+import { compareFiles } from './worker/streamCompare';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
 import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
+import { segmentsOfFile } from './core/io/segNrrd';
+import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -120,16 +123,21 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  const prediction = readInputFile(args.prediction, args.maxVoxels, args.npzArray);
-  const label = readInputFile(args.label, args.maxVoxels, args.npzArray);
-  const pair = preparePair(prediction, label, args.kind);
-  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  const computed = await compareInParallel(pair, {
+  const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
-  }, args.jobs);
+  };
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
+  // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
+  const computed = args.npzArray === undefined
+    ? await compareFiles(args.prediction, args.label, options, args.maxVoxels, args.jobs)
+    : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
+      readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
+  for (const w of computed.warnings) process.stderr.write(`warning: ${w}\n`);
   const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
-  const result = withLabelNames(computed, await labelNamesForFile(args.label, label, setting, readTextFile));
+  const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+  const result = withLabelNames(computed, names);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

@@ -5,6 +5,8 @@
  * segment of the last layer that covers it. Values stay the segments' LabelValues when they are
  * distinct, otherwise segment N becomes value N + 1 (two layers may both use value 1).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isNrrd, parseNrrdHeader } from './nrrdHeader';
 import type { VolumeSegment, VoxelArray } from './volume';
 
 export interface SlicerSegment {
@@ -34,14 +36,42 @@ export function segmentsOf(keyValues: ReadonlyMap<string, string>): SlicerSegmen
   return out;
 }
 
+/** The value each segment has after merging layers: its LabelValue when all differ, else N + 1. */
+function mergedValues(segments: readonly SlicerSegment[]): number[] {
+  const distinct = new Set(segments.map((s) => s.labelValue)).size === segments.length;
+  return segments.map((s, n) => (distinct ? s.labelValue : n + 1));
+}
+
+/**
+ * The segments (value, name, colour) a .seg.nrrd file gives its label map, from its header alone
+ * (the CLI names labels without keeping the decoded volume); [] for any other file.
+ */
+export function segmentsOfFile(path: string): VolumeSegment[] {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = new Uint8Array(1 << 20);
+    const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    if (!isNrrd(bytes)) return [];
+    const header = parseNrrdHeader(bytes);
+    const segments = segmentsOf(header.keyValues);
+    // A 4D segmentation is merged (mergeSegmentLayers); a 3D one keeps its LabelValues.
+    const values = header.fields.get('dimension')?.trim() === '4' ? mergedValues(segments) : segments.map((s) => s.labelValue);
+    return segments.map((s, n) => ({ value: values[n]!, name: s.name, ...(s.color ? { color: s.color } : {}) }));
+  } catch {
+    return []; // unreadable: the comparison itself reports the file
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Merges the layers of a 4D segmentation (`dims` in file order, `layerAxis` the list axis). */
 export function mergeSegmentLayers(data: VoxelArray, dims: readonly number[], layerAxis: number, segments: readonly SlicerSegment[]):
   { data: Uint16Array; segments: VolumeSegment[]; overlaps: number } {
   const layers = dims[layerAxis];
   const inner = dims.slice(0, layerAxis).reduce((p, d) => p * d, 1);
   const outer = dims.slice(layerAxis + 1).reduce((p, d) => p * d, 1);
-  const distinct = new Set(segments.map((s) => s.labelValue)).size === segments.length;
-  const outValues = segments.map((s, n) => (distinct ? s.labelValue : n + 1));
+  const outValues = mergedValues(segments);
   const out = new Uint16Array(inner * outer);
   // lookup[layer] = list of (file value, output value)
   const byLayer: Array<Array<readonly [number, number]>> = Array.from({ length: layers }, () => []);
