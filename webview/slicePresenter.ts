@@ -8,6 +8,7 @@ import { HoverReadout } from './hoverReadout';
 import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from './overlayColouring';
 import { SliceCache, type SliceReply } from './sliceCache';
 import { formatMm } from './metricInfo';
+import { edgeLetters } from './orientation';
 import {
   decodeSlice, pixelOfVoxel, pixelSpacing, probabilities, rowsFlipped, surfaceDistances, truthMask, type DecodedSlice, type SurfaceDistances,
 } from './sliceData';
@@ -122,7 +123,8 @@ export class SlicePresenter {
     const settings: PaintSettings = {
       mode: this.overlayMode,
       tp: parseHexColor(overlay.tpColor), fp: parseHexColor(overlay.fpColor), fn: parseHexColor(overlay.fnColor),
-      opacity: overlay.opacity, threshold: overlay.threshold,
+      // On black (no underlay) a half-transparent overlay turns FN navy and FP brown: full colour there.
+      opacity: slice.underlay === null ? 1 : overlay.opacity, threshold: overlay.threshold,
       window: slice.underlay === null ? NO_UNDERLAY_WINDOW : (this.window ?? NO_UNDERLAY_WINDOW),
     };
     const pixels = slice.width * slice.height;
@@ -138,6 +140,9 @@ export class SlicePresenter {
       flipRows: rowsFlipped(slice.axis),
     };
     this.view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
+    if (this.shown?.axis !== slice.axis) {
+      this.view.setOrientation(loaded.geometry.spacingKnown ? edgeLetters(pair.affine, slice.axis) : null, loaded.geometry.spacingKnown ? 'mm' : 'px');
+    }
     this.shown = slice;
     this.distances = null; // label, kind or threshold may have changed
     this.updateMarkers();
@@ -173,8 +178,10 @@ export class SlicePresenter {
     if (pixel === null || this.shown === null || loaded === null
       || pixel.column >= this.shown.width || pixel.displayRow >= this.shown.height) {
       this.readout.clear();
+      this.view.setCrosshair(null);
       return;
     }
+    this.view.setCrosshair(pixel);
     const slice = this.shown;
     if (this.distances === null || this.distances.slice !== slice) {
       const label = this.state.view.label;
@@ -183,7 +190,10 @@ export class SlicePresenter {
         value: surfaceDistances(slice, loaded.pair.predictionKind, label, loaded.metrics.threshold, pixelSpacing(slice.axis, loaded.pair.spacing)),
       };
     }
-    this.readout.show({ slice, kind: loaded.pair.predictionKind, label: this.state.view.label, distances: this.distances.value }, pixel.column, pixel.displayRow);
+    this.readout.show({
+      slice, kind: loaded.pair.predictionKind, label: this.state.view.label, distances: this.distances.value,
+      threshold: loaded.overlay.threshold, unit: loaded.geometry.spacingKnown ? 'mm' : 'px',
+    }, pixel.column, pixel.displayRow);
   }
 
   private dragWindow(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void {
