@@ -9,6 +9,7 @@ import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from 
 import { SliceCache, type SliceReply } from './sliceCache';
 import { formatMm } from './metricInfo';
 import { edgeLetters } from './orientation';
+import { sliceNumber } from '../src/core/quantityNames';
 import {
   decodeSlice, pixelOfVoxel, pixelSpacing, probabilities, rowsFlipped, surfaceDistances, truthMask, type DecodedSlice, type SurfaceDistances,
 } from './sliceData';
@@ -65,7 +66,7 @@ export class SlicePresenter {
     if (slice === undefined) {
       this.cache.request(axis, index, true);
       const failure = this.cache.failure(axis, index);
-      this.view.setMessage(failure === undefined ? `Loading slice ${index}…` : `Slice ${index} could not be read: ${failure}`, failure === undefined ? 'info' : 'error');
+      this.view.setMessage(failure === undefined ? `Loading slice ${sliceNumber(index)}…` : `Slice ${sliceNumber(index)} could not be read: ${failure}`, failure === undefined ? 'info' : 'error');
       return;
     }
     this.draw(slice);
@@ -98,7 +99,7 @@ export class SlicePresenter {
     const { axis, index } = this.state.view;
     if (reply.axis !== axis || reply.index !== index) return; // cached for later, or a failed prefetch
     if (reply.kind === 'error') {
-      this.view.setMessage(`Slice ${index} could not be read: ${reply.message}`, 'error');
+      this.view.setMessage(`Slice ${sliceNumber(index)} could not be read: ${reply.message}`, 'error');
       return;
     }
     this.present();

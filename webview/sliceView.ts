@@ -78,7 +78,7 @@ export class SliceView {
     this.markerLayer.setAttribute('class', 'mi-markers');
     this.markerLayer.setAttribute('aria-hidden', 'true');
     this.crosshairLayer = document.createElementNS(SVG, 'svg');
-    this.crosshairLayer.setAttribute('class', 'mi-markers mi-crosshair');
+    this.crosshairLayer.setAttribute('class', 'mi-crosshair');
     this.crosshairLayer.setAttribute('aria-hidden', 'true');
     const letter = (where: string): HTMLElement => el('span', { class: `mi-orient mi-orient-${where}`, 'aria-hidden': 'true' });
     this.letters = { left: letter('left'), right: letter('right'), top: letter('top'), bottom: letter('bottom') };
