@@ -53,6 +53,9 @@ export function metricTitle(id: MetricId, geometry: QuantityGeometry = VOLUME_GE
 /** A metric's value as shown for the pair (areas for 2D pairs), "—" for null, without the unit. */
 export function formatMetricFor(id: MetricId, value: number | null | undefined, geometry: QuantityGeometry = VOLUME_GEOMETRY): string {
   if (value === null || value === undefined) return '—';
+  const unit = metricUnit(id, geometry);
+  // Pixel areas are pixel counts: whole numbers.
+  if (unit === 'px²' && Number.isFinite(value)) return String(Math.round(metricDisplayValue(id, value, geometry)));
   return formatMetric(id, metricDisplayValue(id, value, geometry));
 }
 

@@ -74,7 +74,7 @@ export const METRIC_NAMES: { readonly [K in MetricId]: MetricName } = {
   hd95: { name: 'Hausdorff distance (95th percentile)', short: 'HD95', kind: 'distance' },
   assd: { name: 'Average symmetric surface distance', short: 'ASSD', kind: 'distance' },
   surfaceDice: { name: 'Surface Dice', short: 'Surface Dice', kind: 'ratio' },
-  labelLesions: { name: 'Label lesions', short: 'Lesions', kind: 'count', name2d: 'Label regions', short2d: 'Regions' },
+  labelLesions: { name: 'Label lesions', short: 'Lesions', kind: 'count' },
   detectedLesions: { name: 'Detected lesions', short: 'Detected', kind: 'count' },
   missedLesions: { name: 'Missed lesions', short: 'Missed', kind: 'count' },
   falsePositiveLesions: { name: 'False-positive lesions', short: 'FP lesions', kind: 'count' },
