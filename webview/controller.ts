@@ -41,6 +41,7 @@ export class EditorController {
         if (settled) this.notify();
       },
       onWindowChanged: () => this.refreshToolbar(),
+      onPick: (voxel) => this.pick(voxel),
     });
     this.chart = new LossChart((index) => this.navigate(index));
     this.table = new SliceTable((index) => this.navigate(index), () => this.notify());
@@ -102,6 +103,8 @@ export class EditorController {
     this.requestLosses();
     this.presenter.view.setTransform(view);
     this.presenter.present();
+    this.presenter.setCursor(null);
+    this.presenter.setThreePlanes(this.layout === 'three' && !geometry.twoD);
     this.refreshAll();
     this.notify();
   }
@@ -113,6 +116,7 @@ export class EditorController {
     this.state.view = { ...this.state.view, index: clamped };
     this.state.rememberIndex();
     this.presenter.present();
+    if (this.presenter.threePlanes) this.presenter.setCursor(this.presenter.cursor); // the side planes' crosshair follows
     this.refreshPanels();
     this.notify();
   }
@@ -203,8 +207,17 @@ export class EditorController {
       `The nearest ${other} surface voxel (${hd.nearest.join(', ')}) is on ${sliceLabel(partner, count).toLowerCase()}`);
   }
 
+  /** A click in any plane: the shared cursor goes there, and the main view to its slice. */
+  private pick(voxel: readonly [number, number, number]): void {
+    if (!this.presenter.threePlanes) return;
+    const position = this.state.view.axis === 'i' ? 0 : this.state.view.axis === 'j' ? 1 : 2;
+    this.presenter.setCursor(voxel);
+    this.navigate(voxel[position]);
+  }
+
   private setLayout(layout: PlaneLayout): void {
     this.layout = layout;
+    this.presenter.setThreePlanes(layout === 'three' && this.state.loaded?.geometry.twoD !== true);
     this.onLayout?.(layout);
     this.refreshToolbar();
     this.notify();
@@ -240,6 +253,7 @@ export class EditorController {
     this.presenter.view.setTransform(this.state.view);
     this.requestLosses();
     this.presenter.present();
+    if (this.presenter.threePlanes) this.presenter.setCursor(this.presenter.cursor);
     this.refreshAll();
     this.notify();
   }

@@ -34,6 +34,8 @@ export interface SliceViewCallbacks {
   /** Native pixel under the pointer, in display rows (top row 0), or null when it left the slice. */
   onHover(pixel: { readonly column: number; readonly displayRow: number } | null): void;
   onWindowDrag(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void;
+  /** A click without dragging on a native pixel (display rows): the three-plane cursor. */
+  onPick?(pixel: { readonly column: number; readonly displayRow: number }): void;
 }
 
 interface Placement { readonly x: number; readonly y: number; readonly scaleX: number; readonly scaleY: number }
@@ -53,7 +55,9 @@ export class SliceView {
   private image: ImageData | null = null;
   private spacing: readonly [number, number] = [1, 1];
   private transform: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
-  private drag: { mode: 'pan' | 'window'; x: number; y: number; start: ViewTransform } | null = null;
+  private drag: { mode: 'pan' | 'window'; x: number; y: number; start: ViewTransform; moved: boolean; event: PointerEvent } | null = null;
+  /** Top-left caption: which plane this is (three-plane layout). */
+  private readonly caption = el('span', { class: 'mi-plane-caption', hidden: true });
   private wheelTimer: number | undefined;
   /** The voxel under the shared cursor (hover, or the other planes' click), in native pixels. */
   private crosshair: { readonly column: number; readonly displayRow: number } | null = null;
@@ -85,7 +89,7 @@ export class SliceView {
     const scale = el('div', { class: 'mi-scalebar', 'aria-hidden': 'true' }, this.scaleText, this.scaleBar);
     this.element = el('div', { class: 'mi-viewer' }, this.display, this.crosshairLayer, this.markerLayer, this.native,
       this.letters.left, this.letters.right, this.letters.top, this.letters.bottom,
-      el('div', { class: 'mi-view-info' }, this.zoomText), scale, this.legendSlot, this.message);
+      el('div', { class: 'mi-view-info' }, this.zoomText), scale, this.legendSlot, this.caption, this.message);
     this.listen();
     onResize(this.element, () => this.redraw());
   }
@@ -119,6 +123,12 @@ export class SliceView {
     }
     this.unit = unit;
     this.drawScale();
+  }
+
+  /** "Coronal · slice 12 / 40" over the top-left corner, or nothing. */
+  setCaption(text: string | null): void {
+    this.caption.hidden = text === null;
+    this.caption.textContent = text ?? '';
   }
 
   /** Puts the crosshair on a native pixel (display rows), or removes it. */
@@ -167,6 +177,8 @@ export class SliceView {
     context.clearRect(0, 0, width, height);
     if (this.image === null) return;
     const place = this.placement();
+    // Where voxels land (CSS px in the canvas): for tests that hover a given voxel, and debugging.
+    this.display.dataset['place'] = [place.x, place.y, place.scaleX, place.scaleY].map((v) => v.toFixed(3)).join(',');
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.imageSmoothingEnabled = false;
     context.drawImage(this.native, place.x, place.y, this.image.width * place.scaleX, this.image.height * place.scaleY);
@@ -303,7 +315,7 @@ export class SliceView {
     canvas.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
       canvas.setPointerCapture(event.pointerId);
-      this.drag = { mode: event.shiftKey ? 'window' : 'pan', x: event.clientX, y: event.clientY, start: this.transform };
+      this.drag = { mode: event.shiftKey ? 'window' : 'pan', x: event.clientX, y: event.clientY, start: this.transform, moved: false, event };
       if (this.drag.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'start');
     });
     canvas.addEventListener('pointermove', (event) => {
@@ -311,6 +323,7 @@ export class SliceView {
       if (drag !== null) {
         const dx = event.clientX - drag.x;
         const dy = event.clientY - drag.y;
+        if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
         if (drag.mode === 'pan') this.applyTransform({ ...drag.start, panX: drag.start.panX + dx, panY: drag.start.panY + dy }, false);
         else this.callbacks.onWindowDrag(dx, dy, 'move');
       }
@@ -319,6 +332,10 @@ export class SliceView {
     const endDrag = (): void => {
       const drag = this.drag;
       this.drag = null;
+      if (drag?.mode === 'pan' && !drag.moved) {
+        const pixel = this.pixelAt(drag.event);
+        if (pixel !== null) this.callbacks.onPick?.(pixel);
+      }
       if (drag?.mode === 'pan') this.callbacks.onTransform(this.transform, true);
       if (drag?.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'end');
     };

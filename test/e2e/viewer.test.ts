@@ -55,7 +55,7 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
       await page.mouse.move(at.x, at.y);
       await eventually(async () => {
         assert.equal(await page.locator('.mi-readout .mi-class').getAttribute('data-class'), voxelClass);
-        assert.equal(await page.locator('.mi-crosshair').getAttribute('data-voxel'), `${pixel[0]},${pixel[1]}`);
+        assert.equal(await page.locator('.mi-main-plane .mi-crosshair').getAttribute('data-voxel'), `${pixel[0]},${pixel[1]}`);
       });
       assert.match((await call(page, 'text', '.mi-readout')) ?? '', new RegExp(`^${voxelClass} \\(`));
       // The crosshair's box is centred on the voxel.
@@ -67,7 +67,7 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
     }
     await editor.screenshot('viewer-crosshair');
     await page.mouse.move(1, 1);
-    await eventually(async () => assert.equal(await page.locator('.mi-crosshair rect').count(), 0, 'the crosshair leaves with the pointer'));
+    await eventually(async () => assert.equal(await page.locator('.mi-main-plane .mi-crosshair rect').count(), 0, 'the crosshair leaves with the pointer'));
     await finish(editor, 'viewer-crosshair-done');
   });
 
@@ -88,7 +88,7 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
     assert.ok([1, 2, 5, 10, 20, 50].includes(scale.length), `round length ${scale.length}`);
     assert.ok(Math.abs(scale.width - scale.length * cssPerMm) <= 1.5, `bar ${scale.width} px for ${scale.length} mm at ${cssPerMm.toFixed(2)} px/mm`);
     assert.equal(await call(page, 'text', '.mi-zoom'), '100 %');
-    await page.locator('.mi-slice-canvas').focus();
+    await page.locator('.mi-main-plane .mi-slice-canvas').focus();
     await page.keyboard.press('+');
     await eventually(async () => assert.equal(await call(page, 'text', '.mi-zoom'), '125 %'));
     await choose(page, 'mi-axis', 'j');
@@ -101,7 +101,7 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
   test('the legend matches the overlay mode: TP/FP/FN swatches, a colour bar for the heat map', async () => {
     const editor = await openKnown();
     const { page } = editor;
-    const legend = page.locator('.mi-view-legend');
+    const legend = page.locator('.mi-main-plane .mi-view-legend');
     assert.match((await legend.textContent()) ?? '', /TP.*FP.*FN/);
     assert.equal(await legend.locator('.mi-colourbar').count(), 0);
     await choose(page, 'mi-overlay', 'heat');
@@ -156,7 +156,7 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
     const labelPixels = c.volume.label!.reduce((n, v) => n + (v === 1 ? 1 : 0), 0);
     const area = await page.locator('.mi-metrics [data-metric="labelVolumeMl"]').textContent();
     assert.match(area ?? '', new RegExp(`Label area ${labelPixels} px²`));
-    assert.equal(await page.locator('.mi-orient-left').isVisible(), false, 'no orientation letters without a real affine');
+    assert.equal(await page.locator('.mi-main-plane .mi-orient-left').isVisible(), false, 'no orientation letters without a real affine');
     assert.match((await call(page, 'text', '.mi-scalebar')) ?? '', /^\d+ px$/);
     await finish(editor, 'viewer-2d');
   });
@@ -200,6 +200,61 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
     }
     await editor.screenshot('table-scrolled-right');
     await finish(editor, 'table-sticky');
+  });
+});
+
+describe('compare editor webview: three linked planes', { skip }, () => {
+  let harness: Harness;
+  before(async () => { harness = await Harness.start(); });
+  after(async () => { await harness?.close(); });
+
+  test('axial + coronal + sagittal side by side; a click in one moves the others; the chart follows the main axis', async () => {
+    const c = ellipsoidCase();
+    const [nx, ny, nz] = c.volume.shape;
+    const editor = await harness.open();
+    const { page, host } = editor;
+    await page.setViewportSize({ width: 1600, height: 900 });
+    host.volume = c.volume;
+    for (const axis of ['k', 'j', 'i'] as const) {
+      host.losses.set(axis, caseLosses(c, axis));
+      host.metrics.set(axis, caseMetrics(c, axis));
+    }
+    await host.post(caseInit(c));
+    await eventually(async () => assert.ok(await page.locator('.mi-table tbody tr[data-index]').count() > 0));
+    await choose(page, 'mi-layout', 'three');
+    const views = page.locator('.mi-planes .mi-viewer');
+    await eventually(async () => assert.equal(await page.locator('.mi-planes .mi-viewer:visible').count(), 3));
+    // The side planes show the slices through the cursor: the volume's centre, and the main slice along k.
+    const k0 = Math.floor(nz / 2);
+    await eventually(async () => {
+      const captions = await page.evaluate(`Array.from(document.querySelectorAll('.mi-plane-caption')).map((e) => e.textContent)`) as string[];
+      assert.deepEqual(captions, [`Axial ${k0 + 1} / ${nz}`, `Coronal ${ny / 2 + 1} / ${ny}`, `Sagittal ${nx / 2 + 1} / ${nx}`]);
+    });
+    const requested = host.of('requestSlice').map((m) => `${m.axis}:${m.index}`);
+    assert.ok(requested.includes(`j:${ny / 2}`) && requested.includes(`i:${nx / 2}`), `side slices requested: ${requested.join(' ')}`);
+    await eventually(async () => assert.equal(await views.nth(1).locator('.mi-crosshair').getAttribute('data-voxel'), `${nx / 2},${nz - 1 - k0}`,
+      'coronal crosshair at (i, k) of the cursor, k upward'));
+    // Click in the coronal plane at voxel i = 10, k = 5: the axial view goes to k = 5, the sagittal to i = 10.
+    const point = await views.nth(1).locator('.mi-slice-canvas').evaluate((canvas, [column, row]) => {
+      const [x, y, sx, sy] = ((canvas as unknown as { dataset: { place: string } }).dataset.place).split(',').map(Number) as [number, number, number, number];
+      return { x: x + (column! + 0.5) * sx, y: y + (row! + 0.5) * sy };
+    }, [10, nz - 1 - 5] as const);
+    host.clear();
+    await views.nth(1).locator('.mi-slice-canvas').click({ position: point });
+    const moved = await host.waitFor((m) => m.type === 'stateChanged', 'stateChanged') as Of<'stateChanged'>;
+    assert.deepEqual([moved.state.axis, moved.state.index], ['k', 5]);
+    await eventually(async () => {
+      const captions = await page.evaluate(`Array.from(document.querySelectorAll('.mi-plane-caption')).map((e) => e.textContent)`) as string[];
+      assert.equal(captions[0], `Axial 6 / ${nz}`);
+      assert.equal(captions[2], `Sagittal 11 / ${nx}`);
+      assert.equal(await views.nth(0).locator('.mi-crosshair').getAttribute('data-voxel'), `10,${ny / 2}`, 'axial crosshair at (i, j)');
+    });
+    assert.equal(await page.locator('.mi-table tbody tr.mi-current').getAttribute('data-index'), '5', 'the chart and table follow the main axis');
+    assert.deepEqual((await page.evaluate('window.__mi.savedState') as { ui: { layout: string } }).ui.layout, 'three', 'the layout is kept with the view');
+    await editor.screenshot('three-planes');
+    await choose(page, 'mi-layout', 'one');
+    await eventually(async () => assert.equal(await page.locator('.mi-planes .mi-viewer:visible').count(), 1));
+    await finish(editor, 'three-planes-back-to-one');
   });
 });
 
