@@ -9,6 +9,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { decode as decodePng, encode as encodePng } from 'fast-png';
 import type { Frame, Page } from 'playwright-core';
 
 export const PAGE_ACTION_MARKER = 'MI-PAGE-ACTION';
@@ -100,9 +101,26 @@ async function step(page: Page, s: PageStep): Promise<unknown> {
       const frame = await webviewFrame(page);
       const box = await (await frame.frameElement()).boundingBox();
       if (box === null) throw new Error('the webview iframe has no box');
-      return page.screenshot({ path: s.path, clip: box });
+      // A clipped screenshot renders the webview's out-of-process iframe without the workbench's
+      // theme colours; the full page renders it as people see it, so crop that instead.
+      writeFileSync(s.path, crop(await page.screenshot(), box));
+      return null;
     }
   }
+}
+
+/** The part of a PNG screenshot inside `box` (CSS pixels; the runner's device pixel ratio is 1). */
+function crop(png: Buffer, box: { x: number; y: number; width: number; height: number }): Uint8Array {
+  const image = decodePng(png);
+  const channels = image.channels;
+  const x0 = Math.max(0, Math.round(box.x)), y0 = Math.max(0, Math.round(box.y));
+  const width = Math.min(image.width - x0, Math.round(box.width)), height = Math.min(image.height - y0, Math.round(box.height));
+  const data = new Uint8Array(width * height * channels);
+  for (let row = 0; row < height; row++) {
+    const from = ((y0 + row) * image.width + x0) * channels;
+    data.set((image.data as Uint8Array).subarray(from, from + width * channels), row * width * channels);
+  }
+  return encodePng({ width, height, data, channels, depth: 8 });
 }
 
 /** Runs a request's steps in order and writes the reply (atomically: the suite polls for it). */

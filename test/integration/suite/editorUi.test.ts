@@ -165,6 +165,20 @@ suite('editor as people meet it: clicks inside the webview', function () {
       await vscode.commands.executeCommand('vscode.openWith', uri, 'maskInspector.compare');
       await waitFor('metrics', uri, (log) => ofType<MetricsMessage>(log.posted, 'metrics')[0]);
       await until('the table rows', () => inWebview<boolean>(`document.querySelectorAll('.mi-table tbody tr[data-index]').length > 0`).then((v) => v || undefined));
+      // The theme reached the webview: VS Code sets its colours on <html style> and the theme kind on <body class>.
+      const colours = await until(`the ${kind} theme in the webview`, async () => {
+        const c = await inWebview<{ body: string; background: string; bodyClass: string }>(`({ body: getComputedStyle(document.body).backgroundColor,
+          background: getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'), bodyClass: document.body.className })`);
+        return c.bodyClass.includes(`vscode-${kind}`) ? c : undefined;
+      });
+      const [r, g, b] = (colours.body.match(/\d+/g) ?? []).map(Number);
+      const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      assert.ok(kind === 'light' ? luminance > 200 : luminance < 60, `page background ${colours.body} (--vscode-editor-background ${colours.background}) in the ${kind} theme`);
+      // A CT window that shows the organ (the automatic one saturates the body).
+      await inWebview(`(() => { const s = document.getElementById('mi-window'); s.value = 'softTissue'; s.dispatchEvent(new Event('change')); })()`);
+      // README images: narrow and wide in the dark theme, 1000 px in each theme; the rest go to test-results.
+      const screenshotPath = (k: string, w: number): string => (k === 'dark' || w === 1000
+        ? join(repo, 'docs', 'images', `editor-${k}-${w}.png`) : join(repo, 'test-results', 'integration', `editor-${k}-${w}.png`));
       for (const width of [480, 1000, 1600]) {
         const [inner] = await onPage([{ do: 'webviewWidth', width, height: 900 }, { do: 'wait', ms: 500 }]);
         assert.ok(Math.abs((inner as number) - width) <= 2, `the editor is ${String(inner)} px wide, wanted ${width}`);
@@ -175,11 +189,26 @@ suite('editor as people meet it: clicks inside the webview', function () {
         if (width === 480) assert.ok(layout.collapsed, 'the toolbar collapsed into its overflow menu');
         if (width === 1000) assert.ok(layout.headerLines <= 3.4, `the header is ${layout.headerLines.toFixed(1)} lines at 1000 px`);
         await onPage([{ do: 'eval', script: 'document.scrollingElement.scrollTop = 0; document.querySelector("#app").scrollTop = 0' },
-          { do: 'screenshot', path: join(repo, 'docs', 'images', `editor-${kind}-${width}.png`), target: 'webview' }]);
+          { do: 'screenshot', path: screenshotPath(kind, width), target: 'webview' }]);
+        if (width === 1000) await onPage([{ do: 'screenshot', path: join(repo, 'test-results', 'integration', `workbench-${kind}-${width}.png`), target: 'page' }]);
         // Reachable: scroll a row into view and click it; the editor goes to that slice.
         const target = await inWebview<number>(`(() => { const r = document.querySelectorAll('.mi-table tbody tr[data-index]')[3]; r.scrollIntoView({ block: 'center' }); return Number(r.dataset.index); })()`);
         await onPage([{ do: 'click', selector: `.mi-table tbody tr[data-index="${target}"]` }]);
         await until(`row ${target} clicked at ${width} px`, async () => (lastState((await snapshot(uri)).received)?.state.index === target ? true : undefined));
+      }
+      if (kind === 'dark') {
+        // Three linked planes, wide: a click in the coronal plane moves the axial view to that slice.
+        await onPage([{ do: 'webviewWidth', width: 1600, height: 900 }]);
+        await inWebview(`(() => { const s = document.getElementById('mi-layout'); s.value = 'three'; s.dispatchEvent(new Event('change')); })()`);
+        await until('three planes', () => inWebview<number>(`document.querySelectorAll('.mi-planes .mi-viewer:not([hidden]) .mi-slice-canvas[data-place]').length`).then((n) => (n === 3 ? n : undefined)));
+        const point = await inWebview<{ x: number; y: number }>(`(() => {
+          const [x, y, sx, sy] = document.querySelectorAll('.mi-planes .mi-viewer')[1].querySelector('.mi-slice-canvas').dataset.place.split(',').map(Number);
+          return { x: x + 64.5 * sx, y: y + (40 - 1 - 20 + 0.5) * sy };
+        })()`);
+        await onPage([{ do: 'click', selector: '.mi-side-plane .mi-slice-canvas', x: point.x, y: point.y }]);
+        await until('the axial view at k = 20', async () => (lastState((await snapshot(uri)).received)?.state.index === 20 ? true : undefined));
+        await onPage([{ do: 'wait', ms: 300 }, { do: 'screenshot', path: join(repo, 'docs', 'images', 'editor-three-planes.png'), target: 'webview' }]);
+        await inWebview(`(() => { const s = document.getElementById('mi-layout'); s.value = 'one'; s.dispatchEvent(new Event('change')); })()`);
       }
     });
   }
