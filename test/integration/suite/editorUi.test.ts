@@ -154,9 +154,9 @@ suite('editor as people meet it: clicks inside the webview', function () {
     await onPage([{ do: 'screenshot', path: join(repo, 'docs', 'images', 'editor-workbench.png'), target: 'page' }]);
   });
 
-  for (const theme of ['Default Dark Modern', 'Default Light Modern'] as const) {
+  const themes = [['Default Dark Modern', 'dark'], ['Default Light Modern', 'light'], ['Default High Contrast', 'high-contrast']] as const;
+  for (const [theme, kind] of themes) {
     test(`layout holds at 480, 1000 and 1600 px (${theme})`, async () => {
-      const kind = theme.includes('Light') ? 'light' : 'dark';
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       const uri = file(PREDICTION);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -177,7 +177,7 @@ suite('editor as people meet it: clicks inside the webview', function () {
       // A CT window that shows the organ (the automatic one saturates the body).
       await inWebview(`(() => { const s = document.getElementById('mi-window'); s.value = 'softTissue'; s.dispatchEvent(new Event('change')); })()`);
       // README images: narrow and wide in the dark theme, 1000 px in each theme; the rest go to test-results.
-      const screenshotPath = (k: string, w: number): string => (k === 'dark' || w === 1000
+      const screenshotPath = (k: string, w: number): string => (k === 'dark' || (k === 'light' && w === 1000)
         ? join(repo, 'docs', 'images', `editor-${k}-${w}.png`) : join(repo, 'test-results', 'integration', `editor-${k}-${w}.png`));
       for (const width of [480, 1000, 1600]) {
         const [inner] = await onPage([{ do: 'webviewWidth', width, height: 900 }, { do: 'wait', ms: 500 }]);
