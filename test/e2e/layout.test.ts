@@ -93,6 +93,16 @@ describe('compare editor webview: layouts that hold', { skip }, () => {
   after(async () => { await harness?.close(); });
   const c = ellipsoidCase();
 
+  test('a short editor (1000 × 480 px) scrolls instead of squeezing the slice and table', async () => {
+    const editor = await openCase(harness, c, 1000, 480);
+    const { page } = editor;
+    const slice = await page.locator('.mi-main-plane').boundingBox();
+    assert.ok(slice !== null && slice.height >= 200, `the slice is ${slice?.height} px tall`);
+    assertNoOverlap(await regions(page), '1000 × 480');
+    await assertTableReachable(page, '1000 × 480');
+    await finish(editor, 'layout-1000x480');
+  });
+
   for (const theme of ['dark', 'light'] as const) {
     for (const width of [480, 1000, 1600]) {
       test(`${width} px, ${theme}: nothing overlaps, the table is reachable`, async () => {

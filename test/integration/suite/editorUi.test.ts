@@ -63,8 +63,11 @@ suite('editor as people meet it: clicks inside the webview', function () {
 
   suiteTeardown(async () => {
     if (!hasPageDriver()) return;
+    // Leave the workbench as the other suites expect it: default theme, explorer open, runner's window size.
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await onPage([{ do: 'viewport', width: 1400, height: 900 }]);
   });
 
   test('double-click in the explorer, hover, W/N/R, chart quantity, table sort', async () => {
