@@ -132,6 +132,7 @@ export class Toolbar {
     });
     on(this.overlay, (v) => callbacks.onOverlayMode(v as OverlayMode));
     on(this.windowPreset, (v) => { if (v !== 'custom') callbacks.onWindowPreset(v as Exclude<WindowPreset, 'custom'>); });
+    this.reviewed.id = 'mi-reviewed';
     this.reviewed.addEventListener('click', () => callbacks.onToggleReviewed());
     this.flagged.addEventListener('click', () => callbacks.onToggleFlag());
     this.hausdorff.id = 'mi-show-hd';

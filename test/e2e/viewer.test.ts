@@ -71,6 +71,25 @@ describe('compare editor webview: what am I looking at', { skip }, () => {
     await finish(editor, 'viewer-crosshair-done');
   });
 
+  test('the Dice loss and the Dice metric never share a name: header, chart selector, table headings', async () => {
+    const editor = await openKnown();
+    const { page } = editor;
+    await eventually(async () => assert.equal(await page.locator('th[data-key="metric:dice"]').count(), 1));
+    assert.equal((await page.locator('th[data-key="dice"]').textContent())?.replace(/[▴▾]/g, '').trim(), 'Dice loss');
+    assert.equal((await page.locator('th[data-key="metric:dice"]').textContent())?.replace(/[▴▾]/g, '').trim(), 'Dice');
+    assert.equal((await page.locator('th[data-key="iou"]').textContent())?.trim(), 'IoU loss');
+    assert.equal((await page.locator('th[data-key="metric:hd95"]').textContent())?.trim(), 'HD95 (mm)', 'units on distances');
+    const options = await page.evaluate(`Array.from(document.querySelectorAll('#mi-loss vscode-option')).map((o) => [o.getAttribute('value'), o.textContent])`) as [string, string][];
+    const text = (value: string): string | undefined => options.find(([v]) => v === value)?.[1];
+    assert.equal(text('dice'), 'Dice loss');
+    assert.equal(text('metric:dice'), 'Dice');
+    assert.equal(text('metric:labelVolumeMl'), 'Label volume (mL)');
+    assert.equal(new Set(options.map(([, t]) => t)).size, options.length, 'no two choices read the same');
+    const header = (await call(page, 'text', '.mi-groups-grid')) ?? '';
+    assert.match(header, /^Losses.*Dice loss \d\.\d{4}.*Metrics \(3D\)Dice \d\.\d{4}/);
+    await finish(editor, 'viewer-names');
+  });
+
   test('orientation letters follow the affine on every axis; scale bar in mm; zoom level', async () => {
     const c = ellipsoidCase(); // affine diag(−0.8, −0.8, 2.5): +i is Left, +j is Posterior, +k is Superior
     const editor = await openCase(c);

@@ -80,11 +80,23 @@ suite('editor as people meet it: clicks inside the webview', function () {
     await waitFor('losses and metrics along k', uri, (log) => ofType<MetricsMessage>(log.posted, 'metrics').find((m) => m.axis === 'k'));
     const losses = (await snapshot(uri)).posted.filter((m) => m['type'] === 'losses' && m['axis'] === 'k')[0] as unknown as LossesMessage;
 
-    // Hover a TP voxel and a TN voxel of the slice on screen, found from the files themselves.
-    const index = lastState((await snapshot(uri)).received)!.state.index;
+    // Go to the slice with the most label voxels by clicking its bar in the chart (the editor may
+    // reopen at a slice an earlier suite left), then hover a TP and a TN voxel found from the files.
     const prediction = readVolumeFile(file(PREDICTION).fsPath);
     const label = readVolumeFile(file(LABEL).fsPath);
-    const [nx, ny] = prediction.dims as [number, number, number];
+    const [nx, ny, nz] = prediction.dims as [number, number, number];
+    let index = 0;
+    for (let k = 0, best = -1; k < nz; k++) {
+      let n = 0;
+      for (let v = k * nx * ny; v < (k + 1) * nx * ny; v++) if (label.data[v]! > 0) n++;
+      if (n > best) { best = n; index = k; }
+    }
+    const bar = await inWebview<{ x: number; y: number }>(`(() => {
+      const c = document.querySelector('.mi-chart-canvas'), left = Number(c.dataset.plotLeft), right = Number(c.dataset.plotRight);
+      return { x: left + (${index} + 0.5) * (right - left) / ${nz}, y: c.clientHeight / 2 };
+    })()`);
+    await onPage([{ do: 'click', selector: '.mi-chart-canvas', x: bar.x, y: bar.y }]);
+    await until(`slice ${index} after the chart click`, async () => (lastState((await snapshot(uri)).received)?.state.index === index ? true : undefined));
     const at = (i: number, j: number) => i + nx * (j + ny * index);
     let tp: [number, number] | undefined, tn: [number, number] | undefined;
     for (let j = 0; j < ny && (!tp || !tn); j++) {
@@ -125,14 +137,18 @@ suite('editor as people meet it: clicks inside the webview', function () {
     };
     await indexAfter('w', ranking[0]!);
     await indexAfter('n', ranking[1]!);
+    // R toggles: an earlier suite may have marked this slice already.
+    const wasReviewed = (await inWebview<string | null>(`document.getElementById('mi-reviewed').getAttribute('aria-pressed')`)) === 'true';
     await onPage([{ do: 'press', selector: '.mi-slice-canvas', key: 'r' }]);
-    const triage = await until('the reviewed mark in triage.json', async () => {
+    const reviewedEntry = `"slice":${ranking[1]},"reviewed":true`;
+    const triage = await until(`slice ${ranking[1]} ${wasReviewed ? 'no longer' : ''} reviewed in triage.json`, async () => {
       try {
         const text = await readText(vscode.Uri.joinPath(root, '.mask-inspector', 'triage.json'));
-        return text.includes(`"slice":${ranking[1]},"reviewed":true`) ? text : undefined;
+        return text.includes(reviewedEntry) !== wasReviewed ? text : undefined;
       } catch { return undefined; }
     });
-    assert.match(triage, /liver_001/);
+    if (!wasReviewed) assert.match(triage, /liver_001/, 'keyed by the pair');
+    assert.equal(await inWebview<string | null>(`document.getElementById('mi-reviewed').getAttribute('aria-pressed')`), String(!wasReviewed));
     assert.equal(await inWebview<string>(`document.querySelector('.mi-slice-text').textContent`), `Slice ${ranking[1]! + 1} / ${rows.length}`);
 
     // The chart's quantity: a metric with its unit.
