@@ -170,7 +170,11 @@ suite('editor as people meet it: clicks inside the webview', function () {
       return r.sort === 'descending' ? r.first : undefined;
     });
     assert.equal(Number(first), mostFp);
-    await onPage([{ do: 'screenshot', path: join(repo, 'docs', 'images', 'editor-workbench.png'), target: 'page' }]);
+    // The README's workbench picture: back on the fullest slice, with a CT soft-tissue window.
+    await inWebview(`(() => { const s = document.getElementById('mi-window'); s.value = 'softTissue'; s.dispatchEvent(new Event('change')); })()`);
+    await onPage([{ do: 'click', selector: '.mi-chart-canvas', x: bar.x, y: bar.y }]);
+    await until(`slice ${index} again`, async () => (lastState((await snapshot(uri)).received)?.state.index === index ? true : undefined));
+    await onPage([{ do: 'wait', ms: 300 }, { do: 'screenshot', path: join(repo, 'docs', 'images', 'editor-workbench.png'), target: 'page' }]);
   });
 
   const themes = [['Default Dark Modern', 'dark'], ['Default Light Modern', 'light'], ['Default High Contrast', 'high-contrast']] as const;
