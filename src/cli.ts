@@ -3,15 +3,15 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { preparePair, InputError } from './core/analysis/inputs';
+import { InputError } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
-import { compareInParallel, defaultJobs } from './worker/rangePool';
+import { defaultJobs } from './worker/rangePool';
+import { compareFiles } from './worker/streamCompare';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
-import { readInputFile } from './core/analysis/readInput';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -99,14 +99,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  const prediction = readInputFile(args.prediction, args.maxVoxels);
-  const label = readInputFile(args.label, args.maxVoxels);
-  const pair = preparePair(prediction, label, args.kind);
-  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  const result = await compareInParallel(pair, {
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts).
+  const result = await compareFiles(args.prediction, args.label, {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
-  }, args.jobs);
+  }, args.maxVoxels, args.jobs);
+  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

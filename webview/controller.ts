@@ -13,6 +13,7 @@ import { pixelOfVoxel } from './sliceData';
 import { SlicePresenter } from './slicePresenter';
 import { SliceTable } from './sliceTable';
 import { EditorState, normaliseViewState } from './state';
+import { EmptyState } from './emptyState';
 import { ErrorBanner, StatusLine } from './statusBanner';
 import { renderLegend } from './legend';
 import { Toolbar, type ChartSelection, type PlaneLayout } from './toolbar';
@@ -26,6 +27,7 @@ export class EditorController {
   readonly header = new HeaderStrip();
   readonly status = new StatusLine();
   readonly banner = new ErrorBanner();
+  readonly empty: EmptyState;
   readonly toolbar: Toolbar;
   readonly presenter: SlicePresenter;
   readonly chart: LossChart;
@@ -35,6 +37,7 @@ export class EditorController {
   layout: PlaneLayout = 'one';
 
   constructor(private readonly channel: HostChannel, private readonly onLoaded: () => void) {
+    this.empty = new EmptyState((action) => channel.post({ type: 'action', action }));
     this.presenter = new SlicePresenter(this.state, (m) => channel.post(m), {
       onTransform: (transform, settled) => {
         this.state.view = { ...this.state.view, ...transform };
@@ -80,6 +83,10 @@ export class EditorController {
         return this.refreshPanels();
       case 'status': return this.status.set(message.text);
       case 'error': return this.banner.set(message.message);
+      case 'failed':
+        this.status.set(null);
+        this.empty.show(message);
+        return this.onLoaded();
       case 'command': return this.run(message.command);
     }
   }
@@ -99,6 +106,7 @@ export class EditorController {
     this.toolbar.setPair(message.pair, message.metrics.level, geometry);
     this.refreshLegend();
     this.banner.set(null);
+    this.empty.hide();
     this.onLoaded();
     this.requestLosses();
     this.presenter.view.setTransform(view);
