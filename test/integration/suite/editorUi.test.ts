@@ -49,6 +49,19 @@ const VOXEL_POINT = (column: number, row: number): string => `(() => {
   return { x: x + (${column} + 0.5) * sx, y: y + (${row} + 0.5) * sy };
 })()`;
 
+/** The slice (along k) with the most label voxels in the sample's liver_001. */
+function fullestSlice(): number {
+  const label = readVolumeFile(file(LABEL).fsPath);
+  const [nx, ny, nz] = label.dims as [number, number, number];
+  let index = 0;
+  for (let k = 0, best = -1; k < nz; k++) {
+    let n = 0;
+    for (let v = k * nx * ny; v < (k + 1) * nx * ny; v++) if (label.data[v]! > 0) n++;
+    if (n > best) { best = n; index = k; }
+  }
+  return index;
+}
+
 suite('editor as people meet it: clicks inside the webview', function () {
   let root: vscode.Uri;
   let repo: string;
@@ -85,12 +98,7 @@ suite('editor as people meet it: clicks inside the webview', function () {
     const prediction = readVolumeFile(file(PREDICTION).fsPath);
     const label = readVolumeFile(file(LABEL).fsPath);
     const [nx, ny, nz] = prediction.dims as [number, number, number];
-    let index = 0;
-    for (let k = 0, best = -1; k < nz; k++) {
-      let n = 0;
-      for (let v = k * nx * ny; v < (k + 1) * nx * ny; v++) if (label.data[v]! > 0) n++;
-      if (n > best) { best = n; index = k; }
-    }
+    const index = fullestSlice();
     const bar = await inWebview<{ x: number; y: number }>(`(() => {
       const c = document.querySelector('.mi-chart-canvas'), left = Number(c.dataset.plotLeft), right = Number(c.dataset.plotRight);
       return { x: left + (${index} + 0.5) * (right - left) / ${nz}, y: c.clientHeight / 2 };
@@ -200,8 +208,11 @@ suite('editor as people meet it: clicks inside the webview', function () {
       // A CT window that shows the organ (the automatic one saturates the body).
       await inWebview(`(() => { const s = document.getElementById('mi-window'); s.value = 'softTissue'; s.dispatchEvent(new Event('change')); })()`);
       // README images: narrow and wide in the dark theme, 1000 px in each theme; the rest go to test-results.
-      const screenshotPath = (k: string, w: number): string => (k === 'dark' || (k === 'light' && w === 1000)
-        ? join(repo, 'docs', 'images', `editor-${k}-${w}.png`) : join(repo, 'test-results', 'integration', `editor-${k}-${w}.png`));
+      // The README's hero image is the wide dark one (docs/images/editor-wide-dark.png).
+      const screenshotPath = (k: string, w: number): string => (k === 'dark' && w === 1600 ? join(repo, 'docs', 'images', 'editor-wide-dark.png')
+        : k === 'dark' || (k === 'light' && w === 1000) ? join(repo, 'docs', 'images', `editor-${k}-${w}.png`)
+          : join(repo, 'test-results', 'integration', `editor-${k}-${w}.png`));
+      const fullest = fullestSlice();
       for (const width of [480, 1000, 1600]) {
         const [inner] = await onPage([{ do: 'webviewWidth', width, height: 900 }, { do: 'wait', ms: 500 }]);
         assert.ok(Math.abs((inner as number) - width) <= 2, `the editor is ${String(inner)} px wide, wanted ${width}`);
@@ -211,13 +222,21 @@ suite('editor as people meet it: clicks inside the webview', function () {
         assert.ok(layout.pageWidth <= width + 1, `${width} px ${kind}: the page is ${layout.pageWidth} px wide`);
         if (width === 480) assert.ok(layout.collapsed, 'the toolbar collapsed into its overflow menu');
         if (width === 1000) assert.ok(layout.headerLines <= 3.4, `the header is ${layout.headerLines.toFixed(1)} lines at 1000 px`);
-        await onPage([{ do: 'eval', script: 'document.scrollingElement.scrollTop = 0; document.querySelector("#app").scrollTop = 0' },
-          { do: 'screenshot', path: screenshotPath(kind, width), target: 'webview' }]);
+        // Reachable: scroll the table to the fullest slice's row and click it; the editor goes there
+        // (and the screenshot below shows a slice with something on it).
+        for (const row of [fullest - 1, fullest]) { // two clicks: the first always moves the editor
+          await inWebview(`(() => {
+            const t = document.querySelector('.mi-table');
+            t.scrollTop = Math.max(0, ${row} * 22 - t.clientHeight / 2);
+            t.dispatchEvent(new Event('scroll'));
+            document.querySelector('.mi-table tbody tr[data-index="${row}"]').scrollIntoView({ block: 'center' });
+          })()`);
+          await onPage([{ do: 'click', selector: `.mi-table tbody tr[data-index="${row}"]` }]);
+          await until(`row ${row} clicked at ${width} px`, async () => (lastState((await snapshot(uri)).received)?.state.index === row ? true : undefined));
+        }
         if (width === 1000) await onPage([{ do: 'screenshot', path: join(repo, 'test-results', 'integration', `workbench-${kind}-${width}.png`), target: 'page' }]);
-        // Reachable: scroll a row into view and click it; the editor goes to that slice.
-        const target = await inWebview<number>(`(() => { const r = document.querySelectorAll('.mi-table tbody tr[data-index]')[3]; r.scrollIntoView({ block: 'center' }); return Number(r.dataset.index); })()`);
-        await onPage([{ do: 'click', selector: `.mi-table tbody tr[data-index="${target}"]` }]);
-        await until(`row ${target} clicked at ${width} px`, async () => (lastState((await snapshot(uri)).received)?.state.index === target ? true : undefined));
+        await onPage([{ do: 'eval', script: 'document.scrollingElement.scrollTop = 0; document.querySelector("#app").scrollTop = 0' }, { do: 'wait', ms: 200 },
+          { do: 'screenshot', path: screenshotPath(kind, width), target: 'webview' }]);
       }
       if (kind === 'dark') {
         // Three linked planes, wide: a click in the coronal plane moves the axial view to that slice.
