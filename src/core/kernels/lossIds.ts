@@ -5,6 +5,7 @@ export const LOSS_IDS = [
 export type LossId = (typeof LOSS_IDS)[number];
 export type Losses = { readonly [K in LossId]: number };
 /** Their names and units for people: src/core/quantityNames.ts. */
+
 /** Parameters of the losses; defaults are the spec's (shared/spec/losses.md). */
 export interface LossParams {
   readonly smooth: number;
