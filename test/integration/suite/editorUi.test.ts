@@ -85,6 +85,7 @@ suite('editor as people meet it: clicks inside the webview', function () {
 
   test('double-click in the explorer, hover, W/N/R, chart quantity, table sort', async () => {
     const uri = file(PREDICTION);
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('revealInExplorer', uri);
     await onPage([{ do: 'viewport', width: 1400, height: 900 }, { do: 'dblclickExplorer', name: 'liver_001.nii.gz' }]);
@@ -190,6 +191,7 @@ suite('editor as people meet it: clicks inside the webview', function () {
     test(`layout holds at 480, 1000 and 1600 px (${theme})`, async () => {
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       const uri = file(PREDICTION);
+      await vscode.commands.executeCommand('notifications.clearAll'); // earlier suites' toasts would sit on the screenshots
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
       await vscode.commands.executeCommand('workbench.action.closePanel');
