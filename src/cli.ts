@@ -3,7 +3,7 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { InputError } from './core/analysis/inputs';
+import { InputError, preparePair } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
@@ -13,10 +13,15 @@ import { defaultJobs } from './worker/rangePool';
 import { compareFiles } from './worker/streamCompare';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { conventionOptionsFrom, CONVENTION_USAGE } from './conventionArgs';
+import { readInputFile } from './core/analysis/readInput';
+import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
+import { segmentsOfFile } from './core/io/segNrrd';
+import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
-Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
+Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
+MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
@@ -31,6 +36,9 @@ options:
 ${CONVENTION_USAGE}
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  --npz-array NAME                        the array of an .npz to read (default: its first)
+  --label-names 1=liver,2=tumour          names of label values (a .seg.nrrd's own names and an
+                                          nnU-Net dataset.json beside/above the label come first)
   -h, --help                              this text
   --version                               print the version`;
 
@@ -50,6 +58,10 @@ interface CompareArgs {
   maxVoxels: number;
   conventions: string;
   param: string[];
+  /** The .npz array to read (every .npz given); undefined: the first. */
+  npzArray?: string;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -93,6 +105,18 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
       case '--conventions': args.conventions = value() ?? ''; break;
       case '--param': args.param.push(value() ?? ''); break;
+      case '--label-names': {
+        const names = parseLabelNamesArg(value() ?? '');
+        if (names === null) throw new UsageError('--label-names takes names like 1=liver,2=tumour');
+        args.labelNames = names;
+        break;
+      }
+      case '--npz-array': {
+        const name = value();
+        if (name === undefined || name === '') throw new UsageError('--npz-array takes the name of an array in the .npz');
+        args.npzArray = name;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         positional.push(arg);
@@ -111,13 +135,22 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts).
-  const result = await compareFiles(args.prediction, args.label, {
+  const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
     conventions: conventionOptionsFrom(args.conventions, args.param),
-  }, args.maxVoxels, args.jobs);
-  for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+  };
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
+  // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
+  const computed = args.npzArray === undefined
+    ? await compareFiles(args.prediction, args.label, options, args.maxVoxels, args.jobs)
+    : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
+      readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
+  for (const w of computed.warnings) process.stderr.write(`warning: ${w}\n`);
+  const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+  const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+  const result = withLabelNames(computed, names);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { describePlan, FOLDER_PAIRING_OPTIONS, type FolderPairingOption } from '../core/analysis/folderPairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { parseLabelNamesArg } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
@@ -32,6 +33,7 @@ options:
   --connectivity 6|18|26                  metrics: lesion neighbourhood (default ${DEFAULT_METRIC_PARAMS.connectivity})
 ${CONVENTION_USAGE}
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  --label-names 1=liver,2=tumour          names of label values (a dataset.json beside/above LABEL_DIR comes first)
   -h, --help                              this text
 
 exit status: 0 every pair computed, 1 some failed (listed in the report), 2 bad usage, 130 cancelled`;
@@ -50,6 +52,8 @@ export interface ReportArgs {
   metricParams: Partial<MetricParams>;
   maxVoxels: number;
   conventions: ConventionSettings;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -106,6 +110,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
       case '--conventions': conventionList = value() ?? ''; break;
       case '--param': paramAssignments.push(value() ?? ''); break;
+      case '--label-names': {
+        const names = parseLabelNamesArg(value() ?? '');
+        if (names === null) throw new ReportUsageError('--label-names takes names like 1=liver,2=tumour');
+        args.labelNames = names;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new ReportUsageError(`unknown option ${arg}`);
         positional.push(arg);
@@ -197,6 +207,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(args.labelNames ? { labelNames: args.labelNames } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;

@@ -26,6 +26,7 @@ import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 import { runReportBench } from './reportBench';
 import { conventionsBench } from './conventionsBench';
+import { runFormatsBench } from './formatsBench';
 import { runWholeProcessBench } from './wholeProcess';
 
 const repo = resolve(__dirname, '../..');
@@ -209,9 +210,12 @@ function countSurfaceSlices(rows: Float64Array, count: number): number {
   return n;
 }
 
-// `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead.
+// `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead;
+// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts);
+// `--conventions`: only issue 11's rows (test/bench/conventionsBench.ts).
 (process.argv.includes('--report') ? runReportBench(process.argv.slice(2))
-  : process.argv.includes('--conventions') ? conventionsOnly() : main()).catch((error: unknown) => {
+  : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2))
+    : process.argv.includes('--conventions') ? conventionsOnly() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -30,6 +30,8 @@ export interface SliceRow {
 export interface LabelResult {
   /** Label value, or "foreground" when a single-channel prediction meets several labels. */
   readonly label: number | 'foreground';
+  /** The label's name (io/labelNames.ts: .seg.nrrd segment, nnU-Net dataset.json, setting), when known. */
+  readonly name?: string;
   /** The losses of the whole volume. */
   readonly volume: Losses & ConventionLosses;
   /** Library ids whose values use the project's substitute logit (label-map prediction); with conventions only. */
