@@ -12,13 +12,18 @@ import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsL
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
+import { versusResult } from './core/analysis/difference';
+import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
+       mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
+  --versus PRED_B                         also compare a second prediction with the same label: JSON adds
+                                          \`versus\` (B's result) and \`difference\` (B − A); see docs/versus.md
   --kind auto|probability|logits|labels   how to read the prediction (default auto)
   --axis i|j|k                            slice axis (default k)
   --format table|json|csv                 output (default table)
@@ -46,6 +51,8 @@ interface CompareArgs {
   connectivity: Connectivity;
   jobs: number;
   maxVoxels: number;
+  /** Second prediction (`--versus`), or null. */
+  versus: string | null;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -71,7 +78,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const positional: string[] = [];
   const args: Omit<CompareArgs, 'prediction' | 'label'> = {
     kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
-    metrics: 'all', ...DEFAULT_METRIC_PARAMS,
+    metrics: 'all', ...DEFAULT_METRIC_PARAMS, versus: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -87,6 +94,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--versus': {
+        const v = value();
+        if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError('--versus takes a second prediction file');
+        args.versus = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         positional.push(arg);
@@ -100,13 +113,24 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
   const prediction = readInputFile(args.prediction, args.maxVoxels);
+  // The label is read once, also with --versus.
   const label = readInputFile(args.label, args.maxVoxels);
-  const pair = preparePair(prediction, label, args.kind);
-  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  const result = await compareInParallel(pair, {
+  const predictionB = args.versus !== null ? readInputFile(args.versus, args.maxVoxels) : null;
+  const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
-  }, args.jobs);
+  };
+  const pair = preparePair(prediction, label, args.kind);
+  const pairB = predictionB ? preparePair(predictionB, label, args.kind) : null;
+  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of pairB?.warnings ?? []) process.stderr.write(`warning: ${args.versus}: ${w}\n`);
+  const result = await compareInParallel(pair, options, args.jobs);
+  if (pairB) {
+    const versus = versusResult(result, await compareInParallel(pairB, options, args.jobs));
+    process.stdout.write(args.format === 'json' ? JSON.stringify(versus, null, 1) + '\n'
+      : args.format === 'csv' ? versusToCsv(versus) : versusToTable(versus));
+    return;
+  }
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);
