@@ -45,7 +45,7 @@ export interface ReportIndex {
 }
 
 /** Metrics where a higher value is better (the rest but the neutral ones: higher is worse). */
-const HIGHER_IS_BETTER = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
+export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
 /** Sizes, not errors: ranked largest first. */
 const NEUTRAL = new Set(['labelVolumeMl', 'predictionVolumeMl', 'labelLesions']);
 
