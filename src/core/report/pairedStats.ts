@@ -102,18 +102,32 @@ function betaFraction(a: number, b: number, x: number): number {
   return h;
 }
 
-/** The regularised incomplete beta I_x(a, b). */
-export function incompleteBeta(x: number, a: number, b: number): number {
+/** ln Γ(x + b) − ln Γ(x), x ≥ 30, 0 < b ≤ 1: Stirling's series without the cancellation of two large logs. */
+function logGammaRatio(x: number, b: number): number {
+  const delta = (y: number) => { const r = 1 / (y * y); return (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r / 1680))) / y; };
+  return (x - 0.5) * Math.log1p(b / x) + b * Math.log(x + b) - b + delta(x + b) - delta(x);
+}
+
+/**
+ * The regularised incomplete beta I_x(a, b); `lnX`, `lnY`: ln x and ln(1 − x) when the caller
+ * knows them more precisely than Math.log(x) (the t distribution's tail for large df).
+ */
+export function incompleteBeta(x: number, a: number, b: number, lnX = Math.log(x), lnY = Math.log1p(-x)): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const lnBeta = a >= 30 && b <= 1 ? logGamma(b) - logGammaRatio(a, b)
+    : b >= 30 && a <= 1 ? logGamma(a) - logGammaRatio(b, a)
+    : logGamma(a) + logGamma(b) - logGamma(a + b);
+  const lnFront = a * lnX + b * lnY - lnBeta;
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaFraction(a, b, x)) / a;
   return 1 - (Math.exp(lnFront) * betaFraction(b, a, 1 - x)) / b;
 }
 
 /** P(T > t) of Student's t with `df` degrees of freedom, t ≥ 0. */
 function tUpperTail(t: number, df: number): number {
-  return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  const t2 = t * t;
+  // x = df/(df + t²): ln x = −ln(1 + t²/df) and ln(1 − x) = ln t² − ln(df + t²), exact to the last bits.
+  return 0.5 * incompleteBeta(df / (df + t2), df / 2, 0.5, -Math.log1p(t2 / df), Math.log(t2) - Math.log(df + t2));
 }
 
 /** The p-quantile of Student's t, 0.5 ≤ p < 1: bisection on the upper tail to full precision. */
