@@ -7,7 +7,7 @@
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../analysis/compare';
 import { computeRange } from '../analysis/computeRange';
 import type { CasePair } from '../analysis/folderPairing';
-import { InputError, preparePair } from '../analysis/inputs';
+import { InputError, preparePair, type PreparedPair } from '../analysis/inputs';
 import type { CompareResult } from '../analysis/result';
 import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
@@ -29,16 +29,25 @@ export interface CaseError {
   readonly message: string;
 }
 
+/** A case to compute: a pair, and with `predictionB` a second prediction of the same label (issue #12). */
+export type ReportPair = CasePair & { readonly predictionB?: string | null };
+
 interface CaseBase {
   readonly case: string;
   readonly prediction: string;
   readonly label: string;
+  /** The second prediction (two-prediction report). */
+  readonly predictionB?: string;
   /** Wall time of the case in its worker (read, prepare, compute, draw). */
   readonly seconds: number;
 }
 
 export type CaseOutcome =
-  | CaseBase & { readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[] }
+  | CaseBase & {
+    readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[];
+    /** B's result (two-prediction report). */
+    readonly resultB?: CompareResult;
+  }
   | CaseBase & { readonly status: 'failed'; readonly error: CaseError };
 
 
@@ -51,18 +60,29 @@ export function caseErrorOf(error: unknown): CaseError {
   return { file: null, message: `internal failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
+function compute(prepared: PreparedPair, options: CaseOptions): CompareResult {
+  const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
+  const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+  return assembleResult(prepared, options, [range]);
+}
+
+export function computeCase(pair: ReportPair, options: CaseOptions): CaseOutcome {
   const t0 = performance.now();
-  const base = { case: pair.case, prediction: pair.prediction, label: pair.label };
+  const predictionB = pair.predictionB ?? null;
+  const base = { case: pair.case, prediction: pair.prediction, label: pair.label, ...(predictionB !== null ? { predictionB } : {}) };
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
-    const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), readInputFile(pair.label, maxVoxels), options.kind);
-    const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
-    const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
-    const result = assembleResult(prepared, options, [range]);
-    const thumbnails = caseThumbnails(prepared, result.labels, options.axis,
-      options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE);
-    return { ...base, status: 'done', result, thumbnails, seconds: (performance.now() - t0) / 1000 };
+    // The label is read (and decoded) once, also for a second prediction.
+    const label = readInputFile(pair.label, maxVoxels);
+    // A's volumes go out of scope before B's are read: a worker holds at most one prediction.
+    const { result, thumbnails } = ((): { result: CompareResult; thumbnails: Thumbnail[] } => {
+      const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), label, options.kind);
+      const r = compute(prepared, options);
+      return { result: r, thumbnails: caseThumbnails(prepared, r.labels, options.axis,
+        options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE) };
+    })();
+    const resultB = predictionB !== null ? compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind), options) : null;
+    return { ...base, status: 'done', result, thumbnails, ...(resultB ? { resultB } : {}), seconds: (performance.now() - t0) / 1000 };
   } catch (error) {
     return { ...base, status: 'failed', error: caseErrorOf(error), seconds: (performance.now() - t0) / 1000 };
   }
