@@ -152,7 +152,8 @@ export function indexReport(json: unknown): ReportIndex {
     return {
       case: str(c['case']) ?? `case ${i + 1}`, status,
       prediction: str(c['prediction_file']) ?? '', label: str(c['reference_file']) ?? '', image: str(c['image_file']),
-      error: status === 'notRun' ? 'not run: the report was cancelled' : errorText, labels,
+      // A two-prediction report's `missing A`/`missing B` case is listed as not run, with its own reason.
+      error: status === 'notRun' ? errorText ?? 'not run: the report was cancelled' : errorText, labels,
     };
   });
   const counts = record(top['counts']);
