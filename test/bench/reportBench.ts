@@ -6,13 +6,15 @@
  * process with 1 and with 2 workers and prints the wall time and the peak memory of that process
  * (VmHWM: all its threads, i.e. the workers, included), with the load average before and after.
  * Options: --cases N (default 100), --jobs 1,2, --size 512,512,100, --metrics all|overlap|none.
+ * --versus: also the two-prediction report (issue #12: `report --versus`, B = a second folder of
+ * copies of the prediction) right after each single one, and the ratio (target ≤ 2.1×).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MetricsLevel } from '../../src/core/kernels/metricIds';
-import { planLocalFolders, runFolderReport } from '../../src/report/runFolderReport';
+import { planLocalFolders, planLocalVersusFolders, runFolderReport } from '../../src/report/runFolderReport';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 
@@ -32,7 +34,7 @@ function status(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-function ensureData(dims: [number, number, number], cases: number): { predictions: string; labels: string } {
+function ensureData(dims: [number, number, number], cases: number): { predictions: string; labels: string; predictionsB: string } {
   const root = join(repo, 'bench-data', `report-${dims.join('x')}`);
   const predictions = join(root, 'predictions'), labels = join(root, 'labelsTr');
   const name = (i: number) => `case_${String(i).padStart(3, '0')}.nii.gz`;
@@ -57,14 +59,20 @@ function ensureData(dims: [number, number, number], cases: number): { prediction
     if (!existsSync(join(predictions, name(i)))) copyFileSync(source.pred, join(predictions, name(i)));
     if (!existsSync(join(labels, name(i)))) copyFileSync(source.label, join(labels, name(i)));
   }
-  return { predictions, labels };
+  const predictionsB = join(root, 'predictionsB');
+  mkdirSync(predictionsB, { recursive: true });
+  for (let i = 0; i < cases; i++) if (!existsSync(join(predictionsB, name(i)))) copyFileSync(source.pred, join(predictionsB, name(i)));
+  return { predictions, labels, predictionsB };
 }
 
 /** Child mode: one report run in this process; prints one JSON line. */
 async function child(argv: readonly string[]): Promise<void> {
   const jobs = Number(option(argv, '--jobs', '1'));
   const metrics = option(argv, '--metrics', 'all') as MetricsLevel;
-  const plan = await planLocalFolders(option(argv, '--pred', ''), option(argv, '--labels', ''));
+  const versus = option(argv, '--versus-dir', '');
+  const plan = versus !== ''
+    ? await planLocalVersusFolders(option(argv, '--pred', ''), option(argv, '--labels', ''), versus)
+    : await planLocalFolders(option(argv, '--pred', ''), option(argv, '--labels', ''));
   const t0 = performance.now();
   const outcome = await runFolderReport(plan, {
     jobs, metrics, outDir: option(argv, '--out', ''), workerFile: join(repo, 'dist', 'caseWorker.js'),
@@ -106,6 +114,13 @@ export async function runReportBench(argv: readonly string[]): Promise<void> {
     console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / cases).toFixed(2)} s/case), ` +
       `${r.computed} computed, ${r.failed} failed; peak RSS of the process (VmHWM, workers included) ${mb(r.hwm)}, ` +
       `sampled max ${mb(r.sampledPeak)}; load average before ${before}, after ${load()}`);
+    if (!argv.includes('--versus')) continue;
+    const beforeB = load();
+    const v = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels,
+      '--versus-dir', data.predictionsB, '--out', `${out}-versus`]);
+    console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}, two predictions (--versus): ${v.seconds.toFixed(1)} s wall, ${v.computed} computed, ` +
+      `${v.failed} failed; ${(v.seconds / r.seconds).toFixed(2)}× the single report (target ≤ 2.1×); peak RSS ${mb(v.hwm)}; ` +
+      `load average before ${beforeB}, after ${load()}`);
   }
 }
 
