@@ -13,6 +13,7 @@ import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
 import { versusResult } from './core/analysis/difference';
+import { MERGE_USAGE, runMergeCommand } from './report/mergeCli';
 import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
@@ -140,7 +141,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n');
+      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n\n' + MERGE_USAGE + '\n');
       return command === undefined ? 2 : 0;
     }
     if (command === '--version') {
@@ -148,7 +149,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'report') return await runReportCommand(rest);
-    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report)`);
+    if (command === 'merge') return await runMergeCommand(rest);
+    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report, merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       process.stdout.write(USAGE + '\n');
       return 0;

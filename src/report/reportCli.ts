@@ -13,6 +13,7 @@ import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricPa
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
 import { defaultReportDir, planLocalFolders, planLocalVersusFolders, runFolderReport } from './runFolderReport';
 import { describeVersus } from './describeVersus';
+import { parseShard, shardOf, shardRange, type Shard } from '../core/report/shard';
 import type { VersusPlan } from '../core/analysis/versusPairing';
 
 export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [options]
@@ -24,6 +25,8 @@ report.html, report.json, cases.csv, slices.csv.
 options:
   --versus PRED_DIR_B                     a second model's predictions of the same labels: A, B and Δ per case,
                                           paired statistics (docs/versus.md)
+  --shard I/N                             compute only part I (0-based) of N of the sorted cases: a partial
+                                          report; \`mask-inspector merge\` joins the parts (docs/scale-out.md)
   --pairing auto|nnunet|name|suffix       how files are paired (default auto: the mode pairing the most)
   --out DIR                               report folder (default: PRED_DIR/../mask-inspector-report-<PRED_DIR name>)
   --jobs N                                worker threads, one case each (default: CPU count, memory permitting)
@@ -53,6 +56,8 @@ export interface ReportArgs {
   maxVoxels: number;
   /** Second prediction folder (`--versus`), or null. */
   versus: string | null;
+  /** `--shard I/N`, or null. */
+  shard: Shard | null;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -71,7 +76,7 @@ function positiveInteger(flag: string, value: string | undefined): number {
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const positional: string[] = [];
   const args: Omit<ReportArgs, 'predictionDir' | 'labelDir'> = {
-    pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS, versus: null,
+    pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS, versus: null, shard: null,
   };
   const metric = (flag: string, text: string | undefined, ok: (n: number) => boolean, what: string) => {
     const n = text === undefined || text.trim() === '' ? NaN : Number(text);
@@ -104,6 +109,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
         args.metricParams = { ...args.metricParams, connectivity: Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity };
         break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--shard': {
+        const shard = parseShard(value());
+        if (typeof shard === 'string') throw new ReportUsageError(shard);
+        args.shard = shard;
+        break;
+      }
       case '--versus': {
         const v = value();
         if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new ReportUsageError('--versus takes a second prediction folder');
@@ -173,12 +184,15 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     : await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
   process.stdout.write(describePlan(plan));
   if ('planB' in plan) process.stdout.write(describeVersus(plan as VersusPlan));
-  const toCompute = 'planB' in plan ? (plan as VersusPlan).pairs.filter((p) => p.missing === null).length : plan.pairs.length;
-  if (toCompute === 0) {
+  const shardPairs = args.shard ? shardOf(plan.pairs, args.shard) : plan.pairs;
+  const toCompute = 'planB' in plan ? (shardPairs as VersusPlan['pairs']).filter((p) => p.missing === null).length : shardPairs.length;
+  if (toCompute === 0 && !(args.shard && plan.pairs.length > 0)) {
     process.stderr.write(`error: no prediction/label pairs found with --pairing ${args.pairing}; nothing to report\n`);
     return 1;
   }
-  const outDir = args.out ?? defaultReportDir(plan.predictionDir);
+  const outDir = args.out ?? (args.shard ? `${defaultReportDir(plan.predictionDir)}-part-${args.shard.index}-of-${args.shard.count}` : defaultReportDir(plan.predictionDir));
+  const [first, last] = args.shard ? shardRange(plan.pairs.length, args.shard) : [0, plan.pairs.length];
+  if (args.shard) process.stdout.write(`shard ${args.shard.index}/${args.shard.count}: cases ${first + 1}–${last} of ${plan.pairs.length} (sorted by case id)\n`);
   const jobs = args.jobs ?? undefined;
   const threads = Math.min(jobs ?? defaultCaseJobs(), toCompute);
   process.stdout.write(`computing ${toCompute} case${toCompute === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`);
@@ -199,6 +213,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(args.shard ? { shard: args.shard } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;

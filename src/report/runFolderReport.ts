@@ -22,6 +22,7 @@ import type { ReportSettings } from '../core/report/reportModel';
 import { ReportWriter, type ReportFiles } from '../core/report/reportWriter';
 import { DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL } from '../core/report/thumbnails';
 import { runCases, type CaseProgress } from '../worker/casePool';
+import { shardOf, type Shard } from '../core/report/shard';
 import { computablePairs, joinVersusPlans, type VersusPlan } from '../core/analysis/versusPairing';
 
 export interface FolderReportOptions {
@@ -42,6 +43,8 @@ export interface FolderReportOptions {
   readonly workerFile?: string;
   readonly marks?: MarksLookup;
   readonly html?: HtmlOptions;
+  /** Compute and write only this part of the plan's sorted cases (`report --shard I/N`): a partial report for `merge`. */
+  readonly shard?: Shard;
 }
 
 export interface FolderReportCallbacks {
@@ -138,10 +141,13 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
  * its error. Rejects only when the report itself cannot be written (or on a bad option).
  */
 export async function runFolderReport(
-  plan: FolderPlan, options: FolderReportOptions = {}, callbacks: FolderReportCallbacks = {},
+  fullPlan: FolderPlan, options: FolderReportOptions = {}, callbacks: FolderReportCallbacks = {},
 ): Promise<FolderReportOutcome> {
   const t0 = performance.now();
-  const { caseOptions, settings } = reportSettingsOf(plan, options);
+  const { caseOptions, settings } = reportSettingsOf(fullPlan, options);
+  const planned = fullPlan.pairs.length;
+  // A shard is the plan with its part of the cases; `merge` puts the parts back together.
+  const plan: FolderPlan = options.shard ? { ...fullPlan, pairs: shardOf(fullPlan.pairs, options.shard) } : fullPlan;
   const writer = await ReportWriter.create(options.outDir ?? defaultReportDir(plan.predictionDir), caseOptions.thumbnails);
   const indexOf = new Map(plan.pairs.map((p, i) => [p.case, i]));
   const versus = isVersusPlan(plan);
@@ -172,6 +178,7 @@ export async function runFolderReport(
     ...(options.marks ? { marks: options.marks } : {}),
     ...(options.html ? { html: options.html } : {}),
     ...(versus ? { versus: { predictionsB: plan.predictionDirB } } : {}),
+    ...(options.shard ? { shard: { ...options.shard, planned } } : {}),
   });
   return {
     plan, files, cancelled: result.cancelled, computed: result.done - result.failed, failed: result.failed,

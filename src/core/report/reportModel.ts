@@ -282,6 +282,8 @@ export interface ReportHeader {
   /** Cases not computed because the run was cancelled. */
   readonly notRun: readonly string[];
   readonly seconds: number;
+  /** A partial report (`report --shard`): which part of how many, of how many planned cases. */
+  readonly shard?: { readonly index: number; readonly count: number; readonly planned: number };
 }
 
 /** One entry of report.json `cases` (its `result` is the `compare --format json` contract). */

@@ -46,7 +46,22 @@ export interface FinishOptions {
   readonly created?: Date;
   /** Two-prediction report: B's prediction folder. */
   readonly versus?: { readonly predictionsB: string };
+  /**
+   * A partial report (`report --shard I/N`): report.json gets `shard`, and the thumbnails go to
+   * PART_THUMBNAILS so `merge` can draw the merged report.html.
+   */
+  readonly shard?: ShardInfo;
 }
+
+/** `report --shard index/count` of a plan of `planned` cases (all shards). */
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  readonly planned: number;
+}
+
+/** A partial report's thumbnails: one JSON line per case, {"case": …, "thumbnails": […]}. */
+export const PART_THUMBNAILS = 'part-thumbnails.jsonl';
 
 interface Spooled {
   readonly result: CompareResult;
@@ -152,6 +167,7 @@ export class ReportWriter {
       },
       notRun,
       seconds: options.seconds,
+      ...(options.shard ? { shard: options.shard } : {}),
     };
     const summary = buildSummary(cases);
     const versus: ReportVersus | null = options.versus ? { predictionsB: options.versus.predictionsB, stats: buildVersusStats(cases) } : null;
@@ -169,6 +185,7 @@ export class ReportWriter {
       slicesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.slicesCsv)),
       html: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.html)),
     };
+    const thumbs = options.shard ? await ChunkedFile.create(tmp(PART_THUMBNAILS)) : null;
     try {
       const top = Object.entries({ ...header, summary, ...(versus ? { versus } : {}) }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
       await files.json.write(`{\n${top.join(',\n')},\n "cases": [\n`);
@@ -188,12 +205,15 @@ export class ReportWriter {
         await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks, extra));
         if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks));
         await files.html.write(htmlCaseRows(c, spooled?.result ?? null, spooled?.thumbnails ?? [], columns, axis));
+        if (thumbs && spooled) await thumbs.write(JSON.stringify({ case: c.case, thumbnails: spooled.thumbnails }) + '\n');
       }
+      await thumbs?.close();
       await files.json.write('\n ]\n}\n');
       await files.html.write(htmlEnd(options.html));
       for (const f of Object.values(files)) await f.close();
     } catch (error) {
       for (const f of Object.values(files)) await f.abandon();
+      await thumbs?.abandon();
       await this.discard();
       throw error;
     }
@@ -203,6 +223,7 @@ export class ReportWriter {
       slicesCsv: join(this.dir, REPORT_FILE_NAMES.slicesCsv), html: join(this.dir, REPORT_FILE_NAMES.html),
     };
     for (const key of ['json', 'casesCsv', 'slicesCsv', 'html'] as const) await rename(files[key].path, out[key]);
+    if (thumbs) await rename(thumbs.path, join(this.dir, PART_THUMBNAILS));
     await this.discard();
     return out;
   }
