@@ -13,6 +13,8 @@ import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
 import { readInputFile } from '../analysis/readInput';
+import { distinctIntegers, scanValues, type VolumeValues } from '../analysis/valueScan';
+import type { VoxelArray } from '../io/volume';
 
 export interface CaseOptions extends CompareOptions {
   /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
@@ -60,6 +62,12 @@ export function caseErrorOf(error: unknown): CaseError {
   return { file: null, message: `internal failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
+/** The label's value scan (and its distinct integers when it has only integers), for preparePair's `known`. */
+function labelValuesOf(data: VoxelArray): VolumeValues {
+  const scan = scanValues(data);
+  return { scan, distinct: scan.allIntegers && scan.nonFinite === 0 ? distinctIntegers(data, scan) : null };
+}
+
 function compute(prepared: PreparedPair, options: CaseOptions): CompareResult {
   const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
   const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
@@ -74,14 +82,17 @@ export function computeCase(pair: ReportPair, options: CaseOptions): CaseOutcome
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
     // The label is read (and decoded) once, also for a second prediction.
     const label = readInputFile(pair.label, maxVoxels);
+    // …and scanned once: B's preparePair reuses A's scan of the label values.
+    const labelValues = predictionB !== null ? labelValuesOf(label.data) : undefined;
+    const known = labelValues ? { label: labelValues } : {};
     // A's volumes go out of scope before B's are read: a worker holds at most one prediction.
     const { result, thumbnails } = ((): { result: CompareResult; thumbnails: Thumbnail[] } => {
-      const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), label, options.kind);
+      const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), label, options.kind, known);
       const r = compute(prepared, options);
       return { result: r, thumbnails: caseThumbnails(prepared, r.labels, options.axis,
         options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE) };
     })();
-    const resultB = predictionB !== null ? compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind), options) : null;
+    const resultB = predictionB !== null ? compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind, known), options) : null;
     return { ...base, status: 'done', result, thumbnails, ...(resultB ? { resultB } : {}), seconds: (performance.now() - t0) / 1000 };
   } catch (error) {
     return { ...base, status: 'failed', error: caseErrorOf(error), seconds: (performance.now() - t0) / 1000 };
