@@ -195,7 +195,7 @@ export class ReportWriter {
       if (versus) {
         // The A-versus-B section goes before the case table (htmlStart ends by opening it).
         const at = start.lastIndexOf('<h2>Cases</h2>');
-        await files.html.write(start.slice(0, at) + versusSectionHtml(versus, cases) + '\n' + start.slice(at));
+        await files.html.write(start.slice(0, at) + versusSectionHtml(versus, cases, axis) + '\n' + start.slice(at));
       } else {
         await files.html.write(start);
       }
