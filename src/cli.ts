@@ -3,23 +3,28 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { preparePair, InputError } from './core/analysis/inputs';
+import { InputError, preparePair } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
-import { compareInParallel, defaultJobs } from './worker/rangePool';
+import { defaultJobs } from './worker/rangePool';
+import { compareFiles } from './worker/streamCompare';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
 import { versusResult } from './core/analysis/difference';
 import { MERGE_USAGE, runMergeCommand } from './report/mergeCli';
 import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
+import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
+import { segmentsOfFile } from './core/io/segNrrd';
+import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
        mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
-Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
+Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
+MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
@@ -35,6 +40,9 @@ options:
   --connectivity 6|18|26                  lesion neighbourhood in 3D; 2D: 4, 8, 8 (default ${DEFAULT_METRIC_PARAMS.connectivity})
   --jobs N                                worker threads (default: CPU count)
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  --npz-array NAME                        the array of an .npz to read (default: its first)
+  --label-names 1=liver,2=tumour          names of label values (a .seg.nrrd's own names and an
+                                          nnU-Net dataset.json beside/above the label come first)
   -h, --help                              this text
   --version                               print the version`;
 
@@ -54,6 +62,10 @@ interface CompareArgs {
   maxVoxels: number;
   /** Second prediction (`--versus`), or null. */
   versus: string | null;
+  /** The .npz array to read (every .npz given); undefined: the first. */
+  npzArray?: string;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -101,6 +113,18 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
         args.versus = v;
         break;
       }
+      case '--label-names': {
+        const names = parseLabelNamesArg(value() ?? '');
+        if (names === null) throw new UsageError('--label-names takes names like 1=liver,2=tumour');
+        args.labelNames = names;
+        break;
+      }
+      case '--npz-array': {
+        const name = value();
+        if (name === undefined || name === '') throw new UsageError('--npz-array takes the name of an array in the .npz');
+        args.npzArray = name;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         positional.push(arg);
@@ -113,25 +137,39 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  const prediction = readInputFile(args.prediction, args.maxVoxels);
-  // The label is read once, also with --versus.
-  const label = readInputFile(args.label, args.maxVoxels);
-  const predictionB = args.versus !== null ? readInputFile(args.versus, args.maxVoxels) : null;
   const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   };
-  const pair = preparePair(prediction, label, args.kind);
-  const pairB = predictionB ? preparePair(predictionB, label, args.kind) : null;
-  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const w of pairB?.warnings ?? []) process.stderr.write(`warning: ${args.versus}: ${w}\n`);
-  const result = await compareInParallel(pair, options, args.jobs);
-  if (pairB) {
-    const versus = versusResult(result, await compareInParallel(pairB, options, args.jobs));
+  const labelNames = async () => {
+    const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+    const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+    for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+    return names;
+  };
+  if (args.versus !== null) {
+    // Two predictions: the label is read (and decoded) once, each prediction compared with it.
+    const label = readInputFile(args.label, args.maxVoxels, args.npzArray);
+    const pairA = preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairA.warnings) process.stderr.write(`warning: ${w}\n`);
+    const a = await compareInParallel(pairA, options, args.jobs);
+    const pairB = preparePair(readInputFile(args.versus, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairB.warnings) process.stderr.write(`warning: ${args.versus}: ${w}\n`);
+    const b = await compareInParallel(pairB, options, args.jobs);
+    const names = await labelNames();
+    const versus = versusResult(withLabelNames(a, names), withLabelNames(b, names));
     process.stdout.write(args.format === 'json' ? JSON.stringify(versus, null, 1) + '\n'
       : args.format === 'csv' ? versusToCsv(versus) : versusToTable(versus));
     return;
   }
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
+  // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
+  const computed = args.npzArray === undefined
+    ? await compareFiles(args.prediction, args.label, options, args.maxVoxels, args.jobs)
+    : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
+      readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
+  for (const w of computed.warnings) process.stderr.write(`warning: ${w}\n`);
+  const result = withLabelNames(computed, await labelNames());
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);

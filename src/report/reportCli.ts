@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { describePlan, FOLDER_PAIRING_OPTIONS, type FolderPairingOption } from '../core/analysis/folderPairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { parseLabelNamesArg } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
@@ -37,6 +38,7 @@ options:
   --tolerance-mm T                        metrics: surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
   --connectivity 6|18|26                  metrics: lesion neighbourhood (default ${DEFAULT_METRIC_PARAMS.connectivity})
   --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
+  --label-names 1=liver,2=tumour          names of label values (a dataset.json beside/above LABEL_DIR comes first)
   -h, --help                              this text
 
 exit status: 0 every pair computed, 1 some failed (listed in the report), 2 bad usage, 130 cancelled`;
@@ -58,6 +60,8 @@ export interface ReportArgs {
   versus: string | null;
   /** `--shard I/N`, or null. */
   shard: Shard | null;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
@@ -119,6 +123,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
         const v = value();
         if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new ReportUsageError('--versus takes a second prediction folder');
         args.versus = v;
+        break;
+      }
+      case '--label-names': {
+        const names = parseLabelNamesArg(value() ?? '');
+        if (names === null) throw new ReportUsageError('--label-names takes names like 1=liver,2=tumour');
+        args.labelNames = names;
         break;
       }
       default:
@@ -214,6 +224,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
       ...(args.shard ? { shard: args.shard } : {}),
+      ...(args.labelNames ? { labelNames: args.labelNames } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;

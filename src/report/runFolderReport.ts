@@ -12,6 +12,7 @@ import {
 } from '../core/analysis/folderPairing';
 import { DEFAULT_PAIRING_RULES, type DirEntry, type ListDirectory, type PairingRule } from '../core/analysis/pairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { readTextFile } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
 import type { MetricParams, MetricsLevel } from '../core/kernels/metricIds';
@@ -45,6 +46,8 @@ export interface FolderReportOptions {
   readonly html?: HtmlOptions;
   /** Compute and write only this part of the plan's sorted cases (`report --shard I/N`): a partial report for `merge`. */
   readonly shard?: Shard;
+  /** Label value → name from the maskInspector.labels.names setting (dataset.json's names win). */
+  readonly labelNames?: Readonly<Record<string, string>>;
 }
 
 export interface FolderReportCallbacks {
@@ -92,7 +95,7 @@ export const listLocalDirectory: ListDirectory = async (dir) => {
 export function planLocalFolders(
   predictionDir: string, labelDir: string, pairing: FolderPairingOption = 'auto', rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
 ): Promise<FolderPlan> {
-  return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join);
+  return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join, readTextFile);
 }
 
 /**
@@ -125,6 +128,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     maxVoxels: options.maxVoxels ?? DEFAULT_MAX_VOXELS,
     thumbnails: options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL,
     thumbnailSize: options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE,
+    ...(plan.dataset || options.labelNames ? { labelNames: { ...options.labelNames, ...plan.dataset?.labelNames } } : {}),
   };
   const settings: ReportSettings = {
     predictionDir: plan.predictionDir, labelDir: plan.labelDir,

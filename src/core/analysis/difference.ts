@@ -17,6 +17,8 @@ export interface SliceDifference {
 
 export interface LabelDifference {
   readonly label: LabelResult['label'];
+  /** The label's name, when the result has one. */
+  readonly name?: string;
   readonly volume: DiffValues;
   readonly metrics?: DiffValues;
   readonly slices: readonly SliceDifference[];
@@ -58,6 +60,7 @@ function diffLabel(a: LabelResult, b: LabelResult | undefined): LabelDifference 
   const withMetrics = a.metrics !== undefined || b?.metrics !== undefined;
   return {
     label: a.label,
+    ...(a.name !== undefined ? { name: a.name } : {}),
     volume: diffRecord(a.volume, b?.volume),
     ...(withMetrics ? { metrics: diffRecord(a.metrics, b?.metrics) } : {}),
     slices: a.slices.map((s) => {

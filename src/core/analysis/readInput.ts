@@ -4,7 +4,7 @@ import { readVolumeFile } from '../io/readVolume';
 import { VolumeReadError, type Volume } from '../io/volume';
 import { InputError } from './inputs';
 
-export function readInputFile(path: string, maxVoxels: number): Volume {
+export function readInputFile(path: string, maxVoxels: number, npzArray?: string): Volume {
   let isFile = false;
   try {
     isFile = statSync(path).isFile();
@@ -13,7 +13,7 @@ export function readInputFile(path: string, maxVoxels: number): Volume {
   }
   if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
   try {
-    return readVolumeFile(path, { maxVoxels });
+    return readVolumeFile(path, npzArray === undefined ? { maxVoxels } : { maxVoxels, npzArray });
   } catch (error) {
     if (error instanceof VolumeReadError) throw new InputError(path, error.message);
     throw error;

@@ -15,6 +15,7 @@ import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, t
 import { readInputFile } from '../analysis/readInput';
 import { distinctIntegers, scanValues, type VolumeValues } from '../analysis/valueScan';
 import type { VoxelArray } from '../io/volume';
+import { labelNamesFor, parseLabelNamesSetting, withLabelNames } from '../io/labelNames';
 
 export interface CaseOptions extends CompareOptions {
   /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
@@ -23,6 +24,8 @@ export interface CaseOptions extends CompareOptions {
   readonly thumbnails?: number;
   /** Long side of a thumbnail in pixels (default 160). */
   readonly thumbnailSize?: number;
+  /** Label value → name (dataset.json, the setting); a .seg.nrrd label's own segment names come first. */
+  readonly labelNames?: Readonly<Record<string, string>>;
 }
 
 export interface CaseError {
@@ -85,14 +88,16 @@ export function computeCase(pair: ReportPair, options: CaseOptions): CaseOutcome
     // …and scanned once: B's preparePair reuses A's scan of the label values.
     const labelValues = predictionB !== null ? labelValuesOf(label.data) : undefined;
     const known = labelValues ? { label: labelValues } : {};
+    const names = labelNamesFor(label, parseLabelNamesSetting(options.labelNames), null);
     // A's volumes go out of scope before B's are read: a worker holds at most one prediction.
     const { result, thumbnails } = ((): { result: CompareResult; thumbnails: Thumbnail[] } => {
       const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), label, options.kind, known);
-      const r = compute(prepared, options);
+      const r = withLabelNames(compute(prepared, options), names);
       return { result: r, thumbnails: caseThumbnails(prepared, r.labels, options.axis,
         options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE) };
     })();
-    const resultB = predictionB !== null ? compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind, known), options) : null;
+    const resultB = predictionB !== null
+      ? withLabelNames(compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind, known), options), names) : null;
     return { ...base, status: 'done', result, thumbnails, ...(resultB ? { resultB } : {}), seconds: (performance.now() - t0) / 1000 };
   } catch (error) {
     return { ...base, status: 'failed', error: caseErrorOf(error), seconds: (performance.now() - t0) / 1000 };

@@ -5,11 +5,15 @@
  * cases view, "Next Unreviewed Worst Slice" and the report panel all rank through here.
  */
 import type { Axis } from '../analysis/result';
-import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
+import { LOSS_IDS, type LossId } from '../kernels/lossIds';
+import type { MetricId } from '../kernels/metricIds';
+import { lossName, lossShort, METRIC_NAMES, metricName, metricShort, metricUnit, withUnit } from '../quantityNames';
 import type { LabelKey } from '../protocol';
 
 export interface IndexedLabel {
   readonly label: LabelKey;
+  /** The label's name (report JSON labels[].name), when known. */
+  readonly name?: string;
   /** Volume value per sort id (losses, then volume metrics); null when undefined. */
   readonly volume: Readonly<Record<string, number | null>>;
   /** The report's worst slices by Dice loss (its thumbnails), worst first. */
@@ -56,10 +60,48 @@ export function isLossId(id: string): boolean {
   return (LOSS_IDS as readonly string[]).includes(id);
 }
 
+function metricOf(id: string): string {
+  return id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
+}
+
+function knownMetric(metric: string): metric is MetricId {
+  return Object.prototype.hasOwnProperty.call(METRIC_NAMES, metric);
+}
+
+/**
+ * Whether ranking by `id` answers "which is worst": losses and error-like metrics do; sizes
+ * (label and prediction volume, label lesions) and the detected-lesion count (fewer may just mean
+ * fewer lesions) do not, so "Sort by…" never offers them.
+ */
+export function isRankable(id: string): boolean {
+  if (isLossId(id)) return true;
+  const metric = metricOf(id);
+  return !NEUTRAL.has(metric) && metric !== 'detectedLesions';
+}
+
+/** "Dice loss", "Hausdorff distance (mm)", "Dice (lowest first)": what a sort id is, for people. */
 export function sortIdLabel(id: string): string {
-  if (isLossId(id)) return `${LOSS_LABELS[id as keyof typeof LOSS_LABELS]} loss`;
-  const metric = id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
-  return `${metric} (metric${HIGHER_IS_BETTER.has(metric) ? ', lowest first' : ''})`;
+  if (isLossId(id)) return lossName(id as LossId);
+  const metric = metricOf(id);
+  if (!knownMetric(metric)) return metric;
+  return `${withUnit(metricName(metric), metricUnit(metric))}${HIGHER_IS_BETTER.has(metric) ? ' (lowest first)' : ''}`;
+}
+
+/** "Dice loss", "HD (mm)": the compact name, for the view's description. */
+export function sortIdShort(id: string): string {
+  if (isLossId(id)) return lossShort(id as LossId);
+  const metric = metricOf(id);
+  return knownMetric(metric) ? withUnit(metricShort(metric), metricUnit(metric)) : metric;
+}
+
+/** "Dice loss 0.1677", "HD 85.80 mm", "Dice –": a value with its name and unit. */
+export function sortIdValueText(id: string, value: number | null | undefined, format: (v: number | null | undefined) => string): string {
+  if (isLossId(id)) return `${lossShort(id as LossId)} ${format(value)}`;
+  const metric = metricOf(id);
+  if (!knownMetric(metric)) return `${metric} ${format(value)}`;
+  const unit = metricUnit(metric);
+  const shown = format(value);
+  return `${metricShort(metric)} ${shown}${unit && shown !== '–' ? ` ${unit}` : ''}`;
 }
 
 /**
@@ -144,8 +186,9 @@ export function indexReport(json: unknown): ReportIndex {
         volume[id] = id.startsWith(METRIC_PREFIX) ? num(record(l['metrics'])[id.slice(METRIC_PREFIX.length)]) : num(record(l['volume'])[id]);
       }
       const worstList = worst[String(label)];
+      const name = typeof l['name'] === 'string' ? l['name'] : undefined;
       return {
-        label, volume, sliceCount: count, empty, values,
+        label, ...(name !== undefined ? { name } : {}), volume, sliceCount: count, empty, values,
         worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => Number.isInteger(n)) : [],
       };
     });

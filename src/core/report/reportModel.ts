@@ -3,7 +3,7 @@
  * per case (what the case table, cases.csv and the cross-case statistics need; the full per-slice
  * result stays on disk until the files are written), and the nnU-Net-like `summary`.
  *
- * nnU-Net's summary.json ↔ report.json `summary` (README "Folder report" documents this):
+ * nnU-Net's summary.json ↔ report.json `summary` (docs/cli.md "Folder report" documents this):
  *   metric_per_case[] {prediction_file, reference_file, metrics: {label: {Dice, IoU, TP, FP, FN, TN,
  *   n_pred, n_ref}}}, mean {label: {…}}, foreground_mean {…} keep nnU-Net's names and meaning
  *   (counts at p ≥ 0.5; Dice/IoU null where nnU-Net has NaN, i.e. both masks empty); each label
@@ -50,6 +50,8 @@ export interface CaseLabelMetrics {
 
 export interface CaseLabelSummary {
   readonly label: LabelKey;
+  /** The label's name, when known (io/labelNames.ts). */
+  readonly name?: string;
   readonly values: CaseLabelMetrics;
   readonly slices: number;
   readonly emptySlices: number;
@@ -121,7 +123,7 @@ export function summariseCase(index: number, outcome: CaseOutcome, image: string
   const sliceKeys = new Set<string>();
   for (const l of r.labels) for (const k of numericKeys(l.slices[0]?.metrics as Record<string, unknown> | undefined)) sliceKeys.add(k);
   const labelsOf = (x: CompareResult) => x.labels.map((l) => ({
-    label: l.label, values: labelMetrics(l, x), slices: l.slices.length,
+    label: l.label, ...(l.name !== undefined ? { name: l.name } : {}), values: labelMetrics(l, x), slices: l.slices.length,
     emptySlices: l.slices.reduce((n, s) => n + (s.empty ? 1 : 0), 0), worstSlices: worstSlices(l, worstCount),
   }));
   const b = outcome.resultB;

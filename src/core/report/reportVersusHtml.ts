@@ -5,7 +5,10 @@
  * largest loss to its largest gain; then the statistics table of every quantity (report.json
  * `versus.stats`). Colours: Okabe–Ito blue (B better) and vermillion (A better).
  */
-import { LOSS_LABELS } from '../kernels/lossIds';
+import { LOSS_IDS } from '../kernels/lossIds';
+import type { MetricId } from '../kernels/metricIds';
+import { lossName, METRIC_NAMES, metricName, metricUnit, withUnit, type LossNameId } from '../quantityNames';
+import { METRIC_PREFIX } from './reportIndex';
 import { pairedDirection, type PairedStats } from './pairedStats';
 import { escapeHtml, fmt } from './reportHtml';
 import type { CaseSummary } from './reportModel';
@@ -15,9 +18,11 @@ const B_BETTER = '#0072B2';
 const A_BETTER = '#D55E00';
 const NEUTRAL = '#999999';
 
+/** The quantity's name from the one definition (quantityNames.ts): "Dice loss", "HD95 (mm)". */
 function quantityTitle(q: string): string {
-  if (q === 'lovaszSoftmax') return 'Lovasz-Softmax loss';
-  return q in LOSS_LABELS ? `${LOSS_LABELS[q as keyof typeof LOSS_LABELS]} loss` : q;
+  if (q === 'lovaszSoftmax' || (LOSS_IDS as readonly string[]).includes(q)) return lossName(q as LossNameId);
+  const metric = q.startsWith(METRIC_PREFIX) ? q.slice(METRIC_PREFIX.length) : q;
+  return metric in METRIC_NAMES ? withUnit(metricName(metric as MetricId), metricUnit(metric as MetricId)) : q;
 }
 
 /** Which colour a difference gets: who is better by the quantity's direction. */

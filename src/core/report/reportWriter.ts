@@ -14,6 +14,7 @@ import type { CompareResult } from '../analysis/result';
 import type { CaseOutcome } from './computeCase';
 import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
+import { reportGeometry } from './reportNames';
 import {
   buildSummary, missingSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
   type CaseSummary, type ReportHeader, type ReportSettings,
@@ -175,7 +176,7 @@ export class ReportWriter {
     const done = cases.filter((c) => c.status === 'done');
     const volumeMetricKeys = unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics))));
     const sliceMetricKeys = unionKeys(done.map((c) => c.sliceMetricKeys));
-    const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null) };
+    const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null), geometry: reportGeometry(done) };
     const axis = options.settings.axis;
 
     const tmp = (name: string) => join(this.dir, `.${name}.tmp-${process.pid}`);
