@@ -8,7 +8,8 @@ import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
-import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
+import { DEFAULT_METRIC_PARAMS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
+import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
 import { compareInParallel, defaultJobs } from './worker/rangePool';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
@@ -18,21 +19,7 @@ const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
-options:
-  --kind auto|probability|logits|labels   how to read the prediction (default auto)
-  --axis i|j|k                            slice axis (default k)
-  --format table|json|csv                 output (default table)
-  --metrics all|overlap|none              evaluation metrics: overlap, surface distances (mm) and
-                                          lesions; overlap only; or none (default all)
-  --threshold P                           predicted where probability ≥ P, in (0, 1] (default ${DEFAULT_METRIC_PARAMS.threshold})
-  --tolerance-mm T                        surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
-  --connectivity 6|18|26                  lesion neighbourhood in 3D; 2D: 4, 8, 8 (default ${DEFAULT_METRIC_PARAMS.connectivity})
-  --jobs N                                worker threads (default: CPU count)
-  --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
-  -h, --help                              this text
-  --version                               print the version`;
-
-class UsageError extends Error {}
+${optionsUsage('compare')}`;
 
 interface CompareArgs {
   prediction: string;
@@ -48,54 +35,18 @@ interface CompareArgs {
   maxVoxels: number;
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
-  if (value === undefined || !(allowed as readonly string[]).includes(value)) {
-    throw new UsageError(`${flag} takes one of ${allowed.join(', ')}${value === undefined ? '' : ` (got "${value}")`}`);
-  }
-  return value as T;
-}
-
-function positiveInteger(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number${value === undefined ? '' : ` (got "${value}")`}`);
-  return n;
-}
-
-function numberIn(flag: string, value: string | undefined, ok: (n: number) => boolean, what: string): number {
-  const n = value === undefined || value.trim() === '' ? NaN : Number(value);
-  if (!ok(n)) throw new UsageError(`${flag} takes ${what}${value === undefined ? '' : ` (got "${value}")`}`);
-  return n;
-}
-
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
-  const positional: string[] = [];
-  const args: Omit<CompareArgs, 'prediction' | 'label'> = {
-    kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
-    metrics: 'all', ...DEFAULT_METRIC_PARAMS,
+  const { values: v, positionals } = parseCommandLine('compare', argv);
+  if (positionals.length !== 2) throw new UsageError(`compare takes two files, PRED and LABEL (got ${positionals.length})`);
+  return {
+    prediction: positionals[0]!, label: positionals[1]!,
+    kind: v.kind ?? 'auto', axis: v.axis ?? 'k', format: v.format ?? 'table', metrics: v.metrics ?? 'all',
+    threshold: v.threshold ?? DEFAULT_METRIC_PARAMS.threshold,
+    toleranceMm: v['tolerance-mm'] ?? DEFAULT_METRIC_PARAMS.toleranceMm,
+    connectivity: v.connectivity ?? DEFAULT_METRIC_PARAMS.connectivity,
+    jobs: v.jobs ?? defaultJobs(), maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--kind': args.kind = oneOf(flag, value(), ['auto', 'probability', 'logits', 'labels'] as const); break;
-      case '--axis': args.axis = oneOf(flag, value(), ['i', 'j', 'k'] as const); break;
-      case '--format': args.format = oneOf(flag, value(), ['table', 'json', 'csv'] as const); break;
-      case '--metrics': args.metrics = oneOf(flag, value(), METRICS_LEVELS); break;
-      case '--threshold': args.threshold = numberIn(flag, value(), (n) => n > 0 && n <= 1, 'a probability in (0, 1]'); break;
-      case '--tolerance-mm': args.toleranceMm = numberIn(flag, value(), (n) => n >= 0 && Number.isFinite(n), 'a distance in mm ≥ 0'); break;
-      case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
-      case '--jobs': args.jobs = positiveInteger(flag, value()); break;
-      case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        positional.push(arg);
-    }
-  }
-  if (positional.length !== 2) throw new UsageError(`compare takes two files, PRED and LABEL (got ${positional.length})`);
-  return { ...args, prediction: positional[0]!, label: positional[1]! };
 }
-
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
@@ -112,6 +63,12 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   process.stdout.write(text);
 }
 
+/** `-h`/`--help` anywhere before `--` asks for help, even next to otherwise bad arguments. */
+function parseHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '-h' || a === '--help');
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -125,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'report') return await runReportCommand(rest);
     if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report)`);
-    if (rest.includes('-h') || rest.includes('--help')) {
+    if (parseHelp(rest)) {
       process.stdout.write(USAGE + '\n');
       return 0;
     }

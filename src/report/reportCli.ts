@@ -6,10 +6,11 @@
  * (the finished cases are written as a partial report).
  */
 import { statSync } from 'node:fs';
-import { describePlan, FOLDER_PAIRING_OPTIONS, type FolderPairingOption } from '../core/analysis/folderPairing';
+import { describePlan, type FolderPairingOption } from '../core/analysis/folderPairing';
+import { optionsUsage, parseCommandLine, UsageError } from '../cliOptions';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
-import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
+import { type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
 import { defaultReportDir, planLocalFolders, runFolderReport } from './runFolderReport';
 
@@ -18,22 +19,9 @@ export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [op
 Compares every prediction in PRED_DIR with its label in LABEL_DIR and writes a report folder:
 report.html, report.json, cases.csv, slices.csv.
 
-options:
-  --pairing auto|nnunet|name|suffix       how files are paired (default auto: the mode pairing the most)
-  --out DIR                               report folder (default: PRED_DIR/../mask-inspector-report-<PRED_DIR name>)
-  --jobs N                                worker threads, one case each (default: CPU count, memory permitting)
-  --kind auto|probability|logits|labels   how to read the predictions (default auto)
-  --axis i|j|k                            slice axis (default k)
-  --metrics all|overlap|none              evaluation metrics to add (default all)
-  --threshold P                           metrics: predicted where probability ≥ P (default ${DEFAULT_METRIC_PARAMS.threshold})
-  --tolerance-mm T                        metrics: surface Dice tolerance in mm (default ${DEFAULT_METRIC_PARAMS.toleranceMm})
-  --connectivity 6|18|26                  metrics: lesion neighbourhood (default ${DEFAULT_METRIC_PARAMS.connectivity})
-  --max-voxels N                          refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})
-  -h, --help                              this text
+${optionsUsage('report')}
 
 exit status: 0 every pair computed, 1 some failed (listed in the report), 2 bad usage, 130 cancelled`;
-
-class ReportUsageError extends Error {}
 
 export interface ReportArgs {
   predictionDir: string;
@@ -48,67 +36,23 @@ export interface ReportArgs {
   maxVoxels: number;
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
-  if (value === undefined || !(allowed as readonly string[]).includes(value)) {
-    throw new ReportUsageError(`${flag} takes one of ${allowed.join(', ')}${value === undefined ? '' : ` (got "${value}")`}`);
-  }
-  return value as T;
-}
-
-function positiveInteger(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ReportUsageError(`${flag} takes a positive whole number${value === undefined ? '' : ` (got "${value}")`}`);
-  return n;
-}
-
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
-  const positional: string[] = [];
-  const args: Omit<ReportArgs, 'predictionDir' | 'labelDir'> = {
-    pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS,
-  };
-  const metric = (flag: string, text: string | undefined, ok: (n: number) => boolean, what: string) => {
-    const n = text === undefined || text.trim() === '' ? NaN : Number(text);
-    if (!ok(n)) throw new ReportUsageError(`${flag} takes ${what}${text === undefined ? '' : ` (got "${text}")`}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case '--pairing': args.pairing = oneOf(flag, value(), FOLDER_PAIRING_OPTIONS); break;
-      case '--out': {
-        const v = value();
-        if (v === undefined || v === '') throw new ReportUsageError('--out takes a folder');
-        args.out = v;
-        break;
-      }
-      case '--jobs': args.jobs = positiveInteger(flag, value()); break;
-      case '--kind': args.kind = oneOf(flag, value(), ['auto', 'probability', 'logits', 'labels'] as const); break;
-      case '--axis': args.axis = oneOf(flag, value(), ['i', 'j', 'k'] as const); break;
-      case '--metrics': args.metrics = oneOf(flag, value(), METRICS_LEVELS); break;
-      case '--threshold':
-        args.metricParams = { ...args.metricParams, threshold: metric(flag, value(), (n) => n > 0 && n <= 1, 'a probability in (0, 1]') };
-        break;
-      case '--tolerance-mm':
-        args.metricParams = { ...args.metricParams, toleranceMm: metric(flag, value(), (n) => n >= 0 && Number.isFinite(n), 'a distance in mm ≥ 0') };
-        break;
-      case '--connectivity':
-        args.metricParams = { ...args.metricParams, connectivity: Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity };
-        break;
-      case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new ReportUsageError(`unknown option ${arg}`);
-        positional.push(arg);
-    }
-  }
-  if (positional.length !== 2) throw new ReportUsageError(`report takes two folders, PRED_DIR and LABEL_DIR (got ${positional.length})`);
-  for (const dir of positional) {
+  const { values: v, positionals } = parseCommandLine('report', argv);
+  if (positionals.length !== 2) throw new UsageError(`report takes two folders, PRED_DIR and LABEL_DIR (got ${positionals.length})`);
+  for (const dir of positionals) {
     let ok = false;
     try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
-    if (!ok) throw new ReportUsageError(`${dir}: not a folder`);
+    if (!ok) throw new UsageError(`${dir}: not a folder`);
   }
-  return { ...args, predictionDir: positional[0]!, labelDir: positional[1]! };
+  const metricParams: { -readonly [K in keyof MetricParams]?: MetricParams[K] } = {};
+  if (v.threshold !== undefined) metricParams.threshold = v.threshold;
+  if (v['tolerance-mm'] !== undefined) metricParams.toleranceMm = v['tolerance-mm'];
+  if (v.connectivity !== undefined) metricParams.connectivity = v.connectivity;
+  return {
+    predictionDir: positionals[0]!, labelDir: positionals[1]!,
+    pairing: v.pairing ?? 'auto', out: v.out ?? null, jobs: v.jobs ?? null, kind: v.kind ?? 'auto', axis: v.axis ?? 'k',
+    metrics: v.metrics ?? null, metricParams, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+  };
 }
 
 /** Progress on stderr: a bar redrawn in place on a terminal, else one line per finished case. */
@@ -151,7 +95,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
   try {
     args = parseReportArgs(argv);
   } catch (error) {
-    if (!(error instanceof ReportUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`error: ${error.message}\n${REPORT_USAGE}\n`);
     return 2;
   }

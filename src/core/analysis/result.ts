@@ -5,8 +5,8 @@
 import type { Losses } from '../kernels/lossIds';
 import type { Metrics, MetricSettings } from '../kernels/metricIds';
 
-export type PredictionKind = 'probability' | 'logits' | 'labels';
-export type PredictionKindOption = PredictionKind | 'auto';
+import type { PredictionKind } from '../predictionKinds';
+export type { PredictionKind, PredictionKindOption } from '../predictionKinds';
 export type Axis = 'i' | 'j' | 'k';
 
 export interface SliceRow {
