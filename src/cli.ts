@@ -10,7 +10,8 @@ import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
 import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
-import { compareInParallel, defaultJobs } from './worker/rangePool';
+import { compareInParallel } from './worker/rangePool';
+import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
 
@@ -32,24 +33,28 @@ interface CompareArgs {
   toleranceMm: number;
   connectivity: Connectivity;
   jobs: number;
+  /** Set when --jobs asked for more threads than the machine can use. */
+  jobsWarning: string | null;
   maxVoxels: number;
 }
 
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const { values: v, positionals } = parseCommandLine('compare', argv);
   if (positionals.length !== 2) throw new UsageError(`compare takes two files, PRED and LABEL (got ${positionals.length})`);
+  const jobs = capThreads(v.jobs, mostRangeThreads(), `--jobs ${v.jobs}`);
   return {
     prediction: positionals[0]!, label: positionals[1]!,
     kind: v.kind ?? 'auto', axis: v.axis ?? 'k', format: v.format ?? 'table', metrics: v.metrics ?? 'all',
     threshold: v.threshold ?? DEFAULT_METRIC_PARAMS.threshold,
     toleranceMm: v['tolerance-mm'] ?? DEFAULT_METRIC_PARAMS.toleranceMm,
     connectivity: v.connectivity ?? DEFAULT_METRIC_PARAMS.connectivity,
-    jobs: v.jobs ?? defaultJobs(), maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+    jobs: jobs.threads, jobsWarning: jobs.warning, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
   };
 }
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
+  if (args.jobsWarning) process.stderr.write(`warning: ${args.jobsWarning}\n`);
   const prediction = readInputFile(args.prediction, args.maxVoxels);
   const label = readInputFile(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);

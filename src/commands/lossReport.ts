@@ -29,7 +29,7 @@ import type { ReportPanel } from '../editor/reportPanel';
 import { readSettings, SECTION } from '../editor/settings';
 import type { TriageStore } from '../editor/triageStore';
 import { defaultReportDir, planLocalFolders, runFolderReport, type FolderReportOutcome } from '../report/runFolderReport';
-import { defaultCaseJobs } from '../worker/casePool';
+import { capThreads, mostCaseThreads, type ThreadChoice } from '../worker/threadBudget';
 
 export const LOSS_REPORT = 'maskInspector.lossReport';
 export const OPEN_REPORT = 'maskInspector.openReport';
@@ -165,9 +165,10 @@ function reportDirFor(predictionDir: vscode.Uri): string {
   return join(parent, `mask-inspector-report-${basename(predictionDir.fsPath) || 'predictions'}`);
 }
 
-function reportJobs(predictionDir: vscode.Uri): number {
-  const jobs = vscode.workspace.getConfiguration(SECTION, predictionDir).get<number>('report.jobs') ?? 0;
-  return Number.isInteger(jobs) && jobs > 0 ? jobs : defaultCaseJobs();
+function reportJobs(predictionDir: vscode.Uri, requested: number | undefined): ThreadChoice {
+  const jobs = requested ?? vscode.workspace.getConfiguration(SECTION, predictionDir).get<number>('report.jobs') ?? 0;
+  // A workspace setting of 400 must not start 400 threads: capped at what the machine can use.
+  return capThreads(Number.isInteger(jobs) && jobs > 0 ? jobs : undefined, mostCaseThreads(), `maskInspector.report.jobs ${jobs}`);
 }
 
 let running = false;
@@ -251,7 +252,9 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
   function execute(
     plan: FolderPlan, outDir: string, scripted: LossReportArgs | null, predictionDir: vscode.Uri, settings: ReturnType<typeof readSettings>,
   ): Thenable<FolderReportOutcome> {
-    const jobs = scripted?.jobs ?? reportJobs(predictionDir);
+    const choice = reportJobs(predictionDir, scripted?.jobs);
+    if (choice.warning) log.warn(`loss report: ${choice.warning}`);
+    const jobs = choice.threads;
     const total = plan.pairs.length;
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, cancellable: true,

@@ -11,7 +11,8 @@ import { optionsUsage, parseCommandLine, UsageError } from '../cliOptions';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
-import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
+import type { CaseProgress } from '../worker/casePool';
+import { capThreads, mostCaseThreads } from '../worker/threadBudget';
 import { defaultReportDir, planLocalFolders, runFolderReport } from './runFolderReport';
 
 export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [options]
@@ -106,8 +107,10 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     return 1;
   }
   const outDir = args.out ?? defaultReportDir(plan.predictionDir);
-  const jobs = args.jobs ?? undefined;
-  const threads = Math.min(jobs ?? defaultCaseJobs(), plan.pairs.length);
+  const choice = capThreads(args.jobs ?? undefined, mostCaseThreads(), `--jobs ${args.jobs}`);
+  if (choice.warning) process.stderr.write(`warning: ${choice.warning}\n`);
+  const jobs = choice.threads;
+  const threads = Math.min(jobs, plan.pairs.length);
   process.stdout.write(`computing ${plan.pairs.length} case${plan.pairs.length === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`);
 
   const controller = new AbortController();
@@ -125,7 +128,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       kind: args.kind, axis: args.axis, maxVoxels: args.maxVoxels, outDir,
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
-      ...(jobs !== undefined ? { jobs } : {}),
+      jobs,
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;

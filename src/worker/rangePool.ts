@@ -5,7 +5,7 @@
  * metrics are one more job, on the last worker (which then gets no slices), computed once per
  * pair and settings.
  */
-import { availableParallelism } from 'node:os';
+import { mostRangeThreads } from './threadBudget';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -28,7 +28,7 @@ export function defaultRangeWorkerFile(): string {
 }
 
 export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
+  return mostRangeThreads();
 }
 
 function sharedCopy(data: VoxelArray): VoxelArray {
