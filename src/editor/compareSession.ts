@@ -41,6 +41,8 @@ function defaultView(pair: PairSummary, settings: EditorSettings): ViewState {
   };
 }
 
+const AXIS_INDEX = { i: 0, j: 1, k: 2 } as const;
+
 export class CompareSession extends Disposable {
   private webviewReady = false;
   /** Generation of the pair the webview was last initialised with; null before the first init. */
@@ -183,6 +185,12 @@ export class CompareSession extends Disposable {
       case 'setMark': {
         const state = this.document.state;
         if (state.kind !== 'ready') return;
+        // Against the pair's real shape: a mark beyond the last slice is refused, not written.
+        const slices = state.pair.shape[AXIS_INDEX[message.axis]];
+        if (message.index >= slices) {
+          this.services.log.warn(`${this.document.uri.path}: ignored a mark on slice ${message.index} of axis ${message.axis}, which has ${slices} slices`);
+          return;
+        }
         const { type: _type, ...change } = message;
         await this.services.marks.setMark(state.key, change);
         return;

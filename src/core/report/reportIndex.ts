@@ -5,7 +5,9 @@
  * cases view, "Next Unreviewed Worst Slice" and the report panel all rank through here.
  */
 import type { Axis } from '../analysis/result';
+import { MAX_TRIAGE_SLICE } from '../analysis/triage';
 import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
+import { LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS } from '../kernels/metricIds';
 import type { LabelKey } from '../protocol';
 
 export interface IndexedLabel {
@@ -77,6 +79,21 @@ export function badness(id: string, value: number): number {
   return value;
 }
 
+/** report.json files above this are refused unread (docs/limits.md). */
+export const MAX_REPORT_JSON_BYTES = 512 * 1024 * 1024;
+
+const KNOWN_METRICS: ReadonlySet<string> = new Set([...OVERLAP_METRIC_IDS, ...SURFACE_METRIC_IDS, ...LESION_METRIC_IDS]);
+
+/** No volume axis is longer (NIfTI-1 dims are int16; the triage file has the same bound). */
+const MAX_SLICES = MAX_TRIAGE_SLICE + 1;
+
+/** Slices along `axis` of a result's `shape` [nx, ny, nz]; null when the shape is not one. */
+function slicesAlong(shape: unknown, axis: Axis): number | null {
+  if (!Array.isArray(shape) || shape.length !== 3) return null;
+  if (!shape.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_SLICES)) return null;
+  return shape[axis === 'i' ? 0 : axis === 'j' ? 1 : 2] as number;
+}
+
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }
@@ -108,13 +125,14 @@ export function indexReport(json: unknown): ReportIndex {
   const axis: Axis = settings['axis'] === 'i' || settings['axis'] === 'j' ? settings['axis'] : 'k';
   const cases = top['cases'] as unknown[];
 
-  // Per-slice metric ids: every numeric (or null) key of any slice's metrics.
+  // Per-slice metric ids: every known metric id (a hostile file's thousands of made-up keys would
+  // each cost a column per slice) with a numeric (or null) value in any slice's metrics.
   const metricIds = new Set<string>();
   for (const raw of cases) {
     for (const l of (record(record(raw)['result'])['labels'] as unknown[] | undefined) ?? []) {
       const first = ((record(l)['slices'] as unknown[] | undefined) ?? []).map(record).find((s) => s['metrics'] !== undefined);
       if (!first) continue;
-      for (const [k, v] of Object.entries(record(first['metrics']))) if (typeof v === 'number' || v === null) metricIds.add(k);
+      for (const [k, v] of Object.entries(record(first['metrics']))) if (KNOWN_METRICS.has(k) && (typeof v === 'number' || v === null)) metricIds.add(k);
     }
   }
   const sortIds = [...LOSS_IDS, ...[...metricIds].map((k) => METRIC_PREFIX + k)];
@@ -129,13 +147,17 @@ export function indexReport(json: unknown): ReportIndex {
       const l = record(rawLabel);
       const label: LabelKey = typeof l['label'] === 'number' ? l['label'] : 'foreground';
       const slices = ((l['slices'] as unknown[] | undefined) ?? []).map(record);
-      const count = slices.reduce((n, s) => Math.max(n, (num(s['index']) ?? -1) + 1), 0);
+      // Validated against the pair's real shape (a 150-byte file claiming slice 5e8 must not
+      // allocate gigabytes): indices beyond the slices along the axis are dropped.
+      const along = slicesAlong(record(c['result'])['shape'], axis) ?? slices.length;
+      const isSlice = (n: number | null): n is number => n !== null && Number.isInteger(n) && n >= 0 && n < along;
+      const count = slices.reduce((n, s) => { const i = num(s['index']); return isSlice(i) ? Math.max(n, i + 1) : n; }, 0);
       const empty = new Uint8Array(count);
       const values = new Map<string, Float64Array>();
       for (const id of sortIds) values.set(id, new Float64Array(count).fill(NaN));
       for (const s of slices) {
         const index = num(s['index']);
-        if (index === null || index < 0 || !Number.isInteger(index)) continue;
+        if (!isSlice(index)) continue;
         empty[index] = s['empty'] === true ? 1 : 0;
         for (const id of sortIds) values.get(id)![index] = valueOf(s, id) ?? NaN;
       }
@@ -146,7 +168,7 @@ export function indexReport(json: unknown): ReportIndex {
       const worstList = worst[String(label)];
       return {
         label, volume, sliceCount: count, empty, values,
-        worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => Number.isInteger(n)) : [],
+        worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => typeof n === 'number' && n < count && isSlice(n)) : [],
       };
     });
     return {
