@@ -106,7 +106,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that goes away (`| head -n 1`) closes our stdout or stderr: that is not a failure of
+ * the run. Later writes to that stream are dropped quietly, the work goes on (a report is still
+ * written) and the exit status still says how the run went.
+ */
+export function quietOnClosedOutput(...streams: NodeJS.WriteStream[]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' || error.code === 'ERR_STREAM_WRITE_AFTER_END') return;
+      throw error;
+    });
+  }
+}
+
 if (require.main === module) {
+  quietOnClosedOutput(process.stdout, process.stderr);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
     process.stderr.write(`error: internal failure: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

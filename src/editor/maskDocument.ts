@@ -14,6 +14,7 @@ import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import { NOT_REGULAR } from '../core/io/readVolume';
 import { readSettings, reportSettingsProblems } from './settings';
 
 export type DocumentState =
@@ -33,8 +34,13 @@ export interface DocumentDeps {
 async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
   const name = relativeName(uri);
   try {
+    // A FIFO or device is never read (it can block the read forever): stat says what it is first.
+    const { type } = await vscode.workspace.fs.stat(uri);
+    if ((type & vscode.FileType.Directory) !== 0) throw new SessionError(name, 'this is a folder, not a mask file');
+    if ((type & vscode.FileType.File) === 0) throw new SessionError(name, NOT_REGULAR);
     return { name, bytes: transferableBytes(await vscode.workspace.fs.readFile(uri)) };
   } catch (error) {
+    if (error instanceof SessionError) throw error;
     const code = error instanceof vscode.FileSystemError ? error.code : '';
     const what = code === 'FileNotFound' ? 'the file was not found; it may have been moved or deleted'
       : code === 'NoPermissions' ? 'permission denied: the file cannot be read'

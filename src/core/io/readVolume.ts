@@ -99,6 +99,9 @@ function checkOptions(options: ReadOptions): void {
   }
 }
 
+/** FIFOs, devices and sockets are never read: they can block, or never end (/dev/zero). */
+export const NOT_REGULAR = 'not a regular file (a device, FIFO or socket); it is not read';
+
 /**
  * fs.readFileSync refuses files over 2 GiB on Node 20, so read into one exact-size buffer. For an
  * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
@@ -107,8 +110,13 @@ function checkOptions(options: ReadOptions): void {
 function readWholeFile(path: string, options: ReadOptions): Uint8Array {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(path, 'r');
-    const size = fs.fstatSync(fd).size;
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. Whatever
+    // was opened is then checked on the descriptor itself, so a swap after a stat cannot fool it.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new VolumeReadError('this is a directory, not an image file');
+    if (!stat.isFile()) throw new VolumeReadError(NOT_REGULAR);
+    const size = stat.size;
     if (size > MAX_BUFFER_BYTES) {
       throw new VolumeReadError(
         `the file is ${formatBytes(size)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} Node.js can hold in one buffer`);

@@ -7,9 +7,10 @@
  * under temporary names and renames them into place — a reader never sees half a file, and an
  * older report in the folder is replaced only when the new one is complete. The spool is removed.
  */
-import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CasePair, FolderPlan } from '../analysis/folderPairing';
+import { createExclusive, makeFolders, removeStale, temporaryName } from '../io/safeFs';
 import type { CompareResult } from '../analysis/result';
 import type { CaseOutcome } from './computeCase';
 import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
@@ -19,6 +20,10 @@ import {
   type CaseSummary, type ReportHeader, type ReportSettings,
 } from './reportModel';
 import type { Thumbnail } from './thumbnails';
+
+const SPOOL_PREFIX = '.mask-inspector-spool-';
+/** Leftovers of a run: `.report.json.tmp-<pid>-…` (and the other three) and `.mask-inspector-spool-<pid>-…`. */
+export const STALE_PATTERN = /^(?:\.(?:report\.json|cases\.csv|slices\.csv|report\.html)\.tmp|\.mask-inspector-spool)-(\d+)(?:-|$)/;
 
 export const REPORT_FILE_NAMES = { json: 'report.json', casesCsv: 'cases.csv', slicesCsv: 'slices.csv', html: 'report.html' } as const;
 
@@ -53,8 +58,9 @@ class ChunkedFile {
   private size = 0;
   private constructor(readonly path: string, private readonly handle: FileHandle) {}
 
+  /** A new file, created exclusively (never through a planted file or symlink). */
   static async create(path: string): Promise<ChunkedFile> {
-    return new ChunkedFile(path, await open(path, 'w'));
+    return new ChunkedFile(path, await createExclusive(path));
   }
 
   async write(text: string): Promise<void> {
@@ -87,10 +93,14 @@ export class ReportWriter {
 
   private constructor(readonly dir: string, private readonly spool: string, private readonly worstCount: number) {}
 
-  /** Creates `dir` (and parents) and a spool folder inside it. */
+  /**
+   * Creates `dir` (and parents) and a spool folder inside it, after removing what killed runs
+   * left there (temporary files and spools of processes that are gone).
+   */
   static async create(dir: string, worstCount = 3): Promise<ReportWriter> {
-    await mkdir(dir, { recursive: true });
-    const spool = await mkdtemp(join(dir, '.mask-inspector-spool-'));
+    await makeFolders(dir);
+    await removeStale(dir, STALE_PATTERN);
+    const spool = await mkdtemp(join(dir, `${SPOOL_PREFIX}${process.pid}-`));
     return new ReportWriter(dir, spool, worstCount);
   }
 
@@ -103,7 +113,7 @@ export class ReportWriter {
     if (this.closed) throw new Error('the report was already written');
     if (outcome.status === 'done') {
       const spooled: Spooled = { result: outcome.result, thumbnails: outcome.thumbnails };
-      await writeFile(this.spoolFile(index), JSON.stringify(spooled));
+      await writeFile(this.spoolFile(index), JSON.stringify(spooled), { flag: 'wx' });
     }
     this.summaries.set(index, summariseCase(index, outcome, image, this.worstCount));
   }
@@ -142,7 +152,7 @@ export class ReportWriter {
     const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null) };
     const axis = options.settings.axis;
 
-    const tmp = (name: string) => join(this.dir, `.${name}.tmp-${process.pid}`);
+    const tmp = (name: string) => temporaryName(this.dir, name);
     const files = {
       json: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.json)),
       casesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.casesCsv)),
