@@ -23,7 +23,7 @@ export function awaitReply<R extends { readonly id: number }>(worker: Worker, jo
   return new Promise((resolve, reject) => {
     const onMessage = (reply: R) => { if (reply.id === job.id) { cleanup(); resolve(reply); } };
     const onError = (error: Error) => { cleanup(); reject(new WorkerGoneError(`the worker thread failed: ${error.message}`)); };
-    const onExit = (code: number) => { cleanup(); reject(new WorkerGoneError(`the worker thread stopped (exit code ${code}; out of memory or crashed) before finishing`)); };
+    const onExit = (code: number) => { cleanup(); reject(new WorkerGoneError(`the worker thread exited (code ${code}) before finishing: out of memory, or it crashed`)); };
     const cleanup = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
