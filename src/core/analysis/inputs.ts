@@ -122,6 +122,12 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)`);
   }
   const warnings = sameGeometryWarnings(prediction, label);
+  if (prediction.spacingAssumed !== undefined && prediction.spacingAssumed.length > 0) {
+    // The prediction's spacing is the one distances and volumes use (result.spacing).
+    const axes = prediction.spacingAssumed.map((a) => 'ijk'[a]).join(', ');
+    warnings.push(`the prediction's voxel size (pixdim) along ${axes} is NaN, infinite or 0: distances (HD, HD95, ASSD, surface Dice) ` +
+      'and volumes use an assumed spacing of 1 mm there, so their units may be wrong');
+  }
 
   const labelScan = known.label?.scan ?? scanValues(label.data);
   checkFinite(label, labelScan, 'the label map');
@@ -147,6 +153,9 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
 
   let kind: PredictionKind;
   let predValues: number[] | null = null;
+  // A PNG read as probabilities is divided by its maximum sample: in [0, 1] by construction, so
+  // the raw scan's range (0…255) says nothing about clamping.
+  let pngScaled = false;
   if (channels > 1) {
     if (kindOption === 'labels' || kindOption === 'logits' || predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK) {
       throw new InputError(prediction.source,
@@ -169,6 +178,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     } else {
       kind = 'probability';
       prediction = pngAsProbability(prediction);
+      pngScaled = true;
     }
   } else if (kindOption !== 'auto') {
     kind = kindOption;
@@ -185,8 +195,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       `the prediction was read as a label map but holds non-integer values (first at voxel ` +
       `${describeVoxel(predScan.firstNonInteger, pd)}); use --kind probability or logits`);
   }
-  const clampProbability = kind === 'probability' && (predScan.min < 0 || predScan.max > 1);
-  if (kind === 'probability' && (predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK)) {
+  const clampProbability = kind === 'probability' && !pngScaled && (predScan.min < 0 || predScan.max > 1);
+  if (kind === 'probability' && !pngScaled && (predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK)) {
     warnings.push(`prediction values run from ${predScan.min} to ${predScan.max}, outside [0, 1]; clamped to [0, 1] as probabilities`);
   }
 
