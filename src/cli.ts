@@ -13,7 +13,7 @@ import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
 import { compareInParallel } from './worker/rangePool';
 import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
-import { readInputFile } from './core/analysis/readInput';
+import { checkDistinctFiles, readInputFile } from './core/analysis/readInput';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -55,6 +55,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
   if (args.jobsWarning) process.stderr.write(`warning: ${args.jobsWarning}\n`);
+  checkDistinctFiles(args.prediction, args.label);
   const prediction = readInputFile(args.prediction, args.maxVoxels);
   const label = readInputFile(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);

@@ -32,9 +32,10 @@ function pipeline(command: string): { status: number; stdout: string } {
 describe('closed output streams', () => {
   test('compare … | head -n 1: exit 0, no EPIPE stack trace', () => {
     // Megabytes of JSON (3000 slices), far more than a pipe buffers: head closes it mid-write.
-    const thin = join(tmp, 'thin.nii');
+    const thin = join(tmp, 'thin.nii'), thinLabel = join(tmp, 'thin-label.nii');
     writeFileSync(thin, writeNifti({ shape: [4, 4, 3000], dtype: 'uint8', values: Uint8Array.from({ length: 48000 }, (_, i) => i % 2) }));
-    const r = pipeline(`node ${q(cli)} compare ${q(thin)} ${q(thin)} --format json 2>${q(join(tmp, 'err.txt'))} | head -n 1`);
+    writeFileSync(thinLabel, writeNifti({ shape: [4, 4, 3000], dtype: 'uint8', values: Uint8Array.from({ length: 48000 }, (_, i) => (i % 3) % 2) }));
+    const r = pipeline(`node ${q(cli)} compare ${q(thin)} ${q(thinLabel)} --format json 2>${q(join(tmp, 'err.txt'))} | head -n 1`);
     assert.equal(r.status, 0, readFileSync(join(tmp, 'err.txt'), 'utf8'));
     assert.doesNotMatch(readFileSync(join(tmp, 'err.txt'), 'utf8'), /EPIPE|\n\s+at /);
   });

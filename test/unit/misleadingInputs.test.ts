@@ -36,14 +36,16 @@ describe('warnings that tell the truth', () => {
       const path = join(tmp, `pixdim-${bad}.nii`);
       const values = Uint8Array.from({ length: 8 * 8 * 4 }, (_, i) => (i % 8 < 4 ? 1 : 0));
       writeFileSync(path, writeNifti({ shape: [8, 8, 4], dtype: 'uint8', values, pixdim: [1, 0.5, bad, 2, 1] }));
-      const r = spawnSync(process.execPath, [cli, 'compare', path, path, '--format', 'json'], { encoding: 'utf8' });
+      const label = join(tmp, `label-${bad}.nii`);
+      writeFileSync(label, writeNifti({ shape: [8, 8, 4], dtype: 'uint8', values, pixdim: [1, 0.5, bad, 2, 1] }));
+      const r = spawnSync(process.execPath, [cli, 'compare', path, label, '--format', 'json'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const json = JSON.parse(r.stdout);
       const warning = json.warnings.find((x: string) => /assumed spacing/.test(x));
       assert.ok(warning, `pixdim ${bad}: ${JSON.stringify(json.warnings)}`);
       assert.match(warning, /along j /);
       assert.match(r.stderr, /^warning: .*assumed spacing/m);
-      const table = spawnSync(process.execPath, [cli, 'compare', path, path], { encoding: 'utf8' });
+      const table = spawnSync(process.execPath, [cli, 'compare', path, label], { encoding: 'utf8' });
       assert.match(table.stderr, /assumed spacing/, 'the table run says it too');
     }
   });
@@ -60,5 +62,30 @@ describe('headers that are refused', () => {
     png[ihdr.body + 9] = 3; // colour type 3 (palette), 8-bit: a valid combination, but no PLTE follows
     fixPngCrcs(png);
     assert.throws(() => readVolume(png, 'nopalette.png'), (e: unknown) => e instanceof VolumeReadError && /no PLTE chunk/.test(e.message));
+  });
+});
+
+describe('one file is not a pair', () => {
+  test('compare X X, or through a symlink: error naming the label, exit 1', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const path = join(tmp, 'self.nii');
+    writeFileSync(path, writeNifti({ shape: [4, 4, 2], dtype: 'uint8', values: new Uint8Array(32).fill(1) }));
+    const link = join(tmp, 'self-link.nii');
+    symlinkSync(path, link);
+    for (const other of [path, link]) {
+      const r = spawnSync(process.execPath, [cli, 'compare', path, other], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, `error: ${other}: is the prediction file itself (${path}); compare a prediction with its label\n`);
+    }
+  });
+  test('report with LABEL_DIR a symlink to PRED_DIR pairs nothing with itself (not Dice 1, exit 0)', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const { makeReportTree } = await import('./helpers/reportTree');
+    const tree = makeReportTree([{ name: 'a', kind: 'probability', seed: 1 }]);
+    const link = join(tree.root, 'labels-link');
+    symlinkSync(tree.predictions, link);
+    const r = spawnSync(process.execPath, [cli, 'report', tree.predictions, link, '--out', join(tree.root, 'out')], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stdout, /the prediction and label folders are the same/);
   });
 });

@@ -23,10 +23,11 @@ describe('thread caps', () => {
   test('compare --jobs 1000 on a thin 4×4×2000 volume: warns, uses the cores, stays small', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mask-inspector-jobs-'));
     const values = Uint8Array.from({ length: 4 * 4 * 2000 }, (_, i) => (i % 3 === 0 ? 1 : 0));
-    const path = join(dir, 'thin.nii');
+    const path = join(dir, 'thin.nii'), pred = join(dir, 'thin-pred.nii');
     writeFileSync(path, writeNifti({ shape: [4, 4, 2000], dtype: 'uint8', values }));
+    writeFileSync(pred, writeNifti({ shape: [4, 4, 2000], dtype: 'uint8', values }));
     // 1000 threads need gigabytes; the cap keeps the process far below a 1 GB address-space budget for heaps.
-    const r = spawnSync(process.execPath, ['--max-old-space-size=300', cli, 'compare', path, path, '--jobs', '1000', '--format', 'json', '--metrics', 'none'],
+    const r = spawnSync(process.execPath, ['--max-old-space-size=300', cli, 'compare', pred, path, '--jobs', '1000', '--format', 'json', '--metrics', 'none'],
       { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
     const cores = availableParallelism();

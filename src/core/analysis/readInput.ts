@@ -1,5 +1,5 @@
 /** Reads one mask file for a comparison, turning every failure into an InputError that names it. */
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { NOT_REGULAR, readVolumeFile } from '../io/readVolume';
 import { VolumeReadError, type Volume } from '../io/volume';
 import { InputError } from './inputs';
@@ -20,4 +20,18 @@ export function readInputFile(path: string, maxVoxels: number): Volume {
     if (error instanceof VolumeReadError) throw new InputError(path, error.message);
     throw error;
   }
+}
+
+/**
+ * Refuses a "pair" that is one file twice (also through symlinks or a symlinked folder): it would
+ * report a perfect score that means nothing. Paths that cannot be resolved are left to the readers.
+ */
+export function checkDistinctFiles(prediction: string, label: string): void {
+  let same = false;
+  try {
+    same = realpathSync(prediction) === realpathSync(label);
+  } catch {
+    return; // a missing file is reported by readInputFile, naming it
+  }
+  if (same) throw new InputError(label, `is the prediction file itself (${prediction}); compare a prediction with its label`);
 }

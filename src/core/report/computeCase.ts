@@ -12,7 +12,7 @@ import type { CompareResult } from '../analysis/result';
 import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
-import { readInputFile } from '../analysis/readInput';
+import { checkDistinctFiles, readInputFile } from '../analysis/readInput';
 
 export interface CaseOptions extends CompareOptions {
   /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
@@ -56,6 +56,7 @@ export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
   const base = { case: pair.case, prediction: pair.prediction, label: pair.label };
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
+    checkDistinctFiles(pair.prediction, pair.label);
     const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), readInputFile(pair.label, maxVoxels), options.kind);
     const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
     const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
