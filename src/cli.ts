@@ -13,6 +13,7 @@ import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
 import { compareInParallel } from './worker/rangePool';
 import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
+import { escapeControl, terminalText } from './core/escape';
 import { checkDistinctFiles, readInputFile } from './core/analysis/readInput';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
@@ -54,19 +55,20 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 
 async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
-  if (args.jobsWarning) process.stderr.write(`warning: ${args.jobsWarning}\n`);
+  if (args.jobsWarning) process.stderr.write(`${escapeControl(`warning: ${args.jobsWarning}`)}\n`);
   checkDistinctFiles(args.prediction, args.label);
   const prediction = readInputFile(args.prediction, args.maxVoxels);
   const label = readInputFile(args.label, args.maxVoxels);
   const pair = preparePair(prediction, label, args.kind);
-  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of pair.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
   const result = await compareInParallel(pair, {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   }, args.jobs);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
-  process.stdout.write(text);
+  // JSON escapes control characters itself; CSV is data; the table is for a terminal.
+  process.stdout.write(args.format === 'table' ? terminalText(text) : text);
 }
 
 /** `-h`/`--help` anywhere before `--` asks for help, even next to otherwise bad arguments. */
@@ -96,11 +98,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n${USAGE}\n`);
+      process.stderr.write(`${escapeControl(`error: ${error.message}`)}\n${USAGE}\n`);
       return 2;
     }
     if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.file}: ${error.message}\n`);
+      process.stderr.write(`${escapeControl(`error: ${error.file}: ${error.message}`)}\n`);
       return 1;
     }
     throw error;
@@ -124,7 +126,7 @@ export function quietOnClosedOutput(...streams: NodeJS.WriteStream[]): void {
 if (require.main === module) {
   quietOnClosedOutput(process.stdout, process.stderr);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`error: internal failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${escapeControl(`error: internal failure: ${error instanceof Error ? error.message : String(error)}`)}\n`);
     process.exitCode = 1;
   });
 }

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { describePlan, type FolderPairingOption } from '../core/analysis/folderPairing';
 import { optionsUsage, parseCommandLine, UsageError } from '../cliOptions';
+import { escapeControl, terminalText } from '../core/escape';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
@@ -64,7 +65,7 @@ function progressPrinter(stream: NodeJS.WriteStream): { update: (p: CaseProgress
   const draw = (p: CaseProgress) => {
     const width = 24;
     const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : 0;
-    const current = p.running.length > 0 ? ` · ${p.running.join(', ')}` : '';
+    const current = p.running.length > 0 ? ` · ${escapeControl(p.running.join(', '))}` : '';
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} cases${p.failed ? ` · ${p.failed} failed` : ''}${current}`;
     const columns = stream.columns !== undefined && stream.columns > 20 ? stream.columns : 100;
     stream.write(`\r\x1b[2K${line.length > columns - 1 ? line.slice(0, columns - 2) + '…' : line}`);
@@ -75,8 +76,9 @@ function progressPrinter(stream: NodeJS.WriteStream): { update: (p: CaseProgress
       const f = p.finished;
       if (f) {
         const at = `[${p.done}/${p.total}] ${f.case}`;
-        const text = f.status === 'done' ? `${at} done (${f.seconds.toFixed(1)} s)`
-          : `${at} FAILED: ${f.error.file ? `${f.error.file}: ` : ''}${f.error.message}`;
+        // One line each, whatever the case and file names hold (control characters escaped).
+        const text = escapeControl(f.status === 'done' ? `${at} done (${f.seconds.toFixed(1)} s)`
+          : `${at} FAILED: ${f.error.file ? `${f.error.file}: ` : ''}${f.error.message}`);
         if (!tty) stream.write(text + '\n');
         else if (f.status === 'failed') { clear(); stream.write(text + '\n'); }
       }
@@ -97,11 +99,11 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     args = parseReportArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`error: ${error.message}\n${REPORT_USAGE}\n`);
+    process.stderr.write(`${escapeControl(`error: ${error.message}`)}\n${REPORT_USAGE}\n`);
     return 2;
   }
   const plan = await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
-  process.stdout.write(describePlan(plan));
+  process.stdout.write(terminalText(describePlan(plan)));
   if (plan.pairs.length === 0) {
     process.stderr.write(`error: no prediction/label pairs found with --pairing ${args.pairing}; nothing to report\n`);
     return 1;
@@ -111,7 +113,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
   if (choice.warning) process.stderr.write(`warning: ${choice.warning}\n`);
   const jobs = choice.threads;
   const threads = Math.min(jobs, plan.pairs.length);
-  process.stdout.write(`computing ${plan.pairs.length} case${plan.pairs.length === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`);
+  process.stdout.write(terminalText(`computing ${plan.pairs.length} case${plan.pairs.length === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`));
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -132,7 +134,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;
-    process.stdout.write(`report written to ${f.dir}\n  ${f.html}\n  ${f.json}\n  ${f.casesCsv}\n  ${f.slicesCsv}\n`);
+    process.stdout.write(terminalText(`report written to ${f.dir}\n  ${f.html}\n  ${f.json}\n  ${f.casesCsv}\n  ${f.slicesCsv}\n`));
     process.stdout.write(`${outcome.computed} computed, ${outcome.failed} failed` +
       `${outcome.cancelled ? `, ${outcome.notRun.length} not run (cancelled)` : ''} in ${outcome.seconds.toFixed(1)} s\n`);
     if (outcome.cancelled) return 130;
@@ -141,7 +143,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     const code = (error as NodeJS.ErrnoException).code;
     if (typeof code !== 'string' || !code.startsWith('E')) throw error;
     progress.end();
-    process.stderr.write(`error: ${outDir}: cannot write the report there (${code}); choose another folder with --out\n`);
+    process.stderr.write(`${escapeControl(`error: ${outDir}: cannot write the report there (${code}); choose another folder with --out`)}\n`);
     return 1;
   } finally {
     progress.end();

@@ -1,4 +1,5 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
+import { csvField } from '../csv';
 import { LOSS_IDS } from '../kernels/lossIds';
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
@@ -7,11 +8,6 @@ import type { CompareResult, PredictionKind, SliceRow } from './result';
 
 const COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Metric columns of a result, in output order (none when metrics are off). */
 export function metricColumns(level: MetricsLevel | undefined): readonly MetricId[] {

@@ -23,6 +23,7 @@
  * an entry keeps the order it was first written in. Pairs sort by key and marks by axis and
  * slice, one mark per line, so git diffs and merges stay line-sized.
  */
+import { csvField } from '../csv';
 import type { Axis } from './result';
 
 export const TRIAGE_DIR = '.mask-inspector';
@@ -332,10 +333,6 @@ export function mergeTriage(base: TriageData, ours: TriageData, theirs: TriageDa
 
 export const TRIAGE_CSV_COLUMNS = ['prediction', 'label', 'axis', 'slice', 'reviewed', 'flagged', 'note'] as const;
 
-function csvCell(value: string | number | boolean): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** One row per marked slice, pairs by key, slices by axis and index. */
 export function triageCsv(data: TriageData): string {
@@ -343,7 +340,7 @@ export function triageCsv(data: TriageData): string {
   const pairs = [...data.values()].sort((a, b) => (triageKey(a) < triageKey(b) ? -1 : triageKey(a) > triageKey(b) ? 1 : 0));
   for (const p of pairs) {
     for (const m of p.marks) {
-      rows.push([p.prediction, p.label ?? '', m.axis, m.slice, m.reviewed, m.flagged, m.note ?? ''].map(csvCell).join(','));
+      rows.push([p.prediction, p.label ?? '', m.axis, m.slice, m.reviewed, m.flagged, m.note ?? ''].map(csvField).join(','));
     }
   }
   return rows.join('\n') + '\n';
