@@ -6,14 +6,9 @@
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
 } from '../src/core/kernels/metricIds';
+import { METRIC_BETTER, metricBadness, type Better } from '../src/core/ranking';
 
-/**
- * 'higher': higher is better (Dice-like), so the worst slice has the lowest value. 'lower':
- * lower is better (distances, missed and false-positive lesions). 'zero': the further from 0
- * the worse (relative volume difference). 'none': no better or worse (volumes, lesion counts):
- * ranked by value, largest first, like the voxel counts.
- */
-export type Better = 'higher' | 'lower' | 'zero' | 'none';
+export type { Better };
 
 export interface MetricInfo {
   /** Short, for table headers and the header strip. */
@@ -25,22 +20,22 @@ export interface MetricInfo {
 }
 
 export const METRIC_INFO: { readonly [K in MetricId]: MetricInfo } = {
-  dice: { title: 'Dice', name: 'Dice (hard)', unit: '', better: 'higher' },
-  iou: { title: 'IoU', name: 'IoU (hard)', unit: '', better: 'higher' },
-  precision: { title: 'Precision', name: 'Precision', unit: '', better: 'higher' },
-  recall: { title: 'Recall', name: 'Recall (sensitivity)', unit: '', better: 'higher' },
-  specificity: { title: 'Specificity', name: 'Specificity', unit: '', better: 'higher' },
-  labelVolumeMl: { title: 'Label mL', name: 'Label volume', unit: 'mL', better: 'none' },
-  predictionVolumeMl: { title: 'Pred. mL', name: 'Prediction volume', unit: 'mL', better: 'none' },
-  relativeVolumeDifference: { title: 'RVD', name: 'Relative volume difference', unit: '', better: 'zero' },
-  hausdorff: { title: 'HD mm', name: 'Hausdorff distance', unit: 'mm', better: 'lower' },
-  hd95: { title: 'HD95 mm', name: 'HD95', unit: 'mm', better: 'lower' },
-  assd: { title: 'ASSD mm', name: 'Average symmetric surface distance', unit: 'mm', better: 'lower' },
-  surfaceDice: { title: 'Surface Dice', name: 'Surface Dice', unit: '', better: 'higher' },
-  labelLesions: { title: 'Lesions', name: 'Label lesions', unit: '', better: 'none' },
-  detectedLesions: { title: 'Detected', name: 'Detected lesions', unit: '', better: 'none' },
-  missedLesions: { title: 'Missed', name: 'Missed lesions', unit: '', better: 'lower' },
-  falsePositiveLesions: { title: 'FP lesions', name: 'False-positive lesions', unit: '', better: 'lower' },
+  dice: { title: 'Dice', name: 'Dice (hard)', unit: '', better: METRIC_BETTER.dice },
+  iou: { title: 'IoU', name: 'IoU (hard)', unit: '', better: METRIC_BETTER.iou },
+  precision: { title: 'Precision', name: 'Precision', unit: '', better: METRIC_BETTER.precision },
+  recall: { title: 'Recall', name: 'Recall (sensitivity)', unit: '', better: METRIC_BETTER.recall },
+  specificity: { title: 'Specificity', name: 'Specificity', unit: '', better: METRIC_BETTER.specificity },
+  labelVolumeMl: { title: 'Label mL', name: 'Label volume', unit: 'mL', better: METRIC_BETTER.labelVolumeMl },
+  predictionVolumeMl: { title: 'Pred. mL', name: 'Prediction volume', unit: 'mL', better: METRIC_BETTER.predictionVolumeMl },
+  relativeVolumeDifference: { title: 'RVD', name: 'Relative volume difference', unit: '', better: METRIC_BETTER.relativeVolumeDifference },
+  hausdorff: { title: 'HD mm', name: 'Hausdorff distance', unit: 'mm', better: METRIC_BETTER.hausdorff },
+  hd95: { title: 'HD95 mm', name: 'HD95', unit: 'mm', better: METRIC_BETTER.hd95 },
+  assd: { title: 'ASSD mm', name: 'Average symmetric surface distance', unit: 'mm', better: METRIC_BETTER.assd },
+  surfaceDice: { title: 'Surface Dice', name: 'Surface Dice', unit: '', better: METRIC_BETTER.surfaceDice },
+  labelLesions: { title: 'Lesions', name: 'Label lesions', unit: '', better: METRIC_BETTER.labelLesions },
+  detectedLesions: { title: 'Detected', name: 'Detected lesions', unit: '', better: METRIC_BETTER.detectedLesions },
+  missedLesions: { title: 'Missed', name: 'Missed lesions', unit: '', better: METRIC_BETTER.missedLesions },
+  falsePositiveLesions: { title: 'FP lesions', name: 'False-positive lesions', unit: '', better: METRIC_BETTER.falsePositiveLesions },
 };
 
 /** The per-slice (and volume) metrics a level computes, in output order. */
@@ -60,14 +55,9 @@ export function metricValue(metrics: Metrics | undefined, id: MetricId): number 
   return typeof v === 'number' ? v : null;
 }
 
-/** Larger is worse; NaN for a null value (ranked last). */
+/** Larger is worse; NaN for a null value (ranked last). The one definition: src/core/ranking.ts. */
 export function badness(id: MetricId, value: number | null): number {
-  if (value === null) return Number.NaN;
-  switch (METRIC_INFO[id].better) {
-    case 'higher': return -value;
-    case 'zero': return Math.abs(value);
-    default: return value;
-  }
+  return metricBadness(id, value);
 }
 
 /** A metric value for display: "—" for null, units left to the caller. */

@@ -3,15 +3,16 @@
  * the slice is, and its triage marks. Clicking it jumps to the next worst slice.
  */
 import * as vscode from 'vscode';
+import { formatLoss } from '../core/format';
 import { LOSS_LABELS } from '../core/kernels/lossIds';
 import { sliceSize } from '../core/protocol';
 import type { CompareSession } from './compareSession';
 import { Disposable, type IDisposable } from './dispose';
 import type { MarksStore } from './marksStore';
 
-function formatLoss(value: number | null): string {
-  if (value === null) return '…';
-  return Math.abs(value) >= 1e-3 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+/** '…' while the losses are computed; else the one loss format (src/core/format.ts). */
+function lossText(value: number | null): string {
+  return value === null ? '…' : formatLoss(value);
 }
 
 export class LossStatusBar extends Disposable {
@@ -49,7 +50,7 @@ export class LossStatusBar extends Disposable {
     const hasLabel = state.uris.label !== null;
     const marks = `${mark?.reviewed ? ' $(check)' : ''}${mark?.flagged ? ' $(bookmark)' : ''}`;
     this.item.text = hasLabel
-      ? `$(pulse) ${lossName} ${formatLoss(session.currentLoss)} · ${view.axis} ${view.index + 1}/${count}${marks}`
+      ? `$(pulse) ${lossName} ${lossText(session.currentLoss)} · ${view.axis} ${view.index + 1}/${count}${marks}`
       : `$(pulse) ${view.axis} ${view.index + 1}/${count}${marks}`;
     this.item.tooltip = hasLabel
       ? `Mask Inspector: ${lossName} of slice ${view.index} along ${view.axis} (label ${view.label})` +

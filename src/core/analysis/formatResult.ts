@@ -1,5 +1,6 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
 import { csvField } from '../csv';
+import { formatLoss } from '../format';
 import { LOSS_IDS } from '../kernels/lossIds';
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
@@ -51,11 +52,6 @@ const SHORT: Record<string, string> = {
   tversky: 'tversky', focalTversky: 'fTversky', lovaszHinge: 'lovasz', combo: 'combo',
 };
 
-function formatLoss(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
-}
 
 function formatRatio(v: number): string {
   return v === 0 || v === 1 ? String(v) : v.toFixed(4);

@@ -7,7 +7,8 @@
 import type { Axis } from '../analysis/result';
 import { MAX_TRIAGE_SLICE } from '../analysis/triage';
 import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
-import { LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS } from '../kernels/metricIds';
+import { LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId } from '../kernels/metricIds';
+import { lossBadness, METRIC_BETTER, metricBadness } from '../ranking';
 import type { LabelKey } from '../protocol';
 
 export interface IndexedLabel {
@@ -46,11 +47,6 @@ export interface ReportIndex {
   readonly sortIds: readonly string[];
 }
 
-/** Metrics where a higher value is better (the rest but the neutral ones: higher is worse). */
-const HIGHER_IS_BETTER = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
-/** Sizes, not errors: ranked largest first. */
-const NEUTRAL = new Set(['labelVolumeMl', 'predictionVolumeMl', 'labelLesions']);
-
 /** The metric ids clash with two loss ids (dice, iou): metrics are `metrics.<id>` as sort ids. */
 export const METRIC_PREFIX = 'metrics.';
 
@@ -61,22 +57,20 @@ export function isLossId(id: string): boolean {
 export function sortIdLabel(id: string): string {
   if (isLossId(id)) return `${LOSS_LABELS[id as keyof typeof LOSS_LABELS]} loss`;
   const metric = id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
-  return `${metric} (metric${HIGHER_IS_BETTER.has(metric) ? ', lowest first' : ''})`;
+  return `${metric} (metric${isMetricId(metric) && METRIC_BETTER[metric] === 'higher' ? ', lowest first' : ''})`;
 }
 
 /**
- * How bad a value is, for ranking worst first: a loss or an error-like metric as is, a
- * higher-is-better metric negated, the relative volume difference by magnitude. NaN (null) ranks
- * after every number.
+ * How bad a value is, for ranking worst first (src/core/ranking.ts, the one definition): a loss as
+ * is, a metric by its direction. A null or unknown value ranks after every number.
  */
 export function badness(id: string, value: number): number {
-  if (!Number.isFinite(value)) return -Infinity;
-  if (isLossId(id)) return value;
-  const metric = id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
-  if (HIGHER_IS_BETTER.has(metric)) return -value;
-  if (metric === 'relativeVolumeDifference') return Math.abs(value);
-  if (NEUTRAL.has(metric)) return value;
-  return value;
+  const bad = isLossId(id) ? lossBadness(value) : metricBadness(id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) as MetricId : id as MetricId, value);
+  return Number.isNaN(bad) ? -Infinity : bad;
+}
+
+function isMetricId(id: string): id is MetricId {
+  return KNOWN_METRICS.has(id);
 }
 
 /** report.json files above this are refused unread (docs/limits.md). */
