@@ -147,9 +147,9 @@ export class ReportWriter {
     };
     const summary = buildSummary(cases);
     const done = cases.filter((c) => c.status === 'done');
-    const volumeMetricKeys = unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics))));
+    const columns = htmlColumnsOf(cases);
+    const volumeMetricKeys = columns.metricKeys;
     const sliceMetricKeys = unionKeys(done.map((c) => c.sliceMetricKeys));
-    const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null) };
     const axis = options.settings.axis;
 
     const tmp = (name: string) => temporaryName(this.dir, name);
@@ -195,6 +195,12 @@ export class ReportWriter {
     this.closed = true;
     await rm(this.spool, { recursive: true, force: true });
   }
+}
+
+/** The report page's columns for these cases (the writer and the report panel). */
+export function htmlColumnsOf(cases: readonly CaseSummary[]): HtmlColumns {
+  const done = cases.filter((c) => c.status === 'done');
+  return { metricKeys: unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics)))), multiclass: done.some((c) => c.lovaszSoftmax !== null) };
 }
 
 function numericKeys(o: Readonly<Record<string, unknown>> | undefined): string[] {
