@@ -156,7 +156,7 @@ export class Toolbar {
     this.legend.replaceChildren(...(alone
       ? [swatch(overlay.tpColor, 'predicted')]
       : [swatch(overlay.tpColor, 'TP'), swatch(overlay.fpColor, 'FP'), swatch(overlay.fnColor, 'FN')]),
-      el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
+    el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
   }
 
   setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset): void {

@@ -289,7 +289,7 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
                 message: `${p.done}/${p.total} cases${p.failed > 0 ? ` (${p.failed} failed)` : ''}${p.running.length > 0 ? ` — ${p.running.join(', ')}` : ''}`,
               });
             }
-            if (scripted?.cancelAfterCases !== undefined && p.done >= scripted.cancelAfterCases) cancel(`stopped after ${p.done} cases (cancelAfterCases)`);
+            if (__TEST_HOOKS__ && scripted?.cancelAfterCases !== undefined && p.done >= scripted.cancelAfterCases) cancel(`stopped after ${p.done} cases (cancelAfterCases)`);
           },
         });
       } finally {
