@@ -4,6 +4,10 @@
 //   - otherwise: starts VS Code's server (from code-server, see scripts/setup-test-env.sh)
 //     on 127.0.0.1 and prints the URL to open in a browser. Ctrl+C stops it.
 // PORT=8080 npm start picks the port (default: a free one).
+// Both modes pass the sample prediction as the file to open. VS Code opens it before the
+// extension under development has registered its editor, so it first lands in the text editor;
+// the extension moves such tabs into Mask Inspector when it activates (src/editor/reopenTabs.ts,
+// activation event onStartupFinished). test/e2e/firstRun.test.ts checks this with nothing clicked.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -3,18 +3,18 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { preparePair, InputError } from './core/analysis/inputs';
+import { InputError } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
 import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
-import { compareInParallel } from './worker/rangePool';
+import { compareFiles } from './worker/streamCompare';
 import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { escapeControl, terminalText } from './core/escape';
-import { checkDistinctFiles, readInputFile } from './core/analysis/readInput';
+import { checkDistinctFiles } from './core/analysis/readInput';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
@@ -57,14 +57,12 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
   if (args.jobsWarning) process.stderr.write(`${escapeControl(`warning: ${args.jobsWarning}`)}\n`);
   checkDistinctFiles(args.prediction, args.label);
-  const prediction = readInputFile(args.prediction, args.maxVoxels);
-  const label = readInputFile(args.label, args.maxVoxels);
-  const pair = preparePair(prediction, label, args.kind);
-  for (const w of pair.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
-  const result = await compareInParallel(pair, {
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts).
+  const result = await compareFiles(args.prediction, args.label, {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
-  }, args.jobs);
+  }, args.maxVoxels, args.jobs);
+  for (const w of result.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   // JSON escapes control characters itself; CSV is data; the table is for a terminal.

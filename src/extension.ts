@@ -13,6 +13,7 @@ import { registerFlagSlice } from './commands/flagSlice';
 import { registerLossReport, registerOpenReport, type ReportContext } from './commands/lossReport';
 import { registerMarkSliceReviewed } from './commands/markSliceReviewed';
 import { registerNextWorstSlice } from './commands/nextWorstSlice';
+import { registerOpenMask } from './commands/openMask';
 import { registerOpenUnderlay } from './commands/openUnderlay';
 import { registerPreviousWorstSlice } from './commands/previousWorstSlice';
 import { registerShowHausdorffVoxel } from './commands/showHausdorffVoxel';
@@ -27,6 +28,7 @@ import { LatestReport } from './editor/latestReport';
 import { MarksStore } from './editor/marksStore';
 import { ReportPanel } from './editor/reportPanel';
 import { readSettings } from './editor/settings';
+import { reopenMaskTabs } from './editor/reopenTabs';
 import { LossStatusBar } from './editor/statusBar';
 import { TestProbe } from './editor/testProbe';
 import { TriageStore } from './editor/triageStore';
@@ -73,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSwap(ctx),
     registerChoosePartner(ctx),
     registerOpenUnderlay(ctx),
+    registerOpenMask(ctx),
     registerNextWorstSlice(ctx),
     registerPreviousWorstSlice(ctx),
     registerWorstSlice(ctx),
@@ -82,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLossReport(reportCtx),
     registerOpenReport(reportCtx),
     registerTriageCommands({ ...ctx, latest, triage, cases }),
+    // After the provider is registered: masks opened at startup in the text editor move to it.
+    reopenMaskTabs(log),
   );
   if (__TEST_HOOKS__ && probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }));
 }

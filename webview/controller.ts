@@ -13,6 +13,7 @@ import { pixelOfVoxel } from './sliceData';
 import { SlicePresenter } from './slicePresenter';
 import { SliceTable } from './sliceTable';
 import { EditorState, normaliseViewState } from './state';
+import { EmptyState } from './emptyState';
 import { ErrorBanner, StatusLine } from './statusBanner';
 import { Toolbar, type ChartSelection } from './toolbar';
 import { RankingCache, stepInRanking } from './triage';
@@ -25,6 +26,7 @@ export class EditorController {
   readonly header = new HeaderStrip();
   readonly status = new StatusLine();
   readonly banner = new ErrorBanner();
+  readonly empty: EmptyState;
   readonly toolbar: Toolbar;
   readonly presenter: SlicePresenter;
   readonly chart: LossChart;
@@ -32,6 +34,7 @@ export class EditorController {
   private readonly ranking = new RankingCache();
 
   constructor(private readonly channel: HostChannel, private readonly onLoaded: () => void) {
+    this.empty = new EmptyState((action) => channel.post({ type: 'action', action }));
     this.presenter = new SlicePresenter(this.state, (m) => channel.post(m), {
       onTransform: (transform, settled) => {
         this.state.view = { ...this.state.view, ...transform };
@@ -74,6 +77,10 @@ export class EditorController {
         return this.refreshPanels();
       case 'status': return this.status.set(message.text);
       case 'error': return this.banner.set(message.message);
+      case 'failed':
+        this.status.set(null);
+        this.empty.show(message);
+        return this.onLoaded();
       case 'command': return this.run(message.command);
     }
   }
@@ -86,6 +93,7 @@ export class EditorController {
     this.presenter.reset(message.overlay.style);
     this.toolbar.setPair(message.pair, message.overlay, message.metrics.level);
     this.banner.set(null);
+    this.empty.hide();
     this.onLoaded();
     this.requestLosses();
     this.presenter.view.setTransform(view);

@@ -8,13 +8,13 @@ import { HostChannel } from './messaging';
 import { listenForTriageKeys } from './triageKeys';
 
 function layout(root: HTMLElement, controller: EditorController): void {
-  const { header, toolbar, presenter, chart, table, status, banner } = controller;
+  const { header, toolbar, presenter, chart, table, status, banner, empty } = controller;
   const chartHead = el('div', { class: 'mi-panel-head' },
     el('h2', { class: 'mi-panel-title' }, 'Per slice'), toolbar.lossSelect);
   const panel = el('section', { class: 'mi-panel', 'aria-label': 'Losses and metrics per slice' }, chartHead, chart.element, table.element);
   const viewer = el('section', { class: 'mi-viewer-pane', 'aria-label': 'Slice' }, presenter.view.element);
   const footer = el('footer', { class: 'mi-footer' }, presenter.readout.element, status.announcer, status.element);
-  root.replaceChildren(banner.element, header.element, toolbar.element, el('div', { class: 'mi-main' }, viewer, panel), footer);
+  root.replaceChildren(empty.element, banner.element, header.element, toolbar.element, el('div', { class: 'mi-main' }, viewer, panel), footer);
 }
 
 function start(): void {

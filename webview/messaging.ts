@@ -13,7 +13,7 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'losses', 'metrics', 'slice', 'sliceError', 'marks', 'status', 'error', 'command',
+  'init', 'losses', 'metrics', 'slice', 'sliceError', 'marks', 'status', 'error', 'failed', 'command',
 ]);
 
 export class HostChannel {

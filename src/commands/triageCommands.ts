@@ -188,12 +188,12 @@ export function registerTriageCommands(ctx: TriageContext): vscode.Disposable {
         const current = ctx.cases.sortBy;
         const items: (vscode.QuickPickItem & { id?: string })[] = [
           { label: 'Losses', kind: vscode.QuickPickItemKind.Separator },
-          ...choices.filter((c) => c.isLoss).map((c) => ({ label: c.label, description: c.id === current ? 'current' : c.id, id: c.id })),
+          ...choices.filter((c) => c.isLoss).map((c) => ({ label: c.label, description: c.id === current ? 'current' : '', id: c.id })),
         ];
         const metrics = choices.filter((c) => !c.isLoss);
         if (metrics.length > 0) {
           items.push({ label: 'Metrics', kind: vscode.QuickPickItemKind.Separator },
-            ...metrics.map((c) => ({ label: c.label, description: c.id === current ? 'current' : c.id, id: c.id })));
+            ...metrics.map((c) => ({ label: c.label, description: c.id === current ? 'current' : '', id: c.id })));
         }
         const picked = await vscode.window.showQuickPick(items, { title: 'Mask Inspector: sort cases and slices by', placeHolder: 'Worst first' });
         id = picked?.id;

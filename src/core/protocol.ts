@@ -89,7 +89,7 @@ export interface LossesMessage {
   readonly multiclass: MulticlassResult | null;
 }
 
-/** The evaluation metrics of one label: README "Metrics" for every id, unit and null. */
+/** The evaluation metrics of one label: docs/metrics.md for every id, unit and null. */
 export interface LabelMetrics {
   readonly label: LabelKey;
   /** Of the whole volume (3D): the CLI's `labels[].metrics`. */
@@ -156,6 +156,17 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
+/**
+ * The pair could not be opened at all: the editor shows an empty state naming the file and the
+ * reason, with the next steps (EDITOR_ACTIONS) as buttons, instead of a page that goes blank.
+ */
+export interface FailedMessage {
+  readonly type: 'failed';
+  /** The file at fault (workspace-relative), null when it is not one file. */
+  readonly file: string | null;
+  readonly message: string;
+}
+
 /** A palette command or keybinding forwarded to the active editor. */
 export type TriageCommand =
   | 'nextWorst' | 'previousWorst' | 'worst' | 'markReviewed' | 'flag' | 'nextSlice' | 'previousSlice'
@@ -169,7 +180,7 @@ export interface CommandMessage {
 
 export type HostMessage =
   | InitMessage | LossesMessage | MetricsMessage | SliceMessage | SliceErrorMessage
-  | MarksMessage | StatusMessage | ErrorMessage | CommandMessage;
+  | MarksMessage | StatusMessage | ErrorMessage | FailedMessage | CommandMessage;
 
 // ---------- webview → host ----------
 
@@ -208,7 +219,9 @@ export interface StateChangedMessage {
   readonly currentLoss: number | null;
 }
 
-export type EditorAction = 'swap' | 'choosePartner' | 'openUnderlay';
+/** Buttons of the editor that run a host command on it; the last two are the failed state's. */
+export const EDITOR_ACTIONS = ['swap', 'choosePartner', 'openUnderlay', 'openAnother', 'reopenWith'] as const;
+export type EditorAction = typeof EDITOR_ACTIONS[number];
 
 export interface ActionMessage {
   readonly type: 'action';

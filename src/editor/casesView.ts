@@ -10,8 +10,9 @@ import type { Axis } from '../core/analysis/result';
 import type { TriageMark } from '../core/analysis/triage';
 import type { LabelKey } from '../core/protocol';
 import {
-  badness, isLossId, sortCases, sortIdLabel, worstSlicesOf, type IndexedCase,
+  badness, isLossId, isRankable, sortCases, sortIdLabel, sortIdShort, sortIdValueText, worstSlicesOf, type IndexedCase,
 } from '../core/report/reportIndex';
+import { sliceNumber } from '../core/quantityNames';
 import { Disposable } from './dispose';
 import { casePair, type LatestReport } from './latestReport';
 import type { TriageStore } from './triageStore';
@@ -76,7 +77,8 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
   get sortBy(): string {
     const ids = this.latest.index?.sortIds;
     const chosen = this.memento.get<string>(SORT_KEY) ?? this.defaultSort();
-    return ids === undefined || ids.includes(chosen) ? chosen : this.defaultSort();
+    // A choice an older version offered ("worst by label volume") falls back to the default.
+    return ids === undefined || (ids.includes(chosen) && isRankable(chosen)) ? chosen : this.defaultSort();
   }
 
   async setSortBy(id: string): Promise<void> {
@@ -86,7 +88,7 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
 
   refresh(): void {
     const index = this.latest.index;
-    this.treeView.description = index ? `by ${sortIdLabel(this.sortBy)}` : undefined;
+    this.treeView.description = index ? `worst by ${sortIdShort(this.sortBy)}` : undefined;
     const problem = this.latest.problem;
     this.treeView.message = problem !== null ? `The last report cannot be shown: ${problem}`
       : index === null ? undefined
@@ -140,12 +142,12 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
     }
     const worst = c.labels.map((l) => l.volume[id] ?? null).filter((v): v is number => v !== null)
       .sort((a, b) => badness(id, b) - badness(id, a))[0];
-    item.description = `${formatValue(worst)}${badges}`;
+    item.description = `${sortIdValueText(id, worst, formatValue)}${badges}`;
     const shown = worstSlicesOf(c, id, SLICES_PER_CASE);
     const allReviewed = shown.length > 0 && shown.every((r) => marks.some((m) => m.axis === this.latest.index!.axis && m.slice === r.slice && m.reviewed));
     item.iconPath = new vscode.ThemeIcon(flagged > 0 ? 'bookmark' : allReviewed ? 'pass' : 'circle-large-outline');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMd(c.case)}** — ${escapeMd(sortIdLabel(id))} (volume, worst label): ${formatValue(worst)}\n\n`);
+    tooltip.appendMarkdown(`**${escapeMd(c.case)}** — ${escapeMd(sortIdValueText(id, worst, formatValue))} (volume, worst label)\n\n`);
     tooltip.appendMarkdown(`${reviewed} slice${reviewed === 1 ? '' : 's'} reviewed, ${flagged} flagged, ${noted} with a note\n\n`);
     tooltip.appendMarkdown(`prediction \`${c.prediction}\`  \nlabel \`${c.label}\``);
     item.tooltip = tooltip;
@@ -155,14 +157,15 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
 
   private sliceItem(c: IndexedCase, node: Extract<CasesNode, { kind: 'slice' }>): vscode.TreeItem {
     const multi = c.labels.length > 1;
-    const item = new vscode.TreeItem(`slice ${node.slice}${multi ? ` · label ${node.labelValue}` : ''}`, vscode.TreeItemCollapsibleState.None);
+    // Slices are numbered from 1 where people read them (quantityNames.ts); `slice` stays the 0-based index.
+    const item = new vscode.TreeItem(`Slice ${sliceNumber(node.slice)}${multi ? ` · label ${node.labelValue}` : ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = `slice:${c.case}:${node.axis}:${node.slice}`;
     const mark = this.triage.mark(casePair(c), node.axis, node.slice);
-    item.description = `${formatValue(node.value)}${markBadges(mark)}${mark?.note ? ` ${mark.note}` : ''}`;
+    item.description = `${sortIdValueText(this.sortBy, node.value, formatValue)}${markBadges(mark)}${mark?.note ? ` ${mark.note}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(mark?.flagged ? 'bookmark' : mark?.reviewed ? 'check' : 'debug-stackframe-dot');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMd(c.case)}**, slice ${node.slice} along ${node.axis}${multi ? `, label ${node.labelValue}` : ''}: ` +
-      `${escapeMd(sortIdLabel(this.sortBy))} ${formatValue(node.value)}\n\n`);
+    tooltip.appendMarkdown(`**${escapeMd(c.case)}**, slice ${sliceNumber(node.slice)} along ${node.axis}${multi ? `, label ${node.labelValue}` : ''}: ` +
+      `${escapeMd(sortIdValueText(this.sortBy, node.value, formatValue))}\n\n`);
     tooltip.appendMarkdown(mark ? `${mark.reviewed ? 'reviewed' : 'not reviewed'}${mark.flagged ? ', flagged' : ''}` : 'not reviewed');
     if (mark?.note) tooltip.appendMarkdown(`\n\nNote: ${escapeMd(mark.note)}`);
     item.tooltip = tooltip;
@@ -192,7 +195,7 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
 
   /** Sort ids for the "Sort by…" pick: losses first, then the report's per-slice metrics. */
   sortChoices(): { id: string; label: string; isLoss: boolean }[] {
-    return (this.latest.index?.sortIds ?? []).map((id) => ({ id, label: sortIdLabel(id), isLoss: isLossId(id) }));
+    return (this.latest.index?.sortIds ?? []).filter(isRankable).map((id) => ({ id, label: sortIdLabel(id), isLoss: isLossId(id) }));
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Axis } from '../core/analysis/result';
-import { sliceSize, type HostMessage, type PairInfo, type TriageCommand, type ViewState, type WebviewMessage } from '../core/protocol';
+import { sliceSize, type EditorAction, type HostMessage, type PairInfo, type TriageCommand, type ViewState, type WebviewMessage } from '../core/protocol';
 import type { PairSummary } from '../worker/sessionMessages';
 import { Disposable, isDisposedError } from './dispose';
 import type { MarksStore } from './marksStore';
@@ -26,7 +26,12 @@ export interface SessionServices {
 }
 
 /** Palette commands run by the editor's own buttons, with the document's URI as argument. */
-const ACTION_COMMANDS = { swap: 'maskInspector.swap', choosePartner: 'maskInspector.choosePartner', openUnderlay: 'maskInspector.openUnderlay' } as const;
+const ACTION_COMMANDS: { readonly [A in EditorAction]: string } = {
+  swap: 'maskInspector.swap', choosePartner: 'maskInspector.choosePartner', openUnderlay: 'maskInspector.openUnderlay',
+  openAnother: 'maskInspector.openMask',
+  // VS Code's own "Reopen Editor With…" (text, hex, image…) for the active editor: this one.
+  reopenWith: 'workbench.action.reopenWithEditor',
+};
 
 export function pairInfo(pair: PairSummary): PairInfo {
   const { generation: _generation, timings: _timings, ...info } = pair;
@@ -140,7 +145,7 @@ export class CompareSession extends Disposable {
     if (state.kind === 'loading') {
       this.post({ type: 'status', text: this.document.status ?? 'Opening…' });
     } else if (state.kind === 'failed') {
-      this.post({ type: 'error', message: state.file ? `${state.file}: ${state.message}` : state.message });
+      this.post({ type: 'failed', file: state.file, message: state.message });
     } else {
       const settings = readSettings(this.document.uri);
       const remembered = this.services.marks.view(state.key);

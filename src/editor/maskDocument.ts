@@ -240,7 +240,8 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
   }
 
   private async openWithPartner(partner: vscode.Uri): Promise<void> {
-    const { uris } = this.ready();
+    // From the failed state ("Choose partner…" in its empty state): the mask with the new partner.
+    const uris = this._state.kind === 'failed' ? { prediction: this.uri, label: null, underlay: null } : this.ready().uris;
     const settings = readSettings(this.uri);
     const maskIsLabel = uris.label !== null && uris.label.toString() === this.uri.toString();
     const mask = maskIsLabel ? uris.label! : uris.prediction;

@@ -1,10 +1,12 @@
 /**
  * Pairing in the editor: the pure rules of core/analysis/pairing.ts over vscode.workspace.fs
- * (so it works in Remote, WSL and virtual workspaces), with a quick pick when several files fit.
+ * (so it works in Remote, WSL and virtual workspaces), with a quick pick when several files fit
+ * and the person opened the mask for good (double click, Enter): a single click in the Explorer
+ * opens a preview, which takes the best candidate without asking (pairing.ts automaticPartner).
  */
 import * as vscode from 'vscode';
 import {
-  findPartners, findUnderlay, guessRoles, type DirEntry, type ListDirectory, type PartnerCandidate,
+  automaticPartner, findPartners, findUnderlay, guessRoles, type DirEntry, type ListDirectory, type PartnerCandidate,
 } from '../core/analysis/pairing';
 import { relativeName } from './marksStore';
 import type { EditorSettings } from './settings';
@@ -61,10 +63,24 @@ async function pickCandidate(mask: vscode.Uri, candidates: readonly PartnerCandi
   items.push({ label: 'Show this mask alone', description: 'choose a partner later', candidate: null });
   const picked = await vscode.window.showQuickPick(items, {
     title: `Mask Inspector: several files could pair with ${relativeName(mask)}`,
-    placeHolder: 'Choose the file to compare with',
-    ignoreFocusOut: true,
+    placeHolder: 'Choose the file to compare with (Escape: the first one)',
+    // Clicking elsewhere closes it (the first candidate is taken): it must not linger over
+    // whatever the person does next.
+    ignoreFocusOut: false,
   });
-  return picked?.candidate ?? null;
+  return picked === undefined ? candidates[0] ?? null : picked.candidate;
+}
+
+/**
+ * True unless the mask is open in a pinned tab. A preview (single click) never asks; neither
+ * does an editor whose tab cannot be found (opened by a command or a test): asking is only for
+ * the person who just opened the mask on purpose.
+ */
+export function openedAsPreview(mask: vscode.Uri): boolean {
+  const key = mask.toString();
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === key);
+  return tabs.length === 0 || tabs.every((t) => t.isPreview);
 }
 
 /**
@@ -73,7 +89,8 @@ async function pickCandidate(mask: vscode.Uri, candidates: readonly PartnerCandi
  */
 export async function resolvePairFor(mask: vscode.Uri, settings: EditorSettings): Promise<PairUris> {
   const candidates = await findPartners(mask.path, workspaceLister(mask), settings.pairingRules);
-  const chosen = candidates.length === 1 ? candidates[0]! : candidates.length > 1 ? await pickCandidate(mask, candidates) : null;
+  const automatic = automaticPartner(mask.path, candidates, { preview: openedAsPreview(mask) });
+  const chosen = automatic ?? (candidates.length > 1 ? await pickCandidate(mask, candidates) : null);
   const { prediction, label } = chosen ? pairFromCandidate(mask, chosen) : { prediction: mask, label: null };
   return { prediction, label, underlay: await findUnderlayFor(prediction, label, settings) };
 }

@@ -4,7 +4,7 @@
  * for slice "NaN" or a mark stored under a bogus axis.
  */
 import { LOSS_IDS } from '../core/kernels/lossIds';
-import type { ViewState, WebviewMessage } from '../core/protocol';
+import { EDITOR_ACTIONS, type ViewState, type WebviewMessage } from '../core/protocol';
 import { MAX_NOTE_CHARS, MAX_TRIAGE_SLICE } from '../core/analysis/triage';
 import { isPredictionKindOption } from '../core/predictionKinds';
 
@@ -42,7 +42,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
       `needs an axis, a slice index, boolean reviewed/flagged and a note of at most ${MAX_NOTE_CHARS} characters`);
     case 'stateChanged':
       return ok(isViewState(m['state']) && (m['currentLoss'] === null || typeof m['currentLoss'] === 'number'), 'needs a complete view state');
-    case 'action': return ok(m['action'] === 'swap' || m['action'] === 'choosePartner' || m['action'] === 'openUnderlay', 'unknown action');
+    case 'action': return ok((EDITOR_ACTIONS as readonly unknown[]).includes(m['action']), 'unknown action');
     case 'log': return ok((m['level'] === 'info' || m['level'] === 'warn' || m['level'] === 'error') && typeof m['message'] === 'string', 'needs a level and a message');
     default: return `unknown message type ${JSON.stringify(m['type'])}`;
   }

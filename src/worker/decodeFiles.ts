@@ -75,6 +75,12 @@ export interface DecodeCallbacks {
   readonly onPlanned?: (planned: PlannedBuffer) => void;
   /** The scan of the first half of the voxels (when scanning in place), for a provisional kind. */
   readonly onHalfScanned?: (values: VolumeValues) => void;
+  /**
+   * After every inflated piece, when decoding in place with a scan: how many voxels (from the
+   * start) are in, and their scan so far (ValueScanner.valuesSoFar, computed only when called).
+   * The CLI computes the slices that are in while the rest inflates (streamCompare.ts).
+   */
+  readonly onProgress?: (voxelsReady: number, valuesSoFar: () => VolumeValues) => void;
 }
 
 type HelperMessage =
@@ -210,6 +216,7 @@ async function fillShared(
       halfReported = true;
       options.onHalfScanned!(scanner.valuesSoFar());
     }
+    options.onProgress?.(ready, () => scanner.valuesSoFar());
   };
   try {
     const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a);

@@ -7,6 +7,7 @@
  * peak RSS. Figures go in the README.
  * Options: --size NX,NY,NZ (default 512,512,300), --reps N (default 3).
  * `--report`: the folder-report benchmark instead (test/bench/reportBench.ts, its own options).
+ * First (or alone, with `--whole`): the whole-process table of issue #10 (wholeProcess.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import type { RangeReply, WorkerJob } from '../../src/worker/rangeMessages';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 import { runReportBench } from './reportBench';
+import { runWholeProcessBench } from './wholeProcess';
 
 const repo = resolve(__dirname, '../..');
 const argv = process.argv.slice(2);
@@ -98,6 +100,9 @@ function pythonDecodeMs(file: string): string {
 }
 
 async function main(): Promise<void> {
+  // Issue #10's table first: what a user waits for, against the floor and the peers.
+  await runWholeProcessBench(argv);
+  if (argv.includes('--whole')) return;
   const files = ensureData();
   console.log(`Mask Inspector benchmark — ${nx}×${ny}×${nz}, median of ${reps}, node ${process.version}, ${require('node:os').cpus().length} cores\n`);
   for (const [name, file] of Object.entries(files)) {

@@ -112,18 +112,18 @@ describe('report.html in chromium', { skip }, () => {
     const broken = await page.evaluate(`Array.from(document.images).filter((i) => !i.src.startsWith('data:image/png') || !i.complete || i.naturalWidth === 0).length`);
     assert.equal(broken, 0, 'every thumbnail is a data: URI that decoded');
 
-    await clickHeader(page, 'dice');
-    assertSorted(await columnValues(page, 'dice'), 'asc', 'dice ascending');
-    await clickHeader(page, 'dice');
-    assertSorted(await columnValues(page, 'dice'), 'desc', 'dice descending');
-    await clickHeader(page, 'n_ref');
-    assertSorted(await columnValues(page, 'n_ref'), 'asc', 'n_ref ascending');
+    await clickHeader(page, 'Dice loss');
+    assertSorted(await columnValues(page, 'Dice loss'), 'asc', 'Dice loss ascending');
+    await clickHeader(page, 'Dice loss');
+    assertSorted(await columnValues(page, 'Dice loss'), 'desc', 'Dice loss descending');
+    await clickHeader(page, 'Label voxels');
+    assertSorted(await columnValues(page, 'Label voxels'), 'asc', 'n_ref ascending');
     const cases = await page.evaluate(`Array.from(document.querySelectorAll('#cases tbody tr')).map((r) => r.getAttribute('data-case'))`) as string[];
     assert.equal(new Set(cases).size, 5, 'every case is still there, the failed one included');
 
     const badges = await page.evaluate(`document.querySelector('#cases tbody tr[data-case="case_a"] td').getAttribute('data-marks')`);
     assert.equal(badges, '✓1 ⚑1 ✎1');
-    await page.locator('#cases thead tr:last-child th', { hasText: /^case$/ }).click();
+    await page.locator('#cases thead tr:last-child th', { hasText: /^Case$/ }).click();
     const order = await page.evaluate(`Array.from(document.querySelectorAll('#cases tbody tr')).map((r) => r.getAttribute('data-case'))`) as string[];
     assert.deepEqual(order, [...order].sort(), 'the badge does not disturb sorting by case');
     assert.deepEqual(await violations(page), []);
@@ -142,8 +142,8 @@ describe('report.html in chromium', { skip }, () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);
 
     // Sorting still works: the script ran under the policy.
-    await clickHeader(page, 'dice');
-    assertSorted(await columnValues(page, 'dice'), 'asc', 'dice ascending under the CSP');
+    await clickHeader(page, 'Dice loss');
+    assertSorted(await columnValues(page, 'Dice loss'), 'asc', 'Dice loss ascending under the CSP');
     // The page's style applied (a nonce-less style would not): headers get the sort arrow.
     const arrow = await page.evaluate(`getComputedStyle(document.querySelector('th.asc'), '::after').content`);
     assert.equal(arrow, '" ▲"');
@@ -163,5 +163,60 @@ describe('report.html in chromium', { skip }, () => {
     assert.deepEqual(clicked, { type: 'openCase', case: 'case_b', slice, axis: 'k', label: (await page.evaluate(`document.querySelector('img[data-case="case_b"]').closest('tr').getAttribute('data-label')`)) });
     assert.deepEqual(problems, []);
     await page.close();
+  });
+
+  /** What VS Code's webview adds to every page (its default style and the theme's body class and colours). */
+  const VSCODE_WEBVIEW = (theme: 'vscode-dark' | 'vscode-light', bg: string, fg: string) => `
+    window.acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
+    document.addEventListener('DOMContentLoaded', () => {
+      document.body.classList.add('${theme}');
+      document.documentElement.style.setProperty('--vscode-editor-background', '${bg}');
+      document.documentElement.style.setProperty('--vscode-editor-foreground', '${fg}');
+      const style = document.createElement('style');
+      style.setAttribute('nonce', 'ThEmEnOnCe1'); // VS Code puts it in place outside the page's CSP; here it needs the nonce
+      style.textContent = 'img, video { max-width: 100%; max-height: 100%; }';
+      document.head.prepend(style);
+    });`;
+
+  test('in VS Code: the theme\'s colours, thumbnails at their aspect, the sparkline in its own cell', async () => {
+    const file = join(dir, 'report-theme.html');
+    writeFileSync(file, reportHtmlForWebview(html, 'ThEmEnOnCe1'));
+    for (const [theme, bg, fg] of [['vscode-dark', 'rgb(31, 31, 31)', 'rgb(204, 204, 204)'], ['vscode-light', 'rgb(255, 255, 254)', 'rgb(59, 59, 59)']] as const) {
+      const { page, problems } = await open(file, VSCODE_WEBVIEW(theme, bg, fg));
+      // A narrow panel: the case table is wider than the page.
+      await page.setViewportSize({ width: 700, height: 800 });
+      const colours = await page.evaluate(`[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]`);
+      assert.deepEqual(colours, [bg, fg], `${theme}: the page takes the editor's colours`);
+      const boxes = await page.evaluate(`Array.from(document.querySelectorAll('#cases tbody tr[data-label]')).map((row) => {
+        const imgs = Array.from(row.querySelectorAll('td.thumbs img')).map((i) => { const r = i.getBoundingClientRect(); return { w: i.clientWidth, h: i.clientHeight, nw: i.naturalWidth, nh: i.naturalHeight, right: r.right, left: r.left }; });
+        const spark = row.querySelector('td.spark svg');
+        const s = spark ? spark.getBoundingClientRect() : null;
+        return { imgs, spark: s ? { left: s.left, right: s.right } : null };
+      })`) as { imgs: { w: number; h: number; nw: number; nh: number; right: number; left: number }[]; spark: { left: number; right: number } | null }[];
+      assert.ok(boxes.some((b) => b.imgs.length > 0), 'thumbnails drawn');
+      for (const row of boxes) {
+        for (const img of row.imgs) {
+          // clientWidth/Height: the image without its border (1 px, or 2 px when marked).
+          assert.ok(Math.abs(img.w / img.h - img.nw / img.nh) < 0.02, `${theme}: thumbnail ${img.w}×${img.h} drawn at the aspect of ${img.nw}×${img.nh}`);
+          assert.equal(img.w, img.nw, `${theme}: thumbnail at its own width`);
+        }
+        const rightmost = Math.max(...row.imgs.map((i) => i.right));
+        if (row.spark && row.imgs.length > 0) assert.ok(row.spark.left >= rightmost, `${theme}: sparkline (${row.spark.left}) starts after the thumbnails (${rightmost})`);
+      }
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+
+  test('in a browser: prefers-color-scheme picks a dark or light page', async () => {
+    for (const [scheme, dark] of [['dark', true], ['light', false]] as const) {
+      const p = await context.newPage();
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
+      const bg = await p.evaluate(`getComputedStyle(document.body).backgroundColor`) as string;
+      const [r, g, b] = bg.match(/\d+/g)!.map(Number) as [number, number, number];
+      assert.equal((r + g + b) / 3 < 128, dark, `${scheme}: background ${bg}`);
+      await p.close();
+    }
   });
 });

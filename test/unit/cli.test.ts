@@ -151,6 +151,24 @@ describe('mask-inspector compare: output', () => {
     assert.match(r.stdout, /kind probability/);
     assert.match(r.stdout, /^\s*volume\s+0\.\d{4}/m);
   });
+  test('table: losses read "Dice loss" (never a bare "dice"), slices numbered from 1 like the editor', () => {
+    const table = run('compare', prob, label).stdout;
+    const json = JSON.parse(run('compare', prob, label, '--format', 'json').stdout) as { labels: { slices: { index: number; empty: boolean }[] }[] };
+    const lines = table.split('\n');
+    const head = lines.findIndex((l) => /^\s*slice\s+label\s+pred/.test(l));
+    assert.ok(head > 0, table);
+    // Two-line headings: the loss's name over "loss", column by column.
+    const over = lines[head - 1]!, under = lines[head]!;
+    const column = (word: string) => { const at = over.indexOf(word); return under.slice(at, at + word.length + 6); };
+    assert.match(over, /Dice\s+BCE\+Dice\s+IoU\s+Focal\s+Focal\/voxel\s+Tversky\s+Focal Tversky\s+Lovász hinge\s+Combo$/);
+    assert.match(column('Dice'), /loss/);
+    assert.doesNotMatch(table, /\b(focalPx|fTversky|bceDice|lovasz)\b/);
+    assert.match(table, /\* = 5 worst by Dice loss/);
+    // The first listed slice is the first non-empty one of the JSON, shown as index + 1.
+    const firstIndex = json.labels[0]!.slices.find((s) => !s.empty)!.index;
+    const firstRow = lines[head + 2]!.trim().split(/\s+/)[0]!.replace('*', '');
+    assert.equal(Number(firstRow), firstIndex + 1);
+  });
   test('inputs are never written', () => {
     const hash = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
     const before = [hash(prob), hash(label)];

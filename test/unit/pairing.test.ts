@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import {
-  caseKey, DEFAULT_PAIRING_RULES, findPartners, findUnderlay, guessRoles, parsePairingRules, splitMaskName,
+  automaticPartner, caseKey, DEFAULT_PAIRING_RULES, findPartners, findUnderlay, guessRoles, parsePairingRules, splitMaskName,
   type DirEntry, type ListDirectory,
 } from '../../src/core/analysis/pairing';
 
@@ -154,4 +154,53 @@ test('splitMaskName knows the mask extensions in any letter case', () => {
   assert.deepEqual(splitMaskName('a.b.nii'), { stem: 'a.b', ext: '.nii' });
   assert.equal(splitMaskName('a.gz'), null);
   assert.equal(splitMaskName('mask.jpg'), null);
+});
+
+// ---------- issue #8: a calmer opening flow ----------
+
+test('a *_label file is never paired with another label (pairs/x_label vs labelsTr/x), and never taken as the prediction', async () => {
+  const fs = tree(['/t/pairs/x_label.nii.gz', '/t/pairs/x_pred.nii.gz', '/t/labelsTr/x.nii.gz', '/t/imagesTr/x_0000.nii.gz']);
+  assert.deepEqual(await findPartners('/t/pairs/x_label.nii.gz', fs),
+    [{ path: '/t/pairs/x_pred.nii.gz', role: 'prediction', reason: 'suffix _pred' }]);
+  // Without the _pred file there is no partner at all: a label against a label is not a pair.
+  const alone = tree(['/t/pairs/x_label.nii.gz', '/t/labelsTr/x.nii.gz']);
+  assert.deepEqual(await findPartners('/t/pairs/x_label.nii.gz', alone), []);
+  // A file named as a label in a predictions folder is not offered as the prediction of labelsTr/x.
+  const named = tree(['/t/labelsTr/x.nii.gz', '/t/predictions/x_gt.nii.gz']);
+  assert.deepEqual(await findPartners('/t/labelsTr/x.nii.gz', named), []);
+  // Two files picked by hand: the _label one is the label, whatever the other's folder says.
+  assert.deepEqual(guessRoles('/t/pairs/x_label.nii.gz', '/t/labelsTr/x.nii.gz'),
+    { prediction: '/t/labelsTr/x.nii.gz', label: '/t/pairs/x_label.nii.gz', confident: true });
+  assert.deepEqual(guessRoles('/t/a/x.png', '/t/a/x_gt.png'), { prediction: '/t/a/x.png', label: '/t/a/x_gt.png', confident: true });
+});
+
+test('same-folder suffix partners come before sibling-folder matches, and are opened without asking', async () => {
+  const fs = tree(['/v/predictions/x_pred.png', '/v/predictions/x_label.png', '/v/labels/x.png']);
+  const found = await findPartners('/v/predictions/x_pred.png', fs);
+  assert.deepEqual(found.map((c) => [c.path, c.role]), [['/v/predictions/x_label.png', 'label'], ['/v/labels/x.png', 'label']]);
+  assert.equal(automaticPartner('/v/predictions/x_pred.png', found, { preview: false })?.path, '/v/predictions/x_label.png');
+});
+
+test('prediction stems with a variant tag pair with x_label: x_pred8, x_pred_be, x_prediction_v2, x_seg-nnunet', async () => {
+  for (const pred of ['x_pred8.png', 'x_pred_be.nii', 'x_prediction_v2.nii.gz', 'x_seg-nnunet.png']) {
+    const fs = tree([`/u/${pred}`, '/u/x_label.png', '/u/y_label.png']);
+    assert.deepEqual((await findPartners(`/u/${pred}`, fs)).map((c) => [c.path, c.role]), [['/u/x_label.png', 'label']], pred);
+    assert.deepEqual((await findPartners('/u/x_label.png', fs)).map((c) => [c.path, c.role]), [[`/u/${pred}`, 'prediction']], `from x_label to ${pred}`);
+    assert.equal(caseKey(`/u/${pred}`), 'x', pred);
+    assert.equal(guessRoles('/u/x_label.png', `/u/${pred}`).prediction, `/u/${pred}`);
+  }
+  // A case id after a role word is not a tag: ct_seg_001 is its own case, not ct's prediction.
+  assert.equal(caseKey('/u/ct_seg_001.nii.gz'), 'ct_seg_001');
+  assert.equal(caseKey('/u/x_segment.png'), 'x_segment');
+  // An exact label ending wins over a tagged prediction reading: x_seg_mask is the mask of case x_seg.
+  assert.equal(caseKey('/u/x_seg_mask.png'), 'x_seg');
+});
+
+test('automaticPartner: one candidate or a preview open never asks; several in other folders ask', () => {
+  const a = { path: '/d/pred_unet/c.nii.gz', role: 'prediction' as const, reason: 'same case in pred_unet/' };
+  const b = { path: '/d/pred_swin/c.nii.gz', role: 'prediction' as const, reason: 'same case in pred_swin/' };
+  assert.equal(automaticPartner('/d/labels/c.nii.gz', [], { preview: false }), null);
+  assert.equal(automaticPartner('/d/labels/c.nii.gz', [a], { preview: false }), a);
+  assert.equal(automaticPartner('/d/labels/c.nii.gz', [a, b], { preview: false }), null, 'a pinned open asks which');
+  assert.equal(automaticPartner('/d/labels/c.nii.gz', [a, b], { preview: true }), a, 'a single click takes the best, no quick pick');
 });

@@ -13,6 +13,7 @@ import { comparePair } from '../../src/core/analysis/compare';
 import type { CompareResult } from '../../src/core/analysis/result';
 import { readVolumeFile } from '../../src/core/io/readVolume';
 import { DEFAULT_LOSS_PARAMS, LOSS_IDS } from '../../src/core/kernels/lossIds';
+import { LOSS_NAMES } from '../../src/core/quantityNames';
 import { defaultReportDir, planLocalFolders, reportSettingsOf, runFolderReport } from '../../src/report/runFolderReport';
 import { runCases } from '../../src/worker/casePool';
 import { repoRoot } from './helpers/fixtures';
@@ -157,7 +158,7 @@ describe('folder report: a complete run', async () => {
     assert.match(html, /acquireVsCodeApi/);
     assert.match(html, /type: 'openCase'/);
     assert.doesNotMatch(html, /nonce=/);
-    for (const id of LOSS_IDS) assert.ok(html.includes(`<th data-sort title="`) && html.includes(`>${id}</th>`), id);
+    for (const id of LOSS_IDS) assert.ok(html.includes(`>${LOSS_NAMES[id].short}</th>`), `${id}: column named ${LOSS_NAMES[id].short}`);
     const thumbs = [...html.matchAll(/<img src="data:image\/png;base64,([^"]+)" width="(\d+)" height="(\d+)"[^>]*data-case="([^"]+)" data-slice="(\d+)" data-axis="k">/g)];
     // 3 worst non-empty slices per label (label 2 of case_b has one non-empty slice).
     const nonEmpty = json.cases.flatMap((c: Json) => c.result.labels.map((l: Json) => Math.min(3, l.slices.filter((s: Json) => !s.empty).length)));

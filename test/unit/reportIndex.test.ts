@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { guessReportFolders } from '../../src/core/report/reportFolders';
-import { badness, indexReport, nextUnreviewedSlice, rankSlices, sortCases, worstSlicesOf, METRIC_PREFIX } from '../../src/core/report/reportIndex';
+import { badness, indexReport, isRankable, nextUnreviewedSlice, rankSlices, sortCases, sortIdLabel, sortIdShort, sortIdValueText, worstSlicesOf, METRIC_PREFIX } from '../../src/core/report/reportIndex';
 import { reportCsp, reportHtmlForWebview } from '../../src/core/report/reportWebview';
 import { planLocalFolders, runFolderReport } from '../../src/report/runFolderReport';
 import { repoRoot } from './helpers/fixtures';
@@ -153,5 +153,29 @@ describe('loss report folder guesses', () => {
       { path: '/ws/out', files: ['a_pred.nii.gz', 'b_pred.nii.gz', 'c_pred.nii.gz'] },
     ]);
     assert.deepEqual(guesses.map((g) => [g.prediction, g.label, g.shared]), [['/ws/out', '/ws/gt', 2]]);
+  });
+});
+
+describe('Cases view words (issue #8)', () => {
+  test('sort choices are named with units and only where "worst" means something', () => {
+    assert.equal(sortIdLabel('dice'), 'Dice loss');
+    assert.equal(sortIdLabel('focalPixel'), 'Focal loss (per voxel mean)');
+    assert.equal(sortIdLabel(`${METRIC_PREFIX}dice`), 'Dice (lowest first)');
+    assert.equal(sortIdLabel(`${METRIC_PREFIX}hd95`), 'Hausdorff distance (95th percentile) (mm)');
+    assert.equal(sortIdShort(`${METRIC_PREFIX}hausdorff`), 'HD (mm)');
+    for (const id of ['dice', 'lovaszHinge', 'metrics.hd95', 'metrics.dice', 'metrics.missedLesions', 'metrics.relativeVolumeDifference']) {
+      assert.equal(isRankable(id), true, id);
+    }
+    for (const id of ['metrics.labelVolumeMl', 'metrics.predictionVolumeMl', 'metrics.labelLesions', 'metrics.detectedLesions']) {
+      assert.equal(isRankable(id), false, `no "worst by ${id}"`);
+    }
+  });
+
+  test('a value is shown with its name and unit', () => {
+    const f = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(2));
+    assert.equal(sortIdValueText('dice', 0.1677, f), 'Dice loss 0.17');
+    assert.equal(sortIdValueText(`${METRIC_PREFIX}hausdorff`, 85.8, f), 'HD 85.80 mm');
+    assert.equal(sortIdValueText(`${METRIC_PREFIX}dice`, 0.9, f), 'Dice 0.90');
+    assert.equal(sortIdValueText(`${METRIC_PREFIX}hd95`, null, f), 'HD95 –');
   });
 });

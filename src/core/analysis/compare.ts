@@ -19,7 +19,7 @@ export interface CompareOptions {
   readonly kind: PredictionKindOption;
   readonly axis: Axis;
   readonly params: LossParams;
-  /** Evaluation metrics to add (default 'all'): see README "Metrics". */
+  /** Evaluation metrics to add (default 'all'): see docs/metrics.md. */
   readonly metrics?: MetricsLevel;
   /** Threshold, surface tolerance and lesion connectivity; missing ones take DEFAULT_METRIC_PARAMS. */
   readonly metricParams?: Partial<MetricParams>;

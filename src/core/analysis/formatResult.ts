@@ -1,7 +1,8 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
 import { csvField } from '../csv';
 import { formatLoss } from '../format';
-import { LOSS_IDS } from '../kernels/lossIds';
+import { LOSS_IDS, type LossId } from '../kernels/lossIds';
+import { lossName, lossShort, sliceNumber } from '../quantityNames';
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
 } from '../kernels/metricIds';
@@ -47,10 +48,16 @@ export function resultToCsv(result: CompareResult): string {
   return lines.join('\n') + '\n';
 }
 
-const SHORT: Record<string, string> = {
-  dice: 'dice', bceDice: 'bceDice', iou: 'iou', focal: 'focal', focalPixel: 'focalPx',
-  tversky: 'tversky', focalTversky: 'fTversky', lovaszHinge: 'lovasz', combo: 'combo',
-};
+/**
+ * A loss column's heading on two lines, read top to bottom: "Dice" over "loss" (quantityNames'
+ * short name split before its last word), so the Dice loss is never mistaken for the Dice metric
+ * of the lines above, and the table stays narrow enough for a terminal.
+ */
+function lossHeading(id: LossId): [string, string] {
+  const name = lossShort(id);
+  const cut = name.lastIndexOf(' ');
+  return cut < 0 ? ['', name] : [name.slice(0, cut), name.slice(cut + 1)];
+}
 
 
 function formatRatio(v: number): string {
@@ -97,20 +104,23 @@ function metricsLines(m: Metrics, result: CompareResult): string[] {
 }
 
 function pad(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  return cells.map((c, i) => c.padStart(widths[i]!)).join('  ').trimEnd();
 }
 
 /**
  * Readable in an 80–160 column terminal: per label, its volume metrics (one or two lines), then
  * the volume losses and its non-empty slices (empty ones are counted, not listed), worst by Dice
- * marked with `*` (top 5).
+ * loss marked with `*` (top 5). Slices are numbered from 1 here, as everywhere people read them
+ * (quantityNames.ts); JSON and CSV keep the 0-based `index`.
  */
 export function resultToTable(result: CompareResult): string {
   const out: string[] = [];
   out.push(`prediction  ${result.prediction}`);
   out.push(`label       ${result.label}`);
   out.push(`shape       ${result.shape.join(' × ')}   spacing ${result.spacing.map((s) => +s.toPrecision(4)).join(' × ')} mm   axis ${result.axis}   kind ${result.predictionKind}`);
-  const header = ['slice', 'label', 'pred', 'TP', 'FP', 'FN', ...LOSS_IDS.map((id) => SHORT[id]!)];
+  const headings = LOSS_IDS.map(lossHeading);
+  const header = ['slice', 'label', 'pred', 'TP', 'FP', 'FN', ...headings.map((h) => h[1])];
+  const over = ['', '', '', '', '', '', ...headings.map((h) => h[0])];
   for (const label of result.labels) {
     const rows: string[][] = [];
     const worst = new Set([...label.slices].filter((s) => !s.empty).sort((a, b) => b.losses.dice - a.losses.dice).slice(0, 5).map((s) => s.index));
@@ -119,18 +129,19 @@ export function resultToTable(result: CompareResult): string {
       ...LOSS_IDS.map((id) => formatLoss(losses[id]!)),
     ];
     rows.push(cells('volume', null, label.volume));
-    for (const s of label.slices) if (!s.empty) rows.push(cells(`${worst.has(s.index) ? '*' : ''}${s.index}`, s, s.losses));
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const s of label.slices) if (!s.empty) rows.push(cells(`${worst.has(s.index) ? '*' : ''}${sliceNumber(s.index)}`, s, s.losses));
+    const widths = header.map((h, i) => Math.max(h.length, over[i]!.length, ...rows.map((r) => r[i]!.length)));
     const empty = label.slices.filter((s) => s.empty).length;
     out.push('');
-    out.push(`label ${label.label}: ${label.slices.length} slices, ${empty} empty (not listed); * = 5 worst by Dice`);
+    out.push(`label ${label.label}: ${label.slices.length} slices (numbered 1–${label.slices.length}), ${empty} empty (not listed); * = 5 worst by Dice loss`);
     if (label.metrics) out.push(...metricsLines(label.metrics, result));
+    out.push(pad(over, widths));
     out.push(pad(header, widths));
     for (const r of rows) out.push(pad(r, widths));
   }
   if (result.multiclass) {
     out.push('');
-    out.push(`lovaszSoftmax over classes ${result.multiclass.classes.join(', ')}: volume ${formatLoss(result.multiclass.volume.lovaszSoftmax)}`);
+    out.push(`${lossName('lovaszSoftmax')} over classes ${result.multiclass.classes.join(', ')}: volume ${formatLoss(result.multiclass.volume.lovaszSoftmax)}`);
   }
   return out.join('\n') + '\n';
 }

@@ -68,6 +68,37 @@ export function maskCodes(pred: Float64Array, lab: Float64Array, n: number, rule
 }
 
 /**
+ * maskCodes straight from the volumes for a k-slice (contiguous in a NIfTI) of the two common
+ * pairs — float32 probabilities or uint8 labels against a uint8 label map — with no gather into
+ * float64 first (a third of the metrics' time on big volumes). Same comparisons, so the same codes.
+ * Returns false when it does not apply (the caller gathers and calls maskCodes).
+ */
+export function maskCodesDirect(pair: PreparedPair, axis: Axis, index: number, channel: number, rule: MaskRule, codes: Uint8Array): boolean {
+  const pred = pair.prediction.data, lab = pair.label.data;
+  if (axis !== 'k' || channel !== 0 || !(lab instanceof Uint8Array)) return false;
+  const dims = pair.prediction.dims;
+  const n = dims[0]! * dims[1]!, from = index * n;
+  if (rule.predMode === PRED_AT_LEAST && pred instanceof Float32Array) {
+    codesFloat32(pred, lab, from, n, rule.labelPositive, rule.labelValue, rule.predValue, codes);
+    return true;
+  }
+  if (rule.predMode === PRED_EQUALS && pred instanceof Uint8Array) {
+    codesUint8(pred, lab, from, n, rule.labelValue, rule.predValue, codes);
+    return true;
+  }
+  return false;
+}
+
+function codesFloat32(pred: Float32Array, lab: Uint8Array, from: number, n: number, positive: boolean, v: number, t: number, codes: Uint8Array): void {
+  if (positive) for (let i = 0; i < n; i++) codes[i] = (lab[from + i]! > 0 ? 1 : 0) | (pred[from + i]! >= t ? 2 : 0);
+  else for (let i = 0; i < n; i++) codes[i] = (lab[from + i] === v ? 1 : 0) | (pred[from + i]! >= t ? 2 : 0);
+}
+
+function codesUint8(pred: Uint8Array, lab: Uint8Array, from: number, n: number, v: number, t: number, codes: Uint8Array): void {
+  for (let i = 0; i < n; i++) codes[i] = (lab[from + i] === v ? 1 : 0) | (pred[from + i] === t ? 2 : 0);
+}
+
+/**
  * Confusion counts of codes[0 … w·h) and their bounding box: writes [label-only, pred-only, both]
  * to counts[0 … 2] (added to what is there) and widens box [x0, x1, y0, y1] (inclusive) by the
  * non-zero codes. An all-zero input leaves the box as it was.
@@ -257,11 +288,15 @@ export function computeSliceMetrics(
   const rules = pair.labels.map((label) => maskRule(pair, label, settings.threshold));
   const rows = pair.labels.map(() => new Float64Array(count * M_FIELDS));
   for (let s = start; s < end; s++) {
-    gatherSlice(pair.label.data, dims, axis, s, 0, ws.lab);
-    if (pair.channels === 1) gatherSlice(pair.prediction.data, dims, axis, s, 0, ws.pred);
+    let gathered = false;
     for (let li = 0; li < rules.length; li++) {
-      if (pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, s, pair.labels[li] as number, ws.pred);
-      maskCodes(ws.pred, ws.lab, n, rules[li]!, ws.codes);
+      const channel = pair.channels > 1 ? pair.labels[li] as number : 0;
+      if (!maskCodesDirect(pair, axis, s, channel, rules[li]!, ws.codes)) {
+        if (!gathered) gatherSlice(pair.label.data, dims, axis, s, 0, ws.lab);
+        if (!gathered || pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, s, channel, ws.pred);
+        gathered = true;
+        maskCodes(ws.pred, ws.lab, n, rules[li]!, ws.codes);
+      }
       ws.resetScan();
       scanCodes(ws.codes, width, height, ws.counts, ws.extent);
       const out = rows[li]!;
@@ -316,9 +351,11 @@ export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSetting
     ws.resetScan();
     let z0 = nz, z1 = -1;
     for (let z = 0; z < nz; z++) {
-      gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
-      gatherSlice(pair.prediction.data, dims, 'k', z, channel, ws.pred);
-      maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
+      if (!maskCodesDirect(pair, 'k', z, channel, rule, ws.codes)) {
+        gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
+        gatherSlice(pair.prediction.data, dims, 'k', z, channel, ws.pred);
+        maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
+      }
       local[0] = local[2] = 2 ** 30;
       local[1] = local[3] = -1;
       scanCodes(ws.codes, nx, ny, ws.counts, local);
@@ -384,7 +421,7 @@ export function addMetricCounts(src: Float64Array, rows: number, out: Float64Arr
 /**
  * The `metrics` object of one row. `counts` (row `co`) gives TP/FP/FN/N at the metric threshold;
  * `surface` (row `so`), when the level is 'all', gives the surface and lesion fields.
- * voxelMm3: one voxel's volume in mm³. Which metric is null when: README "Metrics".
+ * voxelMm3: one voxel's volume in mm³. Which metric is null when: docs/metrics.md.
  */
 export function metricsFromRaw(
   counts: Float64Array, co: number, surface: Float64Array | null, so: number, voxelMm3: number,

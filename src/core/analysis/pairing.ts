@@ -7,6 +7,7 @@
  *   nnU-Net      DATASET/labelsTr/case.nii.gz  ↔  DATASET/<predictions folder>/case.nii.gz
  *   folders      pred*, prediction*, inference*, output*  ↔  label*, gt, ground_truth, masks
  *   suffixes     case_pred / case_prediction / case_seg  ↔  case_label / case_gt / case_mask
+ *                (a prediction suffix may carry a variant tag: case_pred8, case_pred_be, case_prediction_v2)
  *   underlay     DATASET/imagesTr/case_0000.nii.gz (nnU-Net channel 0), images/case.png, …
  */
 import { posix } from 'node:path';
@@ -98,6 +99,17 @@ function folderRole(folder: string, rules: readonly PairingRule[]): MaskRole | n
   return null;
 }
 
+/**
+ * A variant tag after a prediction suffix: `_pred8`, `_pred_be`, `_prediction_v2`, `_seg-nnunet`.
+ * Digits right after the suffix, or `_`/`-` and a word that starts with a letter (so `ct_seg_001`,
+ * a case id, is not read as `ct` + `_seg` + a tag).
+ */
+const PREDICTION_TAG = '(?:\\d+|[_-][a-z][a-z0-9]*)';
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The role a file name's suffix gives it, and the name without that suffix (the case key). */
 function suffixRole(stem: string, rules: readonly PairingRule[]): { role: MaskRole | null; base: string; suffix: string } {
   const lower = stem.toLowerCase();
@@ -105,11 +117,17 @@ function suffixRole(stem: string, rules: readonly PairingRule[]): { role: MaskRo
   const all = suffixRules(rules).flatMap((r) => [
     ...r.prediction.map((s) => ({ s, role: 'prediction' as const })),
     ...r.label.map((s) => ({ s, role: 'label' as const })),
-  ]).sort((a, b) => b.s.length - a.s.length);
+  ]).filter(({ s }) => s.length > 0).sort((a, b) => b.s.length - a.s.length);
+  // An exact ending first (`x_seg_mask` is a mask of case x_seg), then a tagged prediction.
   for (const { s, role } of all) {
-    if (s.length > 0 && lower.endsWith(s.toLowerCase()) && stem.length > s.length) {
+    if (lower.endsWith(s.toLowerCase()) && stem.length > s.length) {
       return { role, base: stem.slice(0, stem.length - s.length), suffix: stem.slice(stem.length - s.length) };
     }
+  }
+  for (const { s, role } of all) {
+    if (role !== 'prediction') continue;
+    const m = new RegExp(`${escapeRegExp(s)}${PREDICTION_TAG}$`, 'i').exec(stem);
+    if (m !== null && m.index > 0) return { role, base: stem.slice(0, m.index), suffix: stem.slice(m.index) };
   }
   return { role: null, base: stem, suffix: '' };
 }
@@ -169,36 +187,25 @@ export async function findPartners(
   const parts = splitMaskName(name);
   if (parts === null) return [];
   const dir = posix.dirname(maskPath);
-  const found: PartnerCandidate[] = [];
-  const add = (c: PartnerCandidate) => { if (c.path !== maskPath && !found.some((f) => f.path === c.path)) found.push(c); };
   const { role: ownSuffixRole, base } = suffixRole(parts.stem, rules);
-
-  // Same file (case) in a sibling folder: nnU-Net labelsTr vs a predictions folder, pred/ vs gt/.
   const folder = posix.basename(dir);
-  const parent = posix.dirname(dir);
   const ownFolderRole = folderRole(folder, rules);
-  const siblings = parent !== dir ? (await list(parent))?.filter((e) => e.isDirectory && e.name !== folder) ?? [] : [];
-  const preferred: PartnerCandidate[] = [];
-  const fallback: PartnerCandidate[] = [];
-  for (const sibling of siblings) {
-    if (IMAGE_FOLDER.test(sibling.name)) continue;
-    const siblingRole = folderRole(sibling.name, rules);
-    // Two folders of the same role are two predictions (or two labels), not a pair.
-    if (siblingRole !== null && siblingRole === ownFolderRole) continue;
-    // From a label folder, any other folder holding the case may be predictions (nnU-Net names
-    // them after the trainer); from elsewhere, only a folder that looks like labels qualifies.
-    if (ownFolderRole !== 'label' && siblingRole !== 'label') continue;
-    const entries = await list(posix.join(parent, sibling.name));
-    if (entries === null) continue;
-    for (const file of filesOfCase(entries, base, name, rules)) {
-      const role: MaskRole = siblingRole ?? opposite(ownFolderRole ?? 'prediction');
-      const candidate = { path: posix.join(parent, sibling.name, file), role, reason: `same case in ${sibling.name}/` };
-      (siblingRole !== null ? preferred : fallback).push(candidate);
-    }
-  }
-  for (const c of preferred.length > 0 ? preferred : fallback) add(c);
+  // The mask's own role, when its name or folder says it: the suffix wins (pairs/x_label is a label).
+  const ownRole = ownSuffixRole ?? ownFolderRole;
+  const found: PartnerCandidate[] = [];
+  const add = (c: PartnerCandidate) => {
+    if (c.path === maskPath || found.some((f) => f.path === c.path)) return;
+    // Never a label against a label (or two predictions).
+    if (ownRole !== null && c.role === ownRole) return;
+    // A file named as a label (x_label, x_gt) is never taken as the prediction, whatever its folder.
+    const candidateParts = splitMaskName(posix.basename(c.path));
+    const candidateSuffixRole = candidateParts ? suffixRole(candidateParts.stem, rules).role : null;
+    if (candidateSuffixRole !== null && candidateSuffixRole !== c.role) return;
+    found.push(c);
+  };
 
-  // Suffix pairs in the same folder: case_pred ↔ case_gt, or case_pred ↔ case.
+  // First, suffix pairs in the same folder (the strongest evidence: someone named them as a
+  // pair): case_pred ↔ case_gt, or case_pred ↔ case.
   const entries = await list(dir);
   if (entries !== null) {
     const files = entries.filter((e) => !e.isDirectory && splitMaskName(e.name) !== null);
@@ -217,7 +224,45 @@ export async function findPartners(
     }
     for (const c of suffixed.length > 0 ? suffixed : plain) add(c);
   }
+
+  // Then the same file (case) in a sibling folder: nnU-Net labelsTr vs a predictions folder, pred/ vs gt/.
+  const parent = posix.dirname(dir);
+  const siblings = parent !== dir ? (await list(parent))?.filter((e) => e.isDirectory && e.name !== folder) ?? [] : [];
+  const preferred: PartnerCandidate[] = [];
+  const fallback: PartnerCandidate[] = [];
+  for (const sibling of siblings) {
+    if (IMAGE_FOLDER.test(sibling.name)) continue;
+    const siblingRole = folderRole(sibling.name, rules);
+    // Two folders of the same role are two predictions (or two labels), not a pair.
+    if (siblingRole !== null && siblingRole === ownRole) continue;
+    // From a label, any other folder holding the case may be predictions (nnU-Net names them
+    // after the trainer); from elsewhere, only a folder that looks like labels qualifies.
+    if (ownRole !== 'label' && siblingRole !== 'label') continue;
+    const siblingEntries = await list(posix.join(parent, sibling.name));
+    if (siblingEntries === null) continue;
+    for (const file of filesOfCase(siblingEntries, base, name, rules)) {
+      const role: MaskRole = siblingRole ?? opposite(ownRole ?? 'prediction');
+      const candidate = { path: posix.join(parent, sibling.name, file), role, reason: `same case in ${sibling.name}/` };
+      (siblingRole !== null ? preferred : fallback).push(candidate);
+    }
+  }
+  for (const c of preferred.length > 0 ? preferred : fallback) add(c);
   return found;
+}
+
+/**
+ * The candidate to open without asking, or null when the person should choose. Same-folder
+ * suffix partners are the strongest evidence and are taken when there is exactly one; a single
+ * candidate is taken; a preview (single click in the Explorer) never asks: it takes the best
+ * candidate, and "Choose Partner…" stays one click away.
+ */
+export function automaticPartner(
+  maskPath: string, candidates: readonly PartnerCandidate[], opts: { readonly preview: boolean },
+): PartnerCandidate | null {
+  if (candidates.length === 0) return null;
+  if (candidates.length === 1 || opts.preview) return candidates[0]!;
+  const sameFolder = candidates.filter((c) => posix.dirname(c.path) === posix.dirname(maskPath));
+  return sameFolder.length === 1 ? sameFolder[0]! : null;
 }
 
 /** How strongly a path's folder and name say "prediction" (positive) or "label" (negative). */
@@ -240,9 +285,17 @@ function predictionScore(path: string, rules: readonly PairingRule[]): number {
 export function guessRoles(
   a: string, b: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
 ): { prediction: string; label: string; confident: boolean } {
+  // A file named as a label (x_label, x_gt) is never the prediction when the other one is not.
+  const la = suffixOf(a, rules) === 'label', lb = suffixOf(b, rules) === 'label';
+  if (la !== lb) return la ? { prediction: b, label: a, confident: true } : { prediction: a, label: b, confident: true };
   const sa = predictionScore(a, rules), sb = predictionScore(b, rules);
   if (sb > sa) return { prediction: b, label: a, confident: true };
   return { prediction: a, label: b, confident: sa > sb };
+}
+
+function suffixOf(path: string, rules: readonly PairingRule[]): MaskRole | null {
+  const parts = splitMaskName(posix.basename(path));
+  return parts ? suffixRole(parts.stem, rules).role : null;
 }
 
 function niftiVariants(path: string): string[] {

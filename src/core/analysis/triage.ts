@@ -5,7 +5,7 @@
  * used when the file changed on disk under unsaved changes, the CSV export and the atomic-write
  * sequence (over an interface). The vscode side is src/editor/triageStore.ts.
  *
- * The file (README "Triage"):
+ * The file (docs/reports.md "Triage"):
  *
  *   {
  *     "format": "mask-inspector-triage",

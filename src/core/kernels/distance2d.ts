@@ -1,6 +1,6 @@
 /**
  * Exact 2D distances within one slice, for the editor's hover readout ("2D distance in this
- * slice"): the surface of a mask as the metrics define it in 2D (README "Metrics": mask pixels
+ * slice"): the surface of a mask as the metrics define it in 2D (docs/metrics.md: mask pixels
  * with a 4-neighbour outside the mask, pixels outside the slice count as background, an axis of
  * extent 1 has no neighbours), and the Euclidean distance in millimetres from every pixel to the
  * nearest pixel of a seed set — Felzenszwalb & Huttenlocher's lower envelope of parabolas, down

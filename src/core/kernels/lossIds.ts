@@ -1,4 +1,4 @@
-/** Loss ids, in the order every output lists them (../../../README.md "Losses"). */
+/** Loss ids, in the order every output lists them (docs/losses.md). */
 export const LOSS_IDS = [
   'dice', 'bceDice', 'iou', 'focal', 'focalPixel', 'tversky', 'focalTversky', 'lovaszHinge', 'combo',
 ] as const;

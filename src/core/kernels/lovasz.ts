@@ -73,6 +73,14 @@ export interface SortedKeyRun {
  * from their largest keys down. Only the foreground bit of each payload is read.
  */
 export function lovaszOfMergedRuns(runs: readonly SortedKeyRun[], totalGts: number): number {
+  // Many runs (the CLI computes slabs of a few slices): merge them pairwise into one first, so the
+  // walk below compares two heads per key instead of one per run. The walk then visits the same
+  // keys in the same order (equal keys are interchangeable: same error, same foreground bit).
+  while (runs.length > 2) {
+    const merged: SortedKeyRun[] = [];
+    for (let r = 0; r < runs.length; r += 2) merged.push(r + 1 < runs.length ? mergeTwoRuns(runs[r]!, runs[r + 1]!) : runs[r]!);
+    runs = merged;
+  }
   const at = runs.map((r) => r.lo.length - 1);
   let fg = 0;
   let bg = 0;
@@ -97,4 +105,19 @@ export function lovaszOfMergedRuns(runs: readonly SortedKeyRun[], totalGts: numb
     loss += e * (j - jPrev);
     jPrev = j;
   }
+}
+
+/** The keys of two ascending runs as one ascending run. */
+function mergeTwoRuns(a: SortedKeyRun, b: SortedKeyRun): SortedKeyRun {
+  const na = a.lo.length, nb = b.lo.length;
+  const lo = new Uint32Array(na + nb), hi = new Uint32Array(na + nb);
+  let i = 0, j = 0, o = 0;
+  while (i < na && j < nb) {
+    const ha = a.hi[i]!, hb = b.hi[j]!;
+    if (ha < hb || (ha === hb && a.lo[i]! <= b.lo[j]!)) { lo[o] = a.lo[i]!; hi[o++] = ha; i++; }
+    else { lo[o] = b.lo[j]!; hi[o++] = hb; j++; }
+  }
+  for (; i < na; i++, o++) { lo[o] = a.lo[i]!; hi[o] = a.hi[i]!; }
+  for (; j < nb; j++, o++) { lo[o] = b.lo[j]!; hi[o] = b.hi[j]!; }
+  return { lo, hi };
 }

@@ -1,6 +1,6 @@
 /**
  * Evaluation metrics (issue #5): ids in output order, their settings, and the raw per-row
- * layout the kernels fill. README "Metrics" documents every id, unit, convention and null.
+ * layout the kernels fill. docs/metrics.md documents every id, unit, convention and null.
  */
 
 /** Hard overlap on the thresholded prediction; free from the confusion counts. */

@@ -18,10 +18,15 @@
  */
 import { escapeHtml } from '../escape';
 import type { Axis, CompareResult } from '../analysis/result';
-import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
+import { LOSS_IDS, type LossParams } from '../kernels/lossIds';
+import { METRIC_NAMES } from '../quantityNames';
 import type { CaseSummary, ReportHeader, ReportSummary } from './reportModel';
 import { mean, median } from './reportModel';
 import { OVERLAY_COLOURS, type Thumbnail } from './thumbnails';
+import {
+  lossParameterRows, metricSettingsText, reportLossName, reportLossShort, reportMetricName, reportMetricShort, reportMetricValue,
+  type ReportGeometry,
+} from './reportNames';
 
 /** A triage mark of one slice of a case (a report's view of .mask-inspector/triage.json). */
 export interface ReportSliceMark {
@@ -54,9 +59,17 @@ function nonceAttr(o: HtmlOptions): string {
 }
 
 const STYLE = `
-:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #d0d0d0; --accent: #0072B2; --bad: #D55E00; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e6e6; --bg: #1e1e1e; --muted: #9a9a9a; --line: #444; --accent: #56B4E9; } }
-body { font: 13px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); margin: 16px; }
+:root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #666; --line: #d0d0d0; --accent: #0072B2; --bad: #D55E00; --hover: rgba(127,127,127,.12); --font: system-ui, sans-serif; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e6e6; --bg: #1e1e1e; --muted: #9a9a9a; --line: #444; --accent: #56B4E9; --bad: #f48771; } }
+/* In VS Code's webview (its body carries vscode-light/-dark/-high-contrast and the theme's --vscode-* colours): the editor's theme, not the OS's. */
+body.vscode-light, body.vscode-dark, body.vscode-high-contrast, body.vscode-high-contrast-light {
+  --fg: var(--vscode-editor-foreground); --bg: var(--vscode-editor-background); --muted: var(--vscode-descriptionForeground);
+  --line: var(--vscode-editorWidget-border, var(--vscode-panel-border, rgba(127,127,127,.35))); --accent: var(--vscode-textLink-foreground);
+  --bad: var(--vscode-errorForeground); --hover: var(--vscode-list-hoverBackground); --font: var(--vscode-font-family);
+}
+body.vscode-dark, body.vscode-high-contrast { color-scheme: dark; } body.vscode-light, body.vscode-high-contrast-light { color-scheme: light; }
+body.vscode-high-contrast td, body.vscode-high-contrast th { border-color: var(--vscode-contrastBorder, var(--line)); }
+body { font: 13px/1.4 var(--font); color: var(--fg); background: var(--bg); margin: 16px; padding: 0; }
 h1 { font-size: 18px; margin: 0 0 8px; } h2 { font-size: 15px; margin: 20px 0 6px; }
 .muted { color: var(--muted); } .banner { padding: 6px 10px; border: 1px solid var(--bad); color: var(--bad); margin: 8px 0; }
 table { border-collapse: collapse; } td, th { padding: 2px 6px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; vertical-align: middle; }
@@ -65,8 +78,13 @@ th.group { text-align: center; font-weight: normal; color: var(--muted); border-
 td.error { white-space: normal; text-align: left; }
 table.summary td:nth-child(3n+1) { border-right: 1px solid var(--line); }
 th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
-#cases tbody tr[data-case] { cursor: pointer; } #cases tbody tr:hover { background: rgba(127,127,127,.12); }
-.failed td { color: var(--bad); } .thumbs img { margin-right: 4px; image-rendering: pixelated; border: 1px solid var(--line); vertical-align: middle; cursor: pointer; }
+#cases tbody tr[data-case] { cursor: pointer; } #cases tbody tr:hover { background: var(--hover); }
+.failed td { color: var(--bad); }
+/* Thumbnails at their own size and aspect: VS Code's webview shrinks every img to max-width 100% of its cell. */
+td.thumbs { white-space: nowrap; } .thumbs img { margin-right: 4px; image-rendering: pixelated; border: 1px solid var(--line); vertical-align: middle; cursor: pointer; max-width: none; max-height: none; flex: none; }
+td.spark { min-width: 180px; } td.spark svg { display: block; max-width: none; overflow: hidden; color: var(--muted); }
+table.params td:first-child { color: var(--muted); } table.params td { border-bottom: none; padding: 1px 6px; }
+table.summary tr.section td { font-weight: 600; text-align: left; border-bottom: 1px solid var(--line); padding-top: 8px; }
 .plots { display: flex; flex-wrap: wrap; gap: 12px; } .plot { border: 1px solid var(--line); padding: 4px; }
 .plot text { font-size: 10px; fill: var(--muted); } .plot .title { font-size: 11px; fill: var(--fg); }
 .swatch { display: inline-block; width: 10px; height: 10px; margin: 0 3px 0 10px; vertical-align: middle; }
@@ -200,7 +218,7 @@ export function sparklineSvg(values: readonly (number | null)[], worst: readonly
     pen = true;
   });
   const dots = worst.map((i) => values[i] === null || values[i] === undefined ? ''
-    : `<circle cx="${x(i).toFixed(1)}" cy="${y(values[i]!).toFixed(1)}" r="2.2" fill="#D55E00"><title>slice ${i}: ${fmt(values[i])}</title></circle>`).join('');
+    : `<circle cx="${x(i).toFixed(1)}" cy="${y(values[i]!).toFixed(1)}" r="2.2" fill="#D55E00"><title>slice ${i + 1}: ${fmt(values[i])}</title></circle>`).join('');
   return `<svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="Dice loss per slice">` +
     `<line x1="0" x2="${W}" y1="${H - 2}" y2="${H - 2}" stroke="currentColor" stroke-opacity="0.25"/>` +
     `<path d="${d}" fill="none" stroke="#0072B2" stroke-width="1"/>${dots}</svg>`;
@@ -210,47 +228,70 @@ export interface HtmlColumns {
   /** Numeric volume metrics (issue #5) shown as columns, in order. */
   readonly metricKeys: readonly string[];
   readonly multiclass: boolean;
+  /** Units of the report's metrics (reportNames.ts reportGeometry); default: 3D volumes in mm and mL. */
+  readonly geometry?: ReportGeometry;
+}
+
+/**
+ * nnU-Net's hard Dice at p ≥ 0.5 (summary `Dice`) is the same number as the `dice` metric at the
+ * default threshold: shown once, as the metric, when metrics were computed.
+ */
+function showsNnunetDice(columns: HtmlColumns): boolean {
+  return !columns.metricKeys.includes('dice');
 }
 
 function header(columns: HtmlColumns): string {
   const th = (label: string, t = false, title = '') => `<th data-sort${t ? ' class="t"' : ''}${title ? ` title="${escapeHtml(title)}"` : ''}>${escapeHtml(label)}</th>`;
   const group = (label: string, span: number) => (span > 0 ? `<th colspan="${span}" class="group">${escapeHtml(label)}</th>` : '');
-  const groups = '<tr>' + group('', 5) + group('at p ≥ 0.5', 4) + group('volume losses', LOSS_IDS.length + (columns.multiclass ? 1 : 0)) +
-    group('volume metrics', columns.metricKeys.length) + group('', 1) + '</tr>';
+  const nnunetDice = showsNnunetDice(columns);
+  const groups = '<tr>' + group('', 5) + group('at p ≥ 0.5', nnunetDice ? 4 : 3) + group('Losses (volume)', LOSS_IDS.length + (columns.multiclass ? 1 : 0)) +
+    group('Metrics (volume)', columns.metricKeys.length) + group('', 1) + '</tr>';
   return groups + '<tr>' + [
-    th('case', true), th('label', true), th('status', true), '<th class="t">worst slices</th>', '<th class="t">Dice loss per slice</th>',
-    th('slices', false, 'non-empty / all'), th('n_ref', false, 'label voxels'),
-    th('n_pred', false, 'predicted voxels (p ≥ 0.5)'), th('Dice', false, 'hard Dice coefficient at p ≥ 0.5 (nnU-Net)'),
-    ...LOSS_IDS.map((id) => th(id, false, LOSS_LABELS[id])),
-    ...(columns.multiclass ? [th('lovaszSoftmax', false, 'Lovasz-Softmax over all classes (per case)')] : []),
-    ...columns.metricKeys.map((k) => th(k, false, `metric ${k} (volume)`)),
-    th('s', false, 'seconds'),
+    th('Case', true), th('Label', true), th('Status', true), '<th class="t">Worst slices</th>', '<th class="t">Dice loss per slice</th>',
+    th('Slices', false, 'non-empty / all'), th('Label voxels', false, 'voxels of the label (n_ref)'),
+    th('Predicted voxels', false, 'predicted voxels at p ≥ 0.5 (n_pred)'),
+    ...(nnunetDice ? [th('Dice', false, 'hard Dice coefficient at p ≥ 0.5 (nnU-Net)')] : []),
+    ...LOSS_IDS.map((id) => th(reportLossShort(id), false, reportLossName(id))),
+    ...(columns.multiclass ? [th('Lovász softmax loss', false, 'Lovász softmax loss over all classes (per case)')] : []),
+    ...columns.metricKeys.map((k) => th(reportMetricShort(k, columns.geometry), false, `${reportMetricName(k, columns.geometry)} of the volume`)),
+    th('Time (s)', false, 'seconds to compute the case'),
   ].join('') + '</tr>';
 }
 
-function summaryTable(summary: ReportSummary): string {
+function summaryTable(summary: ReportSummary, geometry: ReportGeometry | undefined): string {
   const labels = Object.keys(summary.mean);
   const get = (tree: unknown, label: string, path: readonly string[]): number | null => {
     let node = (tree as Record<string, unknown>)[label];
     for (const k of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
     return typeof node === 'number' ? node : null;
   };
-  const rows: [string, string[]][] = [['Dice (p ≥ 0.5)', ['Dice']], ...LOSS_IDS.map((id): [string, string[]] => [`${id} loss`, ['losses', id]])];
   const metricNames = new Set<string>();
   for (const label of labels) {
     const m = ((summary.mean[label] as Record<string, unknown>)['metrics'] ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(m)) if (typeof m[k] !== 'object' || m[k] === null) metricNames.add(k);
   }
-  for (const k of metricNames) rows.push([`metric ${k}`, ['metrics', k]]);
-  const head = `<tr><th class="t" rowspan="2">value</th>${labels.map((l) => `<th colspan="3" class="t">label ${escapeHtml(l)}</th>`).join('')}</tr>` +
+  // Losses, then metrics; nnU-Net's Dice only when there is no Dice metric (the same number twice otherwise).
+  const rows: ([string, string[]] | string)[] = ['Losses', ...LOSS_IDS.map((id): [string, string[]] => [reportLossName(id), ['losses', id]])];
+  rows.push('Metrics');
+  if (!metricNames.has('dice')) rows.push(['Dice (p ≥ 0.5, nnU-Net)', ['Dice']]);
+  const known = Object.keys(METRIC_NAMES).filter((k) => metricNames.has(k));
+  for (const k of [...known, ...[...metricNames].filter((k) => !known.includes(k))]) rows.push([reportMetricName(k, geometry), ['metrics', k]]);
+  const columns = labels.length * 3 + 1;
+  const head = `<tr><th class="t" rowspan="2">Value</th>${labels.map((l) => `<th colspan="3" class="t">Label ${escapeHtml(l)}</th>`).join('')}</tr>` +
     `<tr>${labels.map(() => '<th>mean</th><th>median</th><th title="cases with a value (nulls: undefined)">n</th>').join('')}</tr>`;
-  const body = rows.map(([name, path]) => `<tr><td class="t">${escapeHtml(name)}</td>${labels.map((l) => {
-    const nulls = get(summary.nulls, l, path);
-    return `<td>${fmt(get(summary.mean, l, path))}</td><td>${fmt(get(summary.median, l, path))}</td>` +
-      `<td>${fmt(get(summary.count, l, path))}${nulls ? ` <span class="muted">(${nulls} null)</span>` : ''}</td>`;
-  }).join('')}</tr>`);
+  const body = rows.map((row) => {
+    if (typeof row === 'string') return `<tr class="section"><td colspan="${columns}">${escapeHtml(row)}</td></tr>`;
+    const [name, path] = row;
+    const metric = path[0] === 'metrics' ? path[1]! : null;
+    const show = (v: number | null) => fmt(metric !== null ? reportMetricValue(metric, v, geometry) : v);
+    return `<tr><td class="t">${escapeHtml(name)}</td>${labels.map((l) => {
+      const nulls = get(summary.nulls, l, path);
+      return `<td>${show(get(summary.mean, l, path))}</td><td>${show(get(summary.median, l, path))}</td>` +
+        `<td>${fmt(get(summary.count, l, path))}${nulls ? ` <span class="muted">(${nulls} null)</span>` : ''}</td>`;
+    }).join('')}</tr>`;
+  });
   if (summary.multiclass) {
-    body.push(`<tr><td class="t">lovaszSoftmax (all classes)</td><td>${fmt(summary.multiclass.mean)}</td><td>${fmt(summary.multiclass.median)}</td><td>${summary.multiclass.count}</td></tr>`);
+    body.splice(1 + LOSS_IDS.length, 0, `<tr><td class="t">Lovász softmax loss (all classes)</td><td>${fmt(summary.multiclass.mean)}</td><td>${fmt(summary.multiclass.median)}</td><td>${summary.multiclass.count}</td></tr>`);
   }
   return `<table class="summary"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
 }
@@ -276,9 +317,11 @@ export function htmlStart(
   setting('pairing', `${s.pairing.mode}${s.pairing.requested === 'auto' ? ' (auto)' : ''}`);
   setting('prediction kind', s.kind);
   setting('axis', s.axis);
-  setting('loss parameters', JSON.stringify(s.lossParams));
-  setting('metrics', JSON.stringify(s.metrics));
+  setting('metrics', metricSettingsText(s.metrics));
   out.push('</tbody></table>');
+  out.push(`<details><summary>Loss parameters</summary><table class="params"><tbody>${
+    lossParameterRows(s.lossParams as LossParams).map(([name, value]) => `<tr><td class="t">${escapeHtml(name)}</td><td>${escapeHtml(value)}</td></tr>`).join('')
+  }</tbody></table></details>`);
   const fileList = (title: string, files: readonly { name: string; reason: string }[]) => {
     if (files.length === 0) return;
     out.push(`<details><summary>${escapeHtml(title)} (${files.length})</summary><ul>${files.map((f) => `<li><code>${escapeHtml(f.name)}</code>: ${escapeHtml(f.reason)}</li>`).join('')}</ul></details>`);
@@ -288,11 +331,11 @@ export function htmlStart(
   fileList('ignored files', head.plan.ignored);
 
   out.push('<h2>Summary over cases</h2>');
-  out.push(summaryTable(summary));
+  out.push(summaryTable(summary, columns.geometry));
   out.push('<h2>Distribution of the volume losses over cases</h2><div class="plots">');
   const rows = cases.filter((c) => c.status === 'done').flatMap((c) => c.labels);
-  for (const id of LOSS_IDS) out.push(distributionSvg(LOSS_LABELS[id], rows.map((l) => l.values.losses[id]!)));
-  if (columns.multiclass) out.push(distributionSvg('Lovasz-Softmax', cases.map((c) => c.lovaszSoftmax).filter((v): v is number => v !== null)));
+  for (const id of LOSS_IDS) out.push(distributionSvg(reportLossName(id), rows.map((l) => l.values.losses[id]!)));
+  if (columns.multiclass) out.push(distributionSvg('Lovász softmax loss', cases.map((c) => c.lovaszSoftmax).filter((v): v is number => v !== null)));
   out.push('</div>');
   out.push(`<h2>Cases</h2><div class="muted">Click a column to sort. Thumbnails: the worst slices by Dice loss along axis ${escapeHtml(s.axis)},` +
     '<span class="swatch tp"></span>TP<span class="swatch fp"></span>FP<span class="swatch fn"></span>FN (p ≥ 0.5).</div>');
@@ -309,7 +352,7 @@ export function htmlCaseRows(
   c: CaseSummary, result: CompareResult | null, thumbnails: readonly Thumbnail[], columns: HtmlColumns, axis: Axis,
 ): string {
   const caseAttr = escapeHtml(c.case);
-  const span = 4 + LOSS_IDS.length + (columns.multiclass ? 1 : 0) + columns.metricKeys.length + 3;
+  const span = 4 + (showsNnunetDice(columns) ? 1 : 0) + LOSS_IDS.length + (columns.multiclass ? 1 : 0) + columns.metricKeys.length + 2;
   if (c.status !== 'done') {
     const why = c.status === 'notRun' ? 'not run: the report was cancelled' : `${c.error!.file ? `${c.error!.file}: ` : ''}${c.error!.message}`;
     return `<tr class="failed" data-case="${caseAttr}" data-slice="" data-axis="${axis}"><td class="t">${caseAttr}</td><td class="t"></td>` +
@@ -321,18 +364,18 @@ export function htmlCaseRows(
     const label = result?.labels.find((r) => r.label === l.label);
     const spark = label ? sparklineSvg(label.slices.map((s) => (s.empty ? null : s.losses.dice)), l.worstSlices) : '';
     const thumbs = thumbnails.filter((t) => t.label === l.label).map((t) =>
-      `<img src="${t.png}" width="${t.width}" height="${t.height}" alt="slice ${t.slice}" title="slice ${t.slice}: Dice loss ${fmt(t.dice)}" ` +
+      `<img src="${t.png}" width="${t.width}" height="${t.height}" alt="slice ${t.slice + 1}" title="slice ${t.slice + 1}: Dice loss ${fmt(t.dice)}" ` +
       `data-case="${caseAttr}" data-slice="${t.slice}" data-axis="${axis}">`).join('');
     const metrics = v.metrics ?? {};
     const warn = c.warnings.length > 0 ? ` title="${escapeHtml(c.warnings.join('\n'))}"` : '';
     return `<tr data-case="${caseAttr}" data-slice="${worst ?? ''}" data-axis="${axis}" data-label="${escapeHtml(String(l.label))}">` +
       `<td class="t"${warn}>${caseAttr}${c.warnings.length > 0 ? ' ⚠' : ''}</td><td class="t">${escapeHtml(String(l.label))}</td><td class="t">done</td>` +
-      `<td class="t thumbs">${thumbs}</td><td class="t">${spark}</td>` +
+      `<td class="t thumbs">${thumbs}</td><td class="t spark">${spark}</td>` +
       `<td data-v="${l.slices - l.emptySlices}">${l.slices - l.emptySlices}/${l.slices}</td>` +
-      num(v.n_ref) + num(v.n_pred) + num(v.Dice) +
+      num(v.n_ref) + num(v.n_pred) + (showsNnunetDice(columns) ? num(v.Dice) : '') +
       LOSS_IDS.map((id) => num(v.losses[id])).join('') +
       (columns.multiclass ? num(c.lovaszSoftmax) : '') +
-      columns.metricKeys.map((k) => num(typeof metrics[k] === 'number' ? metrics[k] as number : null)).join('') +
+      columns.metricKeys.map((k) => num(reportMetricValue(k, typeof metrics[k] === 'number' ? metrics[k] as number : null, columns.geometry))).join('') +
       num(c.seconds === null ? null : Math.round(c.seconds * 10) / 10) + '</tr>\n';
   }).join('');
 }

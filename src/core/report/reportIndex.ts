@@ -6,8 +6,9 @@
  */
 import type { Axis } from '../analysis/result';
 import { MAX_TRIAGE_SLICE } from '../analysis/triage';
-import { LOSS_IDS, LOSS_LABELS } from '../kernels/lossIds';
+import { LOSS_IDS, type LossId } from '../kernels/lossIds';
 import { LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId } from '../kernels/metricIds';
+import { lossName, lossShort, METRIC_NAMES, metricName, metricShort, metricUnit, withUnit } from '../quantityNames';
 import { lossBadness, METRIC_BETTER, metricBadness } from '../ranking';
 import type { LabelKey } from '../protocol';
 
@@ -54,10 +55,48 @@ export function isLossId(id: string): boolean {
   return (LOSS_IDS as readonly string[]).includes(id);
 }
 
+function metricOf(id: string): string {
+  return id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
+}
+
+function knownMetric(metric: string): metric is MetricId {
+  return Object.prototype.hasOwnProperty.call(METRIC_NAMES, metric);
+}
+
+/**
+ * Whether ranking by `id` answers "which is worst": losses and error-like metrics do; sizes
+ * (label and prediction volume, label lesions) and the detected-lesion count (fewer may just mean
+ * fewer lesions) do not, so "Sort by…" never offers them.
+ */
+export function isRankable(id: string): boolean {
+  if (isLossId(id)) return true;
+  const metric = metricOf(id);
+  return !(knownMetric(metric) && METRIC_BETTER[metric] === 'none') && metric !== 'detectedLesions';
+}
+
+/** "Dice loss", "Hausdorff distance (mm)", "Dice (lowest first)": what a sort id is, for people. */
 export function sortIdLabel(id: string): string {
-  if (isLossId(id)) return `${LOSS_LABELS[id as keyof typeof LOSS_LABELS]} loss`;
-  const metric = id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
-  return `${metric} (metric${isMetricId(metric) && METRIC_BETTER[metric] === 'higher' ? ', lowest first' : ''})`;
+  if (isLossId(id)) return lossName(id as LossId);
+  const metric = metricOf(id);
+  if (!knownMetric(metric)) return metric;
+  return `${withUnit(metricName(metric), metricUnit(metric))}${METRIC_BETTER[metric] === 'higher' ? ' (lowest first)' : ''}`;
+}
+
+/** "Dice loss", "HD (mm)": the compact name, for the view's description. */
+export function sortIdShort(id: string): string {
+  if (isLossId(id)) return lossShort(id as LossId);
+  const metric = metricOf(id);
+  return knownMetric(metric) ? withUnit(metricShort(metric), metricUnit(metric)) : metric;
+}
+
+/** "Dice loss 0.1677", "HD 85.80 mm", "Dice –": a value with its name and unit. */
+export function sortIdValueText(id: string, value: number | null | undefined, format: (v: number | null | undefined) => string): string {
+  if (isLossId(id)) return `${lossShort(id as LossId)} ${format(value)}`;
+  const metric = metricOf(id);
+  if (!knownMetric(metric)) return `${metric} ${format(value)}`;
+  const unit = metricUnit(metric);
+  const shown = format(value);
+  return `${metricShort(metric)} ${shown}${unit && shown !== '–' ? ` ${unit}` : ''}`;
 }
 
 /**
@@ -67,10 +106,6 @@ export function sortIdLabel(id: string): string {
 export function badness(id: string, value: number): number {
   const bad = isLossId(id) ? lossBadness(value) : metricBadness(id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) as MetricId : id as MetricId, value);
   return Number.isNaN(bad) ? -Infinity : bad;
-}
-
-function isMetricId(id: string): id is MetricId {
-  return KNOWN_METRICS.has(id);
 }
 
 /** report.json files above this are refused unread (docs/limits.md). */

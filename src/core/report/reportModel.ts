@@ -3,7 +3,7 @@
  * per case (what the case table, cases.csv and the cross-case statistics need; the full per-slice
  * result stays on disk until the files are written), and the nnU-Net-like `summary`.
  *
- * nnU-Net's summary.json ↔ report.json `summary` (README "Folder report" documents this):
+ * nnU-Net's summary.json ↔ report.json `summary` (docs/cli.md "Folder report" documents this):
  *   metric_per_case[] {prediction_file, reference_file, metrics: {label: {Dice, IoU, TP, FP, FN, TN,
  *   n_pred, n_ref}}}, mean {label: {…}}, foreground_mean {…} keep nnU-Net's names and meaning
  *   (counts at p ≥ 0.5; Dice/IoU null where nnU-Net has NaN, i.e. both masks empty); each label

@@ -15,6 +15,7 @@ import type { CompareResult } from '../analysis/result';
 import type { CaseOutcome } from './computeCase';
 import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
+import { reportGeometry } from './reportNames';
 import {
   buildSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
   type CaseSummary, type ReportHeader, type ReportSettings,
@@ -200,7 +201,10 @@ export class ReportWriter {
 /** The report page's columns for these cases (the writer and the report panel). */
 export function htmlColumnsOf(cases: readonly CaseSummary[]): HtmlColumns {
   const done = cases.filter((c) => c.status === 'done');
-  return { metricKeys: unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics)))), multiclass: done.some((c) => c.lovaszSoftmax !== null) };
+  return {
+    metricKeys: unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics)))),
+    multiclass: done.some((c) => c.lovaszSoftmax !== null), geometry: reportGeometry(done),
+  };
 }
 
 function numericKeys(o: Readonly<Record<string, unknown>> | undefined): string[] {

@@ -165,10 +165,12 @@ suite('compare editor', () => {
     assert.equal(ofType<InitMessage>((await snapshot(uri)).posted.slice(start), 'init').length, 1, 'no new pair after a refused swap');
   });
 
-  test('a file that is not an image shows an error in the editor naming the file', async () => {
+  test('a file that is not an image shows the failed state in the editor naming the file', async () => {
     const uri = file('broken/notes.nii.gz');
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
-    const error = await waitFor('an error', uri, (log) => ofType<{ message: string }>(log.posted, 'error')[0]);
-    assert.match(error.message, /^broken\/notes\.nii\.gz: .*neither NIfTI nor PNG/);
+    // `failed`, not a dismissible `error`: the page shows an empty state with next steps.
+    const failed = await waitFor('a failed state', uri, (log) => ofType<{ file: string | null; message: string }>(log.posted, 'failed')[0]);
+    assert.equal(failed.file, 'broken/notes.nii.gz');
+    assert.match(failed.message, /neither NIfTI nor PNG/);
   });
 });

@@ -47,7 +47,10 @@ suite('loss report', () => {
       assert.equal(item.contextValue, 'case');
       assert.ok(item.children.length > 0 && item.children.length <= 5, `${item.label}: 1–5 worst slices`);
       for (const child of item.children) {
-        assert.match(child.label, /^slice \d+/);
+        // 1-based for people; the command's argument keeps the 0-based index.
+        const index = (child.command!.arguments[0] as { slice: number }).slice;
+        assert.match(child.label, new RegExp(`^Slice ${index + 1}\\b`));
+        assert.match(child.description, /^Dice loss \d/, 'the value with its name');
         assert.match(child.contextValue ?? '', /^slice/);
         assert.equal(child.command?.command, 'maskInspector.cases.open');
       }
@@ -137,7 +140,8 @@ suite('loss report', () => {
     const json = JSON.parse(await readText(file('sample/mask-inspector-report-predictions/report.json')));
     const view = await cases();
     assert.equal(view.sortBy, 'metrics.hd95');
-    assert.match(view.description ?? '', /hd95/);
+    assert.equal(view.description, 'worst by HD95 (mm)');
+    assert.match(view.items[0]!.description, /^HD95 [\d.]+ mm/, 'the value with its name and unit');
     assert.deepEqual(view.items.map((i) => i.label), sortCases(indexReport(json).cases, 'metrics.hd95').map((c) => c.case));
     await vscode.commands.executeCommand('maskInspector.cases.sortBy', 'dice');
     assert.equal((await cases()).sortBy, 'dice');

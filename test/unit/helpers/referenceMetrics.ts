@@ -1,5 +1,5 @@
 /**
- * A slow, literal transcription of the metric definitions (README "Metrics"): surfaces by
+ * A slow, literal transcription of the metric definitions (docs/metrics.md): surfaces by
  * checking every face neighbour, directed distances by an O(n·m) search over all surface
  * voxel pairs, numpy's linear percentile, and components by breadth-first flood fill over an
  * explicit neighbour list. The metric tests hold the distance-transform kernels to it.
