@@ -33,7 +33,6 @@ export default tseslint.config(
       '@stylistic/comma-spacing': 'error',
       '@stylistic/keyword-spacing': 'error',
       '@stylistic/space-infix-ops': 'error',
-      '@stylistic/brace-style': ['error', '1tbs', { allowSingleLine: true }],
     },
   },
 );
