@@ -19,6 +19,7 @@ import { makeReportTree } from './helpers/reportTree';
 const cli = join(repoRoot, 'dist', 'cli.js');
 const files = join(fixturesDir, 'files');
 const label = join(files, 'labels_u8.nii.gz');
+const label_ = label;
 const tmp = mkdtempSync(join(tmpdir(), 'mask-inspector-out-'));
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -109,5 +110,31 @@ describe('bytes handed to other threads', () => {
     assert.deepEqual([...new Uint8Array(exactArrayBuffer(pooled))], [97, 98, 99]);
     const own = new Uint8Array(4);
     assert.equal(exactArrayBuffer(own), own.buffer, 'no copy when the view is its whole buffer');
+  });
+});
+
+describe('the editor reads an empty .nii.gz as empty', () => {
+  test('a pooled 0-byte Buffer reaches the worker as 0 bytes: "the file is empty", same message every time', async () => {
+    const { SessionWorkerClient, transferableBytes } = await import('../../src/editor/sessionWorkerClient');
+    const { DEFAULT_LOSS_PARAMS } = await import('../../src/core/kernels/lossIds');
+    const client = new SessionWorkerClient(join(repoRoot, 'dist', 'worker.js'));
+    try {
+      const messages = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        Buffer.from(`pool filler ${i} ${'x'.repeat(100)}`); // other data in Node's shared pool
+        const empty = Buffer.from(''); // what readFile of an empty file gives: a view of that pool
+        const bytes = transferableBytes(empty);
+        assert.equal(bytes.byteLength, 0);
+        const label = readFileSync(label_);
+        await assert.rejects(client.open({
+          prediction: { name: 'empty.nii.gz', bytes }, label: { name: 'l.nii.gz', bytes: transferableBytes(label) }, underlay: null,
+          kind: 'auto', maxVoxels: 1e9, params: DEFAULT_LOSS_PARAMS, jobs: 1, precomputeAxis: null,
+        }), (e: unknown) => { messages.add((e as Error).message); return /empty/.test((e as Error).message); });
+      }
+      assert.equal(messages.size, 1, [...messages].join(' | '));
+      assert.doesNotMatch([...messages][0]!, /unrecognised|first bytes/);
+    } finally {
+      client.dispose();
+    }
   });
 });
