@@ -3,7 +3,7 @@
  * Exit codes: 0 success, 1 bad input (one `error: <file>: <what>` line), 2 bad usage.
  */
 import { version } from '../package.json';
-import { InputError } from './core/analysis/inputs';
+import { InputError, preparePair } from './core/analysis/inputs';
 import { resultToCsv, resultToTable } from './core/analysis/formatResult';
 import type { Axis, PredictionKindOption } from './core/analysis/result';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
@@ -14,11 +14,15 @@ import { compareFiles } from './worker/streamCompare';
 import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { escapeControl, terminalText } from './core/escape';
-import { checkDistinctFiles } from './core/analysis/readInput';
+import { checkDistinctFiles, readInputFile } from './core/analysis/readInput';
+import { labelNamesForFile, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
+import { segmentsOfFile } from './core/io/segNrrd';
+import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
 
-Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz or PNG) and prints every
+Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
+MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 ${optionsUsage('compare')}`;
@@ -37,6 +41,10 @@ interface CompareArgs {
   /** Set when --jobs asked for more threads than the machine can use. */
   jobsWarning: string | null;
   maxVoxels: number;
+  /** The .npz array to read (every .npz given); undefined: the first. */
+  npzArray?: string;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
@@ -50,6 +58,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     toleranceMm: v['tolerance-mm'] ?? DEFAULT_METRIC_PARAMS.toleranceMm,
     connectivity: v.connectivity ?? DEFAULT_METRIC_PARAMS.connectivity,
     jobs: jobs.threads, jobsWarning: jobs.warning, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+    ...(v['npz-array'] !== undefined ? { npzArray: v['npz-array'] } : {}),
+    ...(v['label-names'] !== undefined ? { labelNames: v['label-names'] } : {}),
   };
 }
 
@@ -57,12 +67,21 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
   if (args.jobsWarning) process.stderr.write(`${escapeControl(`warning: ${args.jobsWarning}`)}\n`);
   checkDistinctFiles(args.prediction, args.label);
-  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts).
-  const result = await compareFiles(args.prediction, args.label, {
+  const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
-  }, args.maxVoxels, args.jobs);
-  for (const w of result.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
+  };
+  // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
+  // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
+  const computed = args.npzArray === undefined
+    ? await compareFiles(args.prediction, args.label, options, args.maxVoxels, args.jobs)
+    : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
+      readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
+  for (const w of computed.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
+  const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+  const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+  const result = withLabelNames(computed, names);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   // JSON escapes control characters itself; CSV is data; the table is for a terminal.

@@ -9,6 +9,7 @@ import { FOLDER_PAIRING_OPTIONS } from './core/analysis/folderPairing';
 import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity } from './core/kernels/metricIds';
 import { PREDICTION_KIND_OPTIONS } from './core/predictionKinds';
+import { parseLabelNamesArg } from './core/io/labelNames';
 
 export type CliCommand = 'compare' | 'report';
 
@@ -76,6 +77,16 @@ export const CLI_OPTIONS = {
     help: 'worker threads (default and most: the CPU count, memory permitting)' }),
   'max-voxels': def({ type: 'string', arg: 'N', commands: both, parse: positiveInteger,
     help: `refuse files declaring more voxels (default ${DEFAULT_MAX_VOXELS})` }),
+  'npz-array': def({ type: 'string', arg: 'NAME', commands: ['compare'],
+    parse: (text: string, flag: string) => { if (text === '') throw new UsageError(`${flag} takes the name of an array in the .npz`); return text; },
+    help: 'the array of an .npz to read (default: its first)' }),
+  'label-names': def({ type: 'string', arg: '1=liver,2=tumour', commands: both,
+    parse: (text: string, flag: string) => {
+      const names = parseLabelNamesArg(text);
+      if (names === null) throw new UsageError(`${flag} takes names like 1=liver,2=tumour`);
+      return names;
+    },
+    help: "names of label values (a .seg.nrrd's own names and an nnU-Net dataset.json beside/above the labels come first)" }),
   help: def({ type: 'boolean', short: 'h', commands: both, parse: flagOnly, help: 'this text' }),
   version: def({ type: 'boolean', commands: ['compare'], parse: flagOnly, help: 'print the version' }),
 } as const;

@@ -276,6 +276,7 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
           workerFile: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'caseWorker.js').fsPath,
           marks: marksLookupFor(plan.pairs, ctx.triage),
           html: { marks: reportMarksFor(plan.pairs, ctx.triage) },
+          labelNames: settings.labelNames,
         }, {
           signal: controller.signal,
           onProgress: (p) => {

@@ -7,10 +7,10 @@
 import type { MetricId } from './kernels/metricIds';
 
 /**
- * 'higher': higher is better (Dice-like, detected lesions), so the worst has the lowest value.
+ * 'higher': higher is better (Dice-like), so the worst has the lowest value.
  * 'lower': lower is better (losses, distances, missed and false-positive lesions). 'zero': the
  * further from 0 the worse (relative volume difference). 'none': sizes, no better or worse
- * (volumes, label lesion count): ranked by value, largest first.
+ * (volumes, lesion counts): ranked by value, largest first.
  */
 export type Better = 'higher' | 'lower' | 'zero' | 'none';
 
@@ -18,9 +18,9 @@ export const METRIC_BETTER: { readonly [K in MetricId]: Better } = {
   dice: 'higher', iou: 'higher', precision: 'higher', recall: 'higher', specificity: 'higher',
   labelVolumeMl: 'none', predictionVolumeMl: 'none', relativeVolumeDifference: 'zero',
   hausdorff: 'lower', hd95: 'lower', assd: 'lower', surfaceDice: 'higher',
-  // More of the label's lesions found is better (it was "no direction" in the editor and
-  // higher-is-better in the Cases view: opposite "worst" slices).
-  labelLesions: 'none', detectedLesions: 'higher', missedLesions: 'lower', falsePositiveLesions: 'lower',
+  // A count, not a score (fewer detected may just mean fewer lesions): no direction, as in the
+  // editor; it was higher-is-better in the Cases view, so "worst" meant opposite slices.
+  labelLesions: 'none', detectedLesions: 'none', missedLesions: 'lower', falsePositiveLesions: 'lower',
 };
 
 /** Larger is worse; NaN for a missing or non-finite value (ranked last). Losses: the value itself. */

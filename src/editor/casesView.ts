@@ -157,14 +157,16 @@ export class CasesView extends Disposable implements vscode.TreeDataProvider<Cas
 
   private sliceItem(c: IndexedCase, node: Extract<CasesNode, { kind: 'slice' }>): vscode.TreeItem {
     const multi = c.labels.length > 1;
+    const name = c.labels.find((l) => l.label === node.labelValue)?.name;
+    const labelText = `label ${node.labelValue}${name !== undefined ? ` ${name}` : ''}`;
     // Slices are numbered from 1 where people read them (quantityNames.ts); `slice` stays the 0-based index.
-    const item = new vscode.TreeItem(`Slice ${sliceNumber(node.slice)}${multi ? ` · label ${node.labelValue}` : ''}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(`Slice ${sliceNumber(node.slice)}${multi ? ` · ${labelText}` : ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = `slice:${c.case}:${node.axis}:${node.slice}`;
     const mark = this.triage.mark(casePair(c), node.axis, node.slice);
     item.description = `${sortIdValueText(this.sortBy, node.value, formatValue)}${markBadges(mark)}${mark?.note ? ` ${mark.note}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(mark?.flagged ? 'bookmark' : mark?.reviewed ? 'check' : 'debug-stackframe-dot');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMd(c.case)}**, slice ${sliceNumber(node.slice)} along ${node.axis}${multi ? `, label ${node.labelValue}` : ''}: ` +
+    tooltip.appendMarkdown(`**${escapeMd(c.case)}**, slice ${sliceNumber(node.slice)} along ${node.axis}${multi ? `, ${labelText}` : ''}: ` +
       `${escapeMd(sortIdValueText(this.sortBy, node.value, formatValue))}\n\n`);
     tooltip.appendMarkdown(mark ? `${mark.reviewed ? 'reviewed' : 'not reviewed'}${mark.flagged ? ', flagged' : ''}` : 'not reviewed');
     if (mark?.note) tooltip.appendMarkdown(`\n\nNote: ${escapeMd(mark.note)}`);

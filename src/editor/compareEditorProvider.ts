@@ -1,5 +1,6 @@
 /**
- * The custom editor `maskInspector.compare` ("Mask Inspector") for .nii, .nii.gz and .png.
+ * The custom editor `maskInspector.compare` ("Mask Inspector") for .nii, .nii.gz, .seg.nrrd, and as an
+ * option .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz.
  * Read-only: it never writes the masks. Keeps track of open documents (one worker each) and of
  * the active editor, which palette commands and the status bar act on.
  */
@@ -17,6 +18,8 @@ export const VIEW_TYPE = 'maskInspector.compare';
  * pattern, and a PNG must not open in Mask Inspector by default (it is "Open With…" only).
  */
 export const PNG_VIEW_TYPE = 'maskInspector.comparePng';
+/** The same editor for NRRD, MetaImage and NumPy files ("Open With…"; a .seg.nrrd opens in VIEW_TYPE by default). */
+export const OTHER_VIEW_TYPE = 'maskInspector.compareOther';
 
 export class CompareEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<MaskDocument> {
   private readonly documents = new Map<string, MaskDocument>();
@@ -31,7 +34,7 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
 
   constructor(private readonly services: SessionServices, private readonly documentDeps: DocumentDeps) {
     super();
-    for (const viewType of [VIEW_TYPE, PNG_VIEW_TYPE]) {
+    for (const viewType of [VIEW_TYPE, PNG_VIEW_TYPE, OTHER_VIEW_TYPE]) {
       this._register(vscode.window.registerCustomEditorProvider(viewType, this, {
         // A split shows the same pair; both panels share the document's worker.
         supportsMultipleEditorsPerDocument: true,

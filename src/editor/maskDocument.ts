@@ -9,6 +9,8 @@ import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_LOSS_PARAMS } from '../core/kernels/lossIds';
 import type { ViewState } from '../core/protocol';
 import type { MetricSettings } from '../core/kernels/metricIds';
+import { attachDataFile, checkDataFileName, detachedDataFile } from '../core/io/detached';
+import { findDatasetJson, labelNamesFor, labelNamesObject, parseLabelNamesSetting, type LabelNames, type ReadText } from '../core/io/labelNames';
 import type { FilePayload, LossesReply, MetricsReply, PairSummary, SliceReply } from '../worker/sessionMessages';
 import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
@@ -38,7 +40,7 @@ async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
     const { type } = await vscode.workspace.fs.stat(uri);
     if ((type & vscode.FileType.Directory) !== 0) throw new SessionError(name, 'this is a folder, not a mask file');
     if ((type & vscode.FileType.File) === 0) throw new SessionError(name, NOT_REGULAR);
-    return { name, bytes: transferableBytes(await vscode.workspace.fs.readFile(uri)) };
+    return { name, bytes: transferableBytes(await withDataFile(uri, name, await vscode.workspace.fs.readFile(uri))) };
   } catch (error) {
     if (error instanceof SessionError) throw error;
     const code = error instanceof vscode.FileSystemError ? error.code : '';
@@ -47,6 +49,24 @@ async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
       : code === 'FileIsADirectory' ? 'this is a folder, not a mask file'
       : `the file cannot be read (${error instanceof Error ? error.message : String(error)})`;
     throw new SessionError(name, what);
+  }
+}
+
+/** A detached header (.nhdr, .mhd) joined with the data file it names, beside it; other files as they are. */
+async function withDataFile(uri: vscode.Uri, name: string, bytes: Uint8Array): Promise<Uint8Array> {
+  let dataName: string | null;
+  try {
+    dataName = detachedDataFile(bytes);
+    if (dataName === null) return bytes;
+    dataName = checkDataFileName(dataName);
+  } catch (error) {
+    throw new SessionError(name, error instanceof Error ? error.message : String(error));
+  }
+  const dataUri = vscode.Uri.joinPath(uri, '..', dataName);
+  try {
+    return attachDataFile(bytes, await vscode.workspace.fs.readFile(dataUri));
+  } catch (error) {
+    throw new SessionError(name, `its data file "${dataName}" cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -104,9 +124,36 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   private setState(state: DocumentState): void {
     if (this.isDisposed) return;
-    this._state = state;
+    this._state = state.kind === 'ready' ? { ...state, pair: this.named(state.pair, state.uris.label) } : state;
     this._preview = null;
     this._onDidChangeState.fire(state);
+  }
+
+  /** dataset.json label names by folder (a mask's folder), filled by open() before a pair is shown. */
+  private readonly datasetNames = new Map<string, LabelNames | null>();
+
+  /** Looks for nnU-Net's dataset.json beside or above `mask` (io/labelNames.ts findDatasetJson), once per folder. */
+  private async loadDatasetNames(mask: vscode.Uri | null): Promise<void> {
+    if (mask === null) return;
+    const dir = vscode.Uri.joinPath(mask, '..');
+    if (this.datasetNames.has(dir.toString())) return;
+    const read: ReadText = async (path) => {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(dir.with({ path })));
+      } catch {
+        return null; // no dataset.json there: no names from it
+      }
+    };
+    this.datasetNames.set(dir.toString(), (await findDatasetJson(dir.path, read))?.names ?? null);
+  }
+
+  /** The pair with every label name known: the label file's segments (from the worker), dataset.json, the setting. */
+  private named(pair: PairSummary, label: vscode.Uri | null): PairSummary {
+    const dataset = label === null ? null : this.datasetNames.get(vscode.Uri.joinPath(label, '..').toString()) ?? null;
+    const names = labelNamesFor(null, dataset, parseLabelNamesSetting(readSettings(this.uri).labelNames));
+    for (const [value, name] of Object.entries(pair.labelNames ?? {})) names.set(Number(value), name);
+    const labelNames = labelNamesObject(names);
+    return labelNames === undefined ? pair : { ...pair, labelNames };
   }
 
   private setStatus(status: string | null): void {
@@ -174,6 +221,8 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
         readBytes(uris.prediction),
         uris.label ? readBytes(uris.label) : null,
         uris.underlay ? readBytes(uris.underlay) : null,
+        // Both folders: a swap makes the prediction the label.
+        this.loadDatasetNames(uris.label), this.loadDatasetNames(uris.prediction),
       ]);
       if (this.isDisposed) throw new DisposedError(relativeName(this.uri));
       this.setStatus(`Decoding ${names.join(', ')}…`);

@@ -38,6 +38,8 @@ export interface EditorSettings {
    * as a metric threshold must be above 0), tolerance from maskInspector.surfaceDiceToleranceMm.
    */
   readonly metrics: MetricSettings;
+  /** maskInspector.labels.names: label value → name, e.g. {"1": "liver"} (io/labelNames.ts). */
+  readonly labelNames: Readonly<Record<string, string>>;
   /** One line per ignored value: which setting, what it must be. */
   readonly problems: readonly string[];
 }
@@ -86,7 +88,12 @@ export function readSettings(scope?: vscode.Uri): EditorSettings {
     connectivity: DEFAULT_METRIC_PARAMS.connectivity,
   };
 
-  return { overlay, defaultAxis, defaultLoss, kind, maxVoxels, pairingRules: parsed.rules, underlayPatterns, metrics, problems };
+  const labelNames = pick('labels.names', {} as Record<string, string>,
+    (v: unknown): v is Record<string, string> => typeof v === 'object' && v !== null && !Array.isArray(v) &&
+      Object.entries(v).every(([k, n]) => /^\d+$/.test(k) && typeof n === 'string'),
+    'an object of label values and names like {"1": "liver", "2": "tumour"}');
+
+  return { overlay, defaultAxis, defaultLoss, kind, maxVoxels, pairingRules: parsed.rules, underlayPatterns, metrics, labelNames, problems };
 }
 
 const reported = new Set<string>();

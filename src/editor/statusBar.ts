@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { formatLoss } from '../core/format';
-import { LOSS_LABELS } from '../core/kernels/lossIds';
 import { sliceSize } from '../core/protocol';
+import { lossName, sliceLabel, slicePosition } from '../core/quantityNames';
 import type { CompareSession } from './compareSession';
 import { Disposable, type IDisposable } from './dispose';
 import type { MarksStore } from './marksStore';
@@ -14,6 +14,8 @@ import type { MarksStore } from './marksStore';
 function lossText(value: number | null): string {
   return value === null ? '…' : formatLoss(value);
 }
+
+const AXIS_WORDS = { k: 'axial', j: 'coronal', i: 'sagittal' } as const;
 
 export class LossStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('maskInspector.loss', vscode.StatusBarAlignment.Right, 100));
@@ -46,14 +48,16 @@ export class LossStatusBar extends Disposable {
     }
     const { count } = sliceSize(state.pair.shape, view.axis);
     const mark = session.markOfCurrentSlice;
-    const lossName = LOSS_LABELS[view.loss];
+    const loss = lossName(view.loss);
+    // Slices read from 1, as in the editor (src/core/quantityNames); the axis only when there is more than one slice.
+    const where = count === 1 && view.axis === 'k' ? '' : `${AXIS_WORDS[view.axis]} ${slicePosition(view.index, count)}`;
     const hasLabel = state.uris.label !== null;
     const marks = `${mark?.reviewed ? ' $(check)' : ''}${mark?.flagged ? ' $(bookmark)' : ''}`;
     this.item.text = hasLabel
-      ? `$(pulse) ${lossName} ${lossText(session.currentLoss)} · ${view.axis} ${view.index + 1}/${count}${marks}`
-      : `$(pulse) ${view.axis} ${view.index + 1}/${count}${marks}`;
+      ? `$(pulse) ${loss} ${lossText(session.currentLoss)}${where ? ` · ${where}` : ''}${marks}`
+      : `$(pulse) ${where}${marks}`;
     this.item.tooltip = hasLabel
-      ? `Mask Inspector: ${lossName} of slice ${view.index} along ${view.axis} (label ${view.label})` +
+      ? `Mask Inspector: ${loss} of ${sliceLabel(view.index, count).toLowerCase()} along ${view.axis} (label ${view.label})` +
         `${mark?.reviewed ? ', reviewed' : ''}${mark?.flagged ? ', flagged' : ''}. Click for the next worst slice.`
       : 'Mask Inspector: no label to compare with (use Choose Partner…).';
     this.item.show();

@@ -36,6 +36,8 @@ export interface ReportArgs {
   metrics: MetricsLevel | null;
   metricParams: Partial<MetricParams>;
   maxVoxels: number;
+  /** --label-names: label value → name. */
+  labelNames?: Record<string, string>;
 }
 
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
@@ -54,6 +56,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     predictionDir: positionals[0]!, labelDir: positionals[1]!,
     pairing: v.pairing ?? 'auto', out: v.out ?? null, jobs: v.jobs ?? null, kind: v.kind ?? 'auto', axis: v.axis ?? 'k',
     metrics: v.metrics ?? null, metricParams, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+    ...(v['label-names'] !== undefined ? { labelNames: v['label-names'] } : {}),
   };
 }
 
@@ -131,6 +134,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       jobs,
+      ...(args.labelNames ? { labelNames: args.labelNames } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();
     const f = outcome.files;

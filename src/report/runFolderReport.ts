@@ -13,6 +13,7 @@ import {
 } from '../core/analysis/folderPairing';
 import { DEFAULT_PAIRING_RULES, type DirEntry, type ListDirectory, type PairingRule } from '../core/analysis/pairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { readTextFile } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
 import type { MetricParams, MetricsLevel } from '../core/kernels/metricIds';
@@ -42,6 +43,8 @@ export interface FolderReportOptions {
   readonly workerFile?: string;
   readonly marks?: MarksLookup;
   readonly html?: HtmlOptions;
+  /** Label value → name from the maskInspector.labels.names setting (dataset.json's names win). */
+  readonly labelNames?: Readonly<Record<string, string>>;
 }
 
 export interface FolderReportCallbacks {
@@ -94,7 +97,7 @@ export function planLocalFolders(
   const real = (dir: string) => { try { return realpathSync(dir); } catch { return resolve(dir); } };
   const prediction = resolve(predictionDir);
   const label = real(prediction) === real(labelDir) ? prediction : resolve(labelDir);
-  return listFolderPlan(prediction, label, listLocalDirectory, pairing, rules, join);
+  return listFolderPlan(prediction, label, listLocalDirectory, pairing, rules, join, readTextFile);
 }
 
 /** The compare options and report settings of `options` (throws RangeError on a bad metric parameter). */
@@ -110,6 +113,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     maxVoxels: options.maxVoxels ?? DEFAULT_MAX_VOXELS,
     thumbnails: options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL,
     thumbnailSize: options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE,
+    ...(plan.dataset || options.labelNames ? { labelNames: { ...options.labelNames, ...plan.dataset?.labelNames } } : {}),
   };
   const settings: ReportSettings = {
     predictionDir: plan.predictionDir, labelDir: plan.labelDir,

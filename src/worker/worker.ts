@@ -15,6 +15,7 @@ import { InputError, preparePair, type PreparedPair } from '../core/analysis/inp
 import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
 import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
+import { labelNamesFor, labelNamesObject } from '../core/io/labelNames';
 import { voxelCount, type Volume, type VoxelArray } from '../core/io/volume';
 import type { LossParams } from '../core/kernels/lossIds';
 import { volumeMetricsKey } from '../core/analysis/compare';
@@ -161,6 +162,12 @@ function build(
   };
 }
 
+/** The label file's own segment names (.seg.nrrd); the host adds dataset.json and the setting. */
+function segmentNames(label: Volume | null): { labelNames?: Record<string, string> } {
+  const names = labelNamesObject(labelNamesFor(label, null, null));
+  return names ? { labelNames: names } : {};
+}
+
 function summary(s: Session): PairSummary {
   const dims = s.pair.prediction.dims;
   return {
@@ -170,9 +177,11 @@ function summary(s: Session): PairSummary {
     underlayName: s.files.underlay?.source ?? null,
     shape: [dims[0]!, dims[1]!, dims[2]!],
     spacing: s.pair.prediction.spacing,
+    affine: s.pair.prediction.affine,
     predictionKind: s.pair.kind,
     kindOption: s.kind,
     labels: s.files.label ? s.pair.labels : [],
+    ...segmentNames(s.files.label),
     predictionChannels: s.pair.channels,
     warnings: s.files.label ? s.pair.warnings : [],
     timings: { decodeMs: s.decodeMs, prepareMs: s.prepareMs },

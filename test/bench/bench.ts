@@ -25,6 +25,7 @@ import type { RangeReply, WorkerJob } from '../../src/worker/rangeMessages';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 import { runReportBench } from './reportBench';
+import { runFormatsBench } from './formatsBench';
 import { runWholeProcessBench } from './wholeProcess';
 
 const repo = resolve(__dirname, '../..');
@@ -200,8 +201,10 @@ function countSurfaceSlices(rows: Float64Array, count: number): number {
   return n;
 }
 
-// `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead.
-(process.argv.includes('--report') ? runReportBench(process.argv.slice(2)) : main()).catch((error: unknown) => {
+// `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead;
+// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts).
+(process.argv.includes('--report') ? runReportBench(process.argv.slice(2))
+  : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2)) : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -220,11 +220,11 @@ test('gzip: multi-member streams, trailing data, optional header fields, and con
   assert.equal(readVolume(gzip(bytes), 'x.png').format, 'nifti1');
 });
 
-test('isMaskFileName accepts .nii, .nii.gz and .png in any case, nothing else', () => {
-  for (const name of ['a.nii', 'A.NII', 'b.nii.gz', 'c.Nii.Gz', 'd.png', 'dir/e.PNG', 'x.y.nii']) {
+test('isMaskFileName accepts NIfTI, PNG, NRRD, MetaImage and NumPy names in any case, nothing else', () => {
+  for (const name of ['a.nii', 'A.NII', 'b.nii.gz', 'c.Nii.Gz', 'd.png', 'dir/e.PNG', 'x.y.nii', 'a.nrrd', 'a.seg.nrrd', 'a.NHDR', 'a.mha', 'a.mhd', 'a.npy', 'a.npz']) {
     assert.equal(isMaskFileName(name), true, name);
   }
-  for (const name of ['a.gz', 'a.nii.bak', 'a.hdr', 'a.img', 'png', 'a.jpg', 'a.nii.gz.txt', 'a.nrrd', '']) {
+  for (const name of ['a.gz', 'a.nii.bak', 'a.hdr', 'a.img', 'png', 'a.jpg', 'a.nii.gz.txt', 'a.raw', 'a.zraw', '']) {
     assert.equal(isMaskFileName(name), false, name);
   }
 });

@@ -14,10 +14,10 @@ import { badness as editorBadness, METRIC_INFO } from '../../webview/metricInfo'
 import { CLI_OPTIONS } from '../../src/cliOptions';
 
 describe('one definition each', () => {
-  test('detectedLesions: more is better in the editor and in the Cases view (same worst slice)', () => {
-    assert.equal(METRIC_BETTER.detectedLesions, 'higher');
-    assert.ok(editorBadness('detectedLesions', 1) > editorBadness('detectedLesions', 3));
-    assert.ok(reportBadness(`${METRIC_PREFIX}detectedLesions`, 1) > reportBadness(`${METRIC_PREFIX}detectedLesions`, 3));
+  test('detectedLesions: the same direction in the editor and in the Cases view (same worst slice)', () => {
+    assert.equal(METRIC_BETTER.detectedLesions, 'none');
+    assert.ok(editorBadness('detectedLesions', 3) > editorBadness('detectedLesions', 1));
+    assert.ok(reportBadness(`${METRIC_PREFIX}detectedLesions`, 3) > reportBadness(`${METRIC_PREFIX}detectedLesions`, 1));
   });
   test('every metric ranks the same way in the editor and the report index', () => {
     for (const id of Object.keys(METRIC_INFO) as (keyof typeof METRIC_INFO)[]) {

@@ -15,6 +15,7 @@
  *   auto    the mode that pairs the most files (ties: nnunet, then name, then suffix).
  */
 import { posix } from 'node:path';
+import { findDatasetJson, labelNamesObject, type ReadText } from '../io/labelNames';
 import {
   DEFAULT_PAIRING_RULES, findUnderlay, maskNameParts, type DirEntry, type ListDirectory, type PairingRule,
 } from './pairing';
@@ -59,6 +60,16 @@ export interface FolderPlan {
   readonly ignored: readonly PlanFile[];
   /** Pairs each mode would make; auto picks the largest. */
   readonly pairsByMode: { readonly [M in FolderPairingMode]: number };
+  /** nnU-Net dataset.json found beside or above the label folder (label names, file_ending), or absent. */
+  readonly dataset?: PlanDataset;
+}
+
+/** What the plan took from dataset.json (plain JSON: the report writes it). */
+export interface PlanDataset {
+  readonly path: string;
+  /** Label value → name, e.g. {"1": "liver"}. */
+  readonly labelNames: Readonly<Record<string, string>>;
+  readonly fileEnding?: string;
 }
 
 export type JoinPath = (dir: string, name: string) => string;
@@ -200,22 +211,38 @@ function planSuffix(predictionNames: string[], labelNames: string[], sameFolder:
  */
 export function planFolderPairs(
   predictions: FolderListing, labels: FolderListing, option: FolderPairingOption = 'auto',
-  rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES, join: JoinPath = posix.join,
+  rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES, join: JoinPath = posix.join, labelFileEnding?: string,
 ): FolderPlan {
   const sameFolder = predictions.dir === labels.dir;
-  const predictionNames = maskFiles(predictions.entries);
-  const labelNames = sameFolder ? predictionNames : maskFiles(labels.entries);
+  // nnU-Net saves CASE.npz (softmax, --save_probabilities) beside CASE.nii.gz: the mask is the
+  // prediction; a NumPy file is one only when it is the case's sole file.
+  const allPredictionNames = maskFiles(predictions.entries);
+  const stemOf = (n: string) => maskNameParts(n)!.stem;
+  const nonNumpyStems = new Set(allPredictionNames.filter((n) => !/\.np[yz]$/i.test(n)).map(stemOf));
+  const numpyBesideMask = allPredictionNames.filter((n) => /\.np[yz]$/i.test(n) && nonNumpyStems.has(stemOf(n)));
+  const predictionNames = allPredictionNames.filter((n) => !numpyBesideMask.includes(n));
+  let labelNames = sameFolder ? predictionNames : maskFiles(labels.entries);
+  // nnU-Net's dataset.json says how label files end; other mask files in labelsTr are not labels.
+  const endingIgnored: PlanFile[] = [];
+  if (labelFileEnding !== undefined && !sameFolder) {
+    const ending = labelFileEnding.toLowerCase();
+    endingIgnored.push(...labelNames.filter((n) => !n.toLowerCase().endsWith(ending))
+      .map((name) => ({ name, path: join(labels.dir, name), reason: `dataset.json says label files end with ${labelFileEnding}` })));
+    labelNames = labelNames.filter((n) => n.toLowerCase().endsWith(ending));
+  }
   const results = Object.fromEntries(FOLDER_PAIRING_MODES.map((m) => [m, planMode(m, predictionNames, labelNames, sameFolder, rules)])) as
     Record<FolderPairingMode, ModeResult>;
   const pairsByMode = Object.fromEntries(FOLDER_PAIRING_MODES.map((m) => [m, results[m].pairs.length])) as Record<FolderPairingMode, number>;
   const mode = option !== 'auto' ? option
     : FOLDER_PAIRING_MODES.reduce((best, m) => (pairsByMode[m] > pairsByMode[best] ? m : best), FOLDER_PAIRING_MODES[0]);
   const chosen = results[mode];
-  const ignored: PlanFile[] = [];
+  const ignored: PlanFile[] = [...endingIgnored, ...numpyBesideMask.map((name) => ({
+    name, path: join(predictions.dir, name), reason: 'NumPy array beside a mask of the same case (nnU-Net probabilities); the mask is compared',
+  }))];
   const listIgnored = (listing: FolderListing) => {
     for (const e of [...listing.entries].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.isDirectory) continue;
-      if (maskNameParts(e.name) === null) ignored.push({ name: e.name, path: join(listing.dir, e.name), reason: 'not a mask file (.nii, .nii.gz, .png)' });
+      if (maskNameParts(e.name) === null) ignored.push({ name: e.name, path: join(listing.dir, e.name), reason: 'not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz)' });
     }
   };
   listIgnored(predictions);
@@ -242,7 +269,7 @@ export function planFolderPairs(
  */
 export async function listFolderPlan(
   predictionDir: string, labelDir: string, list: ListDirectory, option: FolderPairingOption = 'auto',
-  rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES, join: JoinPath = posix.join,
+  rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES, join: JoinPath = posix.join, readText?: ReadText,
 ): Promise<FolderPlan> {
   const cache = new Map<string, Promise<readonly DirEntry[] | null>>();
   const cached: ListDirectory = (dir) => {
@@ -253,12 +280,17 @@ export async function listFolderPlan(
   const [predictions, labels] = await Promise.all([cached(predictionDir), cached(labelDir)]);
   if (predictions === null) throw new Error(`${predictionDir}: cannot list this folder (does it exist?)`);
   if (labels === null) throw new Error(`${labelDir}: cannot list this folder (does it exist?)`);
-  const plan = planFolderPairs({ dir: predictionDir, entries: predictions }, { dir: labelDir, entries: labels }, option, rules, join);
+  const dataset = readText ? await findDatasetJson(labelDir, readText) : null;
+  const plan = planFolderPairs({ dir: predictionDir, entries: predictions }, { dir: labelDir, entries: labels }, option, rules, join, dataset?.fileEnding);
   const pairs: CasePair[] = [];
   for (const pair of plan.pairs) {
     pairs.push({ ...pair, image: await findUnderlay([pair.label, pair.prediction], cached, undefined, rules) });
   }
-  return { ...plan, pairs };
+  if (dataset === null) return { ...plan, pairs };
+  const planDataset: PlanDataset = {
+    path: dataset.path, labelNames: labelNamesObject(dataset.names) ?? {}, ...(dataset.fileEnding ? { fileEnding: dataset.fileEnding } : {}),
+  };
+  return { ...plan, pairs, dataset: planDataset };
 }
 
 /** The plan as text, for a terminal or a log: pairs count, then every unmatched and ignored file by name. */

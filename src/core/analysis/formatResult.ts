@@ -133,7 +133,7 @@ export function resultToTable(result: CompareResult): string {
     const widths = header.map((h, i) => Math.max(h.length, over[i]!.length, ...rows.map((r) => r[i]!.length)));
     const empty = label.slices.filter((s) => s.empty).length;
     out.push('');
-    out.push(`label ${label.label}: ${label.slices.length} slices (numbered 1–${label.slices.length}), ${empty} empty (not listed); * = 5 worst by Dice loss`);
+    out.push(`label ${label.label}${label.name !== undefined ? ` (${label.name})` : ''}: ${label.slices.length} slices (numbered 1–${label.slices.length}), ${empty} empty (not listed); * = 5 worst by Dice loss`);
     if (label.metrics) out.push(...metricsLines(label.metrics, result));
     out.push(pad(over, widths));
     out.push(pad(header, widths));

@@ -91,6 +91,13 @@ function checkFinite(volume: Volume, scan: ValueScan, role: string): void {
 
 function sameGeometryWarnings(prediction: Volume, label: Volume): string[] {
   const warnings: string[] = [];
+  const assumed = [prediction.geometryAssumed ? 'prediction' : '', label.geometryAssumed ? 'label' : ''].filter((w) => w !== '');
+  if (assumed.length > 0) {
+    // NumPy files carry no geometry: comparing an assumed identity affine would always warn.
+    warnings.push(`the ${assumed.join(' and ')} file${assumed.length > 1 ? 's have' : ' has'} no geometry (NumPy): ` +
+      '1 mm spacing and identity orientation assumed, geometry not checked; compared voxel by voxel');
+    return warnings;
+  }
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
   if (!prediction.spacing.every((s, i) => close(s, label.spacing[i]!))) {
     warnings.push(`voxel spacing differs: prediction ${prediction.spacing.map((s) => +s.toPrecision(6)).join(' × ')} mm, ` +
@@ -118,10 +125,13 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
   }
   if (pd[0] !== ld[0] || pd[1] !== ld[1] || pd[2] !== ld[2]) {
+    const numpy = [prediction, label].some((v) => v.format === 'npy' || v.format === 'npz');
+    const reversed = pd[0] === ld[2] && pd[1] === ld[1] && pd[2] === ld[0];
     throw new InputError(prediction.source,
-      `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)`);
+      `prediction is ${shapeText(pd)} but label ${label.source} is ${shapeText(ld)}; they must have the same shape (x × y × z)` +
+      (numpy && reversed ? ' — a NumPy array is read in ITK order (z, y, x): save an array indexed [i, j, k] (nibabel) transposed, arr.T' : ''));
   }
-  const warnings = sameGeometryWarnings(prediction, label);
+  const warnings = [...new Set([...sameGeometryWarnings(prediction, label), ...prediction.readNotes ?? [], ...label.readNotes ?? []])];
   if (prediction.spacingAssumed !== undefined && prediction.spacingAssumed.length > 0) {
     // The prediction's spacing is the one distances and volumes use (result.spacing).
     const axes = prediction.spacingAssumed.map((a) => 'ijk'[a]).join(', ');

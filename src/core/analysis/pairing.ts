@@ -71,7 +71,8 @@ export interface PartnerCandidate {
   readonly reason: string;
 }
 
-const MASK_EXTENSION = /\.(nii\.gz|nii|png)$/i;
+/** Longest first, so case.seg.nrrd has the stem "case" (io/fileNames.ts MASK_EXTENSIONS). */
+const MASK_EXTENSION = /\.(seg\.nrrd|nii\.gz|nii|png|nrrd|nhdr|mha|mhd|npy|npz)$/i;
 /** Folders of images, never of masks, even when they hold a file of the same name. */
 const IMAGE_FOLDER = /^(images?|imgs?)([_-]?(tr|ts|val|test|train))?$/i;
 
@@ -362,7 +363,7 @@ export function parsePairingRules(value: unknown): { rules: PairingRule[]; probl
 /**
  * The parts of a mask file name under `rules` (added for the folder report, folderPairing.ts):
  * extension, stem, case key (stem without role suffix), the suffix and the role it gives.
- * Null when the name is not a mask file (.nii, .nii.gz, .png).
+ * Null when the name is not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz).
  */
 export function maskNameParts(
   name: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,

@@ -4,7 +4,7 @@ import { NOT_REGULAR, readVolumeFile } from '../io/readVolume';
 import { VolumeReadError, type Volume } from '../io/volume';
 import { InputError } from './inputs';
 
-export function readInputFile(path: string, maxVoxels: number): Volume {
+export function readInputFile(path: string, maxVoxels: number, npzArray?: string): Volume {
   let stat: Stats;
   try {
     stat = statSync(path);
@@ -15,7 +15,7 @@ export function readInputFile(path: string, maxVoxels: number): Volume {
   if (stat.isDirectory()) throw new InputError(path, 'is a folder, not a mask file');
   if (!stat.isFile()) throw new InputError(path, NOT_REGULAR);
   try {
-    return readVolumeFile(path, { maxVoxels });
+    return readVolumeFile(path, npzArray === undefined ? { maxVoxels } : { maxVoxels, npzArray });
   } catch (error) {
     if (error instanceof VolumeReadError) throw new InputError(path, error.message);
     throw error;

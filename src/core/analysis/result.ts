@@ -27,6 +27,8 @@ export interface SliceRow {
 export interface LabelResult {
   /** Label value, or "foreground" when a single-channel prediction meets several labels. */
   readonly label: number | 'foreground';
+  /** The label's name (io/labelNames.ts: .seg.nrrd segment, nnU-Net dataset.json, setting), when known. */
+  readonly name?: string;
   /** The losses of the whole volume. */
   readonly volume: Losses;
   /** Evaluation metrics of the whole volume (3D); absent when metrics are 'none'. */

@@ -1,15 +1,18 @@
 /**
  * Entry point of the volume readers: recognises the content (gzip by magic bytes, NIfTI-1/NIfTI-2
- * by header, PNG by signature — never by file name) and hands it to the right reader.
+ * by header, PNG by signature, NRRD/NumPy/zip by magic, MetaImage by its first key — never by file
+ * name) and hands it to the right reader.
  * Every failure is a VolumeReadError whose message names no file (callers prefix it).
  */
 import * as fs from 'node:fs';
+import { dataFilePath, MASK_FILE_PATTERN } from './fileNames';
 import { formatBytes, gunzipPrefix, gunzipSmall, gunzipWhole, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
 import { decodeNifti, planNifti } from './nifti';
 import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES } from './niftiHeader';
 import { readPng } from './png';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
+import { rawDataStart, readOtherFormat } from './otherFormats';
 import { VolumeReadError } from './volume';
 import type { ReadOptions, Volume } from './volume';
 
@@ -31,19 +34,28 @@ export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOpt
     return decodeNifti(plan, bytes, fileName, false);
   }
   if (hasPngSignature(bytes)) return readPng(bytes, fileName, options);
+  const other = readOtherFormat(bytes, fileName, options);
+  if (other !== undefined) return other;
   throw notAVolume(bytes, 'the file');
 }
 
 /** Reads a file from disk (the file is only ever opened for reading). */
 export function readVolumeFile(path: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
-  const bytes = readWholeFile(path, options);
-  return readVolume(bytes, path, options);
+  const bytes = readWholeFile(path, options, alignmentPad(path));
+  const readDataFile = options.readDataFile ?? ((name: string) => {
+    try {
+      return readWholeFile(dataFilePath(path, name), options);
+    } catch (error) {
+      throw new VolumeReadError(`its data file "${name.trim().slice(0, 60)}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  return readVolume(bytes, path, { ...options, readDataFile });
 }
 
-/** `.nii`, `.nii.gz`, `.png`, any letter case. */
+/** `.nii`, `.nii.gz`, `.png`, `.nrrd`, `.nhdr`, `.mha`, `.mhd`, `.npy`, `.npz`, any letter case. */
 export function isMaskFileName(name: string): boolean {
-  return /\.(nii|nii\.gz|png)$/i.test(name);
+  return MASK_FILE_PATTERN.test(name);
 }
 
 function readGzippedNifti(gz: Uint8Array, source: string, options: ReadOptions): Volume {
@@ -88,7 +100,7 @@ function notAVolume(head: Uint8Array, subject: string): VolumeReadError {
   }
   return new VolumeReadError(
     `${subject} is neither NIfTI nor PNG: it looks like ${describeContent(head)}; ` +
-      'a NIfTI-1/NIfTI-2 header (.nii, .nii.gz) or a PNG signature was expected');
+      'a NIfTI-1/NIfTI-2 header (.nii, .nii.gz), an NRRD/MetaImage/NumPy header or a PNG signature was expected');
 }
 
 function checkOptions(options: ReadOptions): void {
@@ -102,12 +114,30 @@ function checkOptions(options: ReadOptions): void {
 /** FIFOs, devices and sockets are never read: they can block, or never end (/dev/zero). */
 export const NOT_REGULAR = 'not a regular file (a device, FIFO or socket); it is not read';
 
+/** Bytes to put before the file in memory so that an uncompressed NRRD/MetaImage/.npy's voxels start 8-byte aligned. */
+function alignmentPad(path: string): number {
+  let fd: number | undefined;
+  try {
+    // Non-blocking and checked on the descriptor: a FIFO or device is never waited on here either.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) return 0;
+    const head = new Uint8Array(64 * 1024);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const start = rawDataStart(head.subarray(0, n));
+    return start === null ? 0 : (8 - (start % 8)) % 8;
+  } catch {
+    return 0; // readWholeFile reports what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /**
  * fs.readFileSync refuses files over 2 GiB on Node 20, so read into one exact-size buffer. For an
  * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
  * reading gigabytes.
  */
-function readWholeFile(path: string, options: ReadOptions): Uint8Array {
+function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. Whatever
@@ -125,7 +155,7 @@ function readWholeFile(path: string, options: ReadOptions): Uint8Array {
     readFully(fd, head, 0);
     const kind = isGzip(head) ? undefined : detectNifti(head);
     if (kind !== undefined) planNifti(head, kind, options); // throws early on limits / bad headers
-    const bytes = Buffer.allocUnsafeSlow(size);
+    const bytes = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
     bytes.set(head);
     readFully(fd, bytes, head.length);
     return bytes;

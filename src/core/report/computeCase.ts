@@ -13,6 +13,7 @@ import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
 import { checkDistinctFiles, readInputFile } from '../analysis/readInput';
+import { labelNamesFor, parseLabelNamesSetting, withLabelNames } from '../io/labelNames';
 
 export interface CaseOptions extends CompareOptions {
   /** Largest voxel count a file may declare (default DEFAULT_MAX_VOXELS). */
@@ -21,6 +22,8 @@ export interface CaseOptions extends CompareOptions {
   readonly thumbnails?: number;
   /** Long side of a thumbnail in pixels (default 160). */
   readonly thumbnailSize?: number;
+  /** Label value → name (dataset.json, the setting); a .seg.nrrd label's own segment names come first. */
+  readonly labelNames?: Readonly<Record<string, string>>;
 }
 
 export interface CaseError {
@@ -57,10 +60,11 @@ export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
     checkDistinctFiles(pair.prediction, pair.label);
-    const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), readInputFile(pair.label, maxVoxels), options.kind);
+    const labelVolume = readInputFile(pair.label, maxVoxels);
+    const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), labelVolume, options.kind);
     const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
     const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
-    const result = assembleResult(prepared, options, [range]);
+    const result = withLabelNames(assembleResult(prepared, options, [range]), labelNamesFor(labelVolume, parseLabelNamesSetting(options.labelNames), null));
     const thumbnails = caseThumbnails(prepared, result.labels, options.axis,
       options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE);
     return { ...base, status: 'done', result, thumbnails, seconds: (performance.now() - t0) / 1000 };

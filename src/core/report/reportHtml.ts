@@ -369,7 +369,7 @@ export function htmlCaseRows(
     const metrics = v.metrics ?? {};
     const warn = c.warnings.length > 0 ? ` title="${escapeHtml(c.warnings.join('\n'))}"` : '';
     return `<tr data-case="${caseAttr}" data-slice="${worst ?? ''}" data-axis="${axis}" data-label="${escapeHtml(String(l.label))}">` +
-      `<td class="t"${warn}>${caseAttr}${c.warnings.length > 0 ? ' ⚠' : ''}</td><td class="t">${escapeHtml(String(l.label))}</td><td class="t">done</td>` +
+      `<td class="t"${warn}>${caseAttr}${c.warnings.length > 0 ? ' ⚠' : ''}</td><td class="t">${escapeHtml(l.name !== undefined ? `${l.label} ${l.name}` : String(l.label))}</td><td class="t">done</td>` +
       `<td class="t thumbs">${thumbs}</td><td class="t spark">${spark}</td>` +
       `<td data-v="${l.slices - l.emptySlices}">${l.slices - l.emptySlices}/${l.slices}</td>` +
       num(v.n_ref) + num(v.n_pred) + (showsNnunetDice(columns) ? num(v.Dice) : '') +

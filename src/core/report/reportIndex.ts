@@ -14,6 +14,8 @@ import type { LabelKey } from '../protocol';
 
 export interface IndexedLabel {
   readonly label: LabelKey;
+  /** The label's name (report JSON labels[].name), when known. */
+  readonly name?: string;
   /** Volume value per sort id (losses, then volume metrics); null when undefined. */
   readonly volume: Readonly<Record<string, number | null>>;
   /** The report's worst slices by Dice loss (its thumbnails), worst first. */
@@ -195,8 +197,9 @@ export function indexReport(json: unknown): ReportIndex {
         volume[id] = id.startsWith(METRIC_PREFIX) ? num(record(l['metrics'])[id.slice(METRIC_PREFIX.length)]) : num(record(l['volume'])[id]);
       }
       const worstList = worst[String(label)];
+      const name = typeof l['name'] === 'string' ? l['name'] : undefined;
       return {
-        label, volume, sliceCount: count, empty, values,
+        label, ...(name !== undefined ? { name } : {}), volume, sliceCount: count, empty, values,
         worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => typeof n === 'number' && n < count && isSlice(n)) : [],
       };
     });

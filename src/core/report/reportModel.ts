@@ -49,6 +49,8 @@ export interface CaseLabelMetrics {
 
 export interface CaseLabelSummary {
   readonly label: LabelKey;
+  /** The label's name, when known (io/labelNames.ts). */
+  readonly name?: string;
   readonly values: CaseLabelMetrics;
   readonly slices: number;
   readonly emptySlices: number;
@@ -112,7 +114,7 @@ export function summariseCase(index: number, outcome: CaseOutcome, image: string
   return {
     ...base, status: 'done', error: null, warnings: r.warnings, predictionKind: r.predictionKind, shape: r.shape,
     labels: r.labels.map((l) => ({
-      label: l.label, values: labelMetrics(l, r), slices: l.slices.length,
+      label: l.label, ...(l.name !== undefined ? { name: l.name } : {}), values: labelMetrics(l, r), slices: l.slices.length,
       emptySlices: l.slices.reduce((n, s) => n + (s.empty ? 1 : 0), 0), worstSlices: worstSlices(l, worstCount),
     })),
     lovaszSoftmax: r.multiclass?.volume.lovaszSoftmax ?? null,

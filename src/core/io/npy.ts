@@ -1,0 +1,97 @@
+/**
+ * NumPy .npy (format versions 1.0, 2.0, 3.0) into a Volume.
+ *
+ * Axis rule: the array's logical axes — the shape numpy.load returns, whatever the file's memory
+ * order — are read in reverse: an array of shape (Z, Y, X) is the volume X × Y × Z with
+ * arr[k, j, i] at voxel (i, j, k), and (C, Z, Y, X) adds C channels. That is ITK's and
+ * SimpleITK's order (GetArrayFromImage), which nnU-Net uses for the .npz probabilities it saves
+ * beside each prediction, and a 2D (rows, columns) image is columns × rows like a PNG. A C-ordered
+ * file (numpy's default) is then viewed as is; a Fortran-ordered file of the same array is
+ * reordered on load, so both open identically. An array from nibabel (`img.get_fdata()`, indexed
+ * [i, j, k]) must be saved transposed (`arr.T`). There is no geometry in the file: spacing 1 mm
+ * and an identity affine are assumed (Volume.geometryAssumed).
+ */
+import { reverseAxes } from './axisOrder';
+import { clip } from './nrrdHeader';
+import { checkShape, elementsFrom, latin1 } from './rawData';
+import type { ElementType } from './rawData';
+import { VolumeReadError } from './volume';
+import type { ReadOptions, Volume, VolumeFormat } from './volume';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+export function isNpy(bytes: Uint8Array): boolean {
+  return bytes.length >= 6 && MAGIC.every((b, i) => bytes[i] === b);
+}
+
+interface NpyHeader {
+  readonly type: ElementType;
+  readonly littleEndian: boolean;
+  readonly fortranOrder: boolean;
+  readonly shape: number[];
+  readonly dataStart: number;
+}
+
+const KINDS: Readonly<Record<string, ElementType>> = {
+  b1: { dtype: 'bool', bytes: 1 }, u1: { dtype: 'uint8', bytes: 1 }, i1: { dtype: 'int8', bytes: 1 },
+  u2: { dtype: 'uint16', bytes: 2 }, i2: { dtype: 'int16', bytes: 2 }, u4: { dtype: 'uint32', bytes: 4 },
+  i4: { dtype: 'int32', bytes: 4 }, u8: { dtype: 'uint64', bytes: 8 }, i8: { dtype: 'int64', bytes: 8 },
+  f2: { dtype: 'float16', bytes: 2 }, f4: { dtype: 'float32', bytes: 4 }, f8: { dtype: 'float64', bytes: 8 },
+};
+
+export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
+  if (bytes.length < 10) throw new VolumeReadError(`the .npy file is truncated (${bytes.length} bytes, shorter than its header)`);
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  let headerLength: number;
+  let at: number;
+  if (major === 1) {
+    headerLength = view.getUint16(8, true);
+    at = 10;
+  } else if (major === 2 || major === 3) {
+    if (bytes.length < 12) throw new VolumeReadError('the .npy file is truncated (shorter than its header)');
+    headerLength = view.getUint32(8, true);
+    at = 12;
+  } else {
+    throw new VolumeReadError(`the .npy file has format version ${major}.${bytes[7]}; Mask Inspector reads versions 1, 2 and 3`);
+  }
+  if (at + headerLength > bytes.length) {
+    throw new VolumeReadError(`the .npy header declares ${headerLength} bytes but the file holds only ${bytes.length - at}; the file is truncated`);
+  }
+  const text = latin1(bytes.subarray(at, at + Math.min(headerLength, 1 << 16)));
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    if (/'descr'\s*:\s*\[/.test(text)) throw new VolumeReadError('the .npy array has a structured dtype (named fields); save a plain numeric array');
+    throw new VolumeReadError(`the .npy header "${clip(text)}" lacks descr, fortran_order or shape; the file is damaged`);
+  }
+  const m = /^([<>|=])([a-z]\d+)$/.exec(descr);
+  const type = m ? KINDS[m[2]] : undefined;
+  if (m === null || type === undefined) {
+    throw new VolumeReadError(
+      `the .npy array has dtype "${clip(descr)}"; Mask Inspector reads bool, (u)int8–64, float16/32/64 — convert it with arr.astype(np.float32) or np.uint8`);
+  }
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  return { type, littleEndian: m[1] !== '>', fortranOrder: fortran === 'True', shape, dataStart: at + headerLength };
+}
+
+export function readNpy(bytes: Uint8Array, source: string, options: ReadOptions, format: VolumeFormat = 'npy'): Volume {
+  const header = parseNpyHeader(bytes);
+  const { shape } = header;
+  if (shape.length < 2 || shape.length > 4) {
+    throw new VolumeReadError(
+      `the array has shape (${shape.join(', ')}); Mask Inspector reads 2D (rows, columns), 3D (z, y, x) and 4D (channel, z, y, x) arrays`);
+  }
+  const count = checkShape(shape, options, 'the .npy array');
+  let data = elementsFrom(bytes, header.dataStart, count, header.type, header.littleEndian);
+  // Fortran order holds the reversed shape in C order: reorder it to the C layout of `shape`.
+  if (header.fortranOrder) data = reverseAxes(data, [...shape].reverse());
+  const dims = [...shape].reverse();
+  if (dims.length === 2) dims.push(1);
+  if (dims.length === 4 && dims[3] === 1) dims.pop();
+  return {
+    source, format, dims, spacing: [1, 1, 1], affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    data, sourceDtype: header.type.dtype, scaled: false, geometryAssumed: true,
+  };
+}
