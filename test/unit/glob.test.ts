@@ -1,7 +1,7 @@
 /** Issue #9: pairing-rule globs match in linear time (no regex backtracking), same answers as before. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { globMatch } from '../../src/core/glob';
+import { globMatch, pathGlobMatch } from '../../src/core/glob';
 import { guessRoles } from '../../src/core/analysis/pairing';
 
 /** The old semantics, as an independent reference: `*` → `.*`, case-insensitive, anchored. */
@@ -29,5 +29,24 @@ describe('globMatch', () => {
     const t0 = performance.now();
     guessRoles(`ws/${'p'.repeat(60)}/case.nii.gz`, `ws/${'l'.repeat(60)}/case.nii.gz`, [rule]);
     assert.ok(performance.now() - t0 < 500);
+  });
+});
+
+describe('pathGlobMatch (editor associations)', () => {
+  /** The old regex translation, as the independent reference. */
+  function old(glob: string, text: string): boolean {
+    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\/?/g, '\u0000').replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]').replace(/\u0000/g, '.*');
+    return new RegExp(`^${body}$`, 'i').test(text);
+  }
+  test('agrees with the regex translation', () => {
+    const globs = ['*.nii', '*.nii.gz', '**/*.nii', 'a/**/b', 'a/*/b', '?.png', 'x?y', '**', '*', 'data/**', 'A*.NII'];
+    const texts = ['x.nii', 'x.nii.gz', 'd/x.nii', 'a/b', 'a/x/b', 'a/x/y/b', 'a.png', 'xzy', 'x/y', '', 'data/q/r.nii', 'abc.nii'];
+    for (const g of globs) for (const t of texts) assert.equal(pathGlobMatch(g, t), old(g, t), `${g} vs ${t}`);
+  });
+  test('many stars against a long name answer at once', () => {
+    const t0 = performance.now();
+    assert.equal(pathGlobMatch(`${'a*'.repeat(30)}b`, 'a'.repeat(5000)), false);
+    assert.ok(performance.now() - t0 < 500, `${(performance.now() - t0).toFixed(0)} ms`);
   });
 });
