@@ -29,7 +29,7 @@ export default tseslint.config(
       '@stylistic/no-multiple-empty-lines': ['error', { max: 2, maxEOF: 0, maxBOF: 0 }],
       '@stylistic/semi': ['error', 'always'],
       '@stylistic/quotes': ['error', 'single', { avoidEscape: true, allowTemplateLiterals: 'always' }],
-      '@stylistic/indent': ['error', 2, { SwitchCase: 1, ignoredNodes: ['ConditionalExpression', 'ConditionalExpression *', 'TemplateLiteral *', 'CallExpression > ArrowFunctionExpression > *', 'SpreadElement', 'SpreadElement *'], flatTernaryExpressions: true, offsetTernaryExpressions: true }],
+      '@stylistic/indent': ['error', 2, { SwitchCase: 1, ignoredNodes: ['ConditionalExpression', 'ConditionalExpression *', 'TemplateLiteral *', 'CallExpression > ArrowFunctionExpression > *', 'SpreadElement', 'SpreadElement *', 'FunctionDeclaration > TSTypeAnnotation', 'FunctionDeclaration > TSTypeAnnotation *'], flatTernaryExpressions: true, offsetTernaryExpressions: true }],
       '@stylistic/comma-spacing': 'error',
       '@stylistic/keyword-spacing': 'error',
       '@stylistic/space-infix-ops': 'error',
