@@ -74,6 +74,8 @@ export class HeaderStrip {
         ? el('span', { class: 'mi-file mi-alone' }, 'shown alone (no label found)')
         : file('Label', pair.labelName),
       pair.underlayName === null ? '' : file('Underlay', pair.underlayName),
+      pair.labelName === null || pair.labels.length < 2 ? ''
+        : el('span', { class: 'mi-chip mi-label-chip', title: 'Label the numbers below are for' }, labelName(label, pair.labelNames)),
       el('span', { class: 'mi-chip', title: 'Prediction kind in use' }, kind + channels),
       el('span', { class: 'mi-dim mi-geometry' }, size + spacing),
       this.moreToggle,
