@@ -15,11 +15,15 @@ import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { escapeControl, terminalText } from './core/escape';
 import { checkDistinctFiles, readInputFile } from './core/analysis/readInput';
+import { versusResult } from './core/analysis/difference';
+import { MERGE_USAGE, runMergeCommand } from './report/mergeCli';
+import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
 import { labelNamesForFile, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
 import { segmentsOfFile } from './core/io/segNrrd';
 import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
+       mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
 MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
@@ -41,6 +45,8 @@ interface CompareArgs {
   /** Set when --jobs asked for more threads than the machine can use. */
   jobsWarning: string | null;
   maxVoxels: number;
+  /** Second prediction (`--versus`), or null. */
+  versus: string | null;
   /** The .npz array to read (every .npz given); undefined: the first. */
   npzArray?: string;
   /** --label-names: label value → name. */
@@ -58,6 +64,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     toleranceMm: v['tolerance-mm'] ?? DEFAULT_METRIC_PARAMS.toleranceMm,
     connectivity: v.connectivity ?? DEFAULT_METRIC_PARAMS.connectivity,
     jobs: jobs.threads, jobsWarning: jobs.warning, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+    versus: v.versus ?? null,
     ...(v['npz-array'] !== undefined ? { npzArray: v['npz-array'] } : {}),
     ...(v['label-names'] !== undefined ? { labelNames: v['label-names'] } : {}),
   };
@@ -67,10 +74,32 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const args = parseCompareArgs(argv);
   if (args.jobsWarning) process.stderr.write(`${escapeControl(`warning: ${args.jobsWarning}`)}\n`);
   checkDistinctFiles(args.prediction, args.label);
+  if (args.versus !== null) checkDistinctFiles(args.versus, args.label);
   const options = {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   };
+  const labelNames = async () => {
+    const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+    const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+    for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+    return names;
+  };
+  if (args.versus !== null) {
+    // Two predictions: the label is read (and decoded) once, each prediction compared with it.
+    const label = readInputFile(args.label, args.maxVoxels, args.npzArray);
+    const pairA = preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairA.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
+    const a = await compareInParallel(pairA, options, args.jobs);
+    const pairB = preparePair(readInputFile(args.versus, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairB.warnings) process.stderr.write(`${escapeControl(`warning: ${args.versus}: ${w}`)}\n`);
+    const b = await compareInParallel(pairB, options, args.jobs);
+    const names = await labelNames();
+    const versus = versusResult(withLabelNames(a, names), withLabelNames(b, names));
+    process.stdout.write(args.format === 'json' ? JSON.stringify(versus, null, 1) + '\n'
+      : args.format === 'csv' ? versusToCsv(versus) : versusToTable(versus));
+    return;
+  }
   // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
   // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
   const computed = args.npzArray === undefined
@@ -78,10 +107,7 @@ async function runCompare(argv: readonly string[]): Promise<void> {
     : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
       readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
   for (const w of computed.warnings) process.stderr.write(`${escapeControl(`warning: ${w}`)}\n`);
-  const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
-  const names = await labelNamesForFile(args.label, null, setting, readTextFile);
-  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
-  const result = withLabelNames(computed, names);
+  const result = withLabelNames(computed, await labelNames());
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   // JSON escapes control characters itself; CSV is data; the table is for a terminal.
@@ -98,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n');
+      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n\n' + MERGE_USAGE + '\n');
       return command === undefined ? 2 : 0;
     }
     if (command === '--version') {
@@ -106,7 +132,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'report') return await runReportCommand(rest);
-    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report)`);
+    if (command === 'merge') return await runMergeCommand(rest);
+    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report, merge)`);
     if (parseHelp(rest)) {
       process.stdout.write(USAGE + '\n');
       return 0;

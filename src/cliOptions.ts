@@ -10,6 +10,7 @@ import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity } from './core/kernels/metricIds';
 import { PREDICTION_KIND_OPTIONS } from './core/predictionKinds';
 import { parseLabelNamesArg } from './core/io/labelNames';
+import { parseShard, type Shard } from './core/report/shard';
 
 export type CliCommand = 'compare' | 'report';
 
@@ -22,6 +23,8 @@ interface OptionDef<T> {
   /** Placeholder of the value in the usage text (string options). */
   readonly arg?: string;
   readonly help: string;
+  /** What the usage error says when the value is missing (default "takes a value"). */
+  readonly missing?: string;
   readonly commands: readonly CliCommand[];
   /** Checks and converts the text (string options); throws UsageError. */
   readonly parse: (text: string, flag: string) => T;
@@ -54,6 +57,12 @@ const both: readonly CliCommand[] = ['compare', 'report'];
 const flagOnly = () => true as const;
 
 export const CLI_OPTIONS = {
+  versus: def({ type: 'string', arg: 'PRED_B', commands: both, missing: 'takes a second prediction file (report: a folder)',
+    parse: (text: string, flag: string) => { if (text === '') throw new UsageError(`${flag} takes a second prediction (file, or folder for report)`); return text; },
+    help: 'a second model\'s prediction of the same label (report: a folder of them): A, B and Δ = B − A (compare JSON adds `versus` and `difference`; report adds paired statistics); docs/versus.md' }),
+  shard: def({ type: 'string', arg: 'I/N', commands: ['report'],
+    parse: (text: string): Shard => { const shard = parseShard(text); if (typeof shard === 'string') throw new UsageError(shard); return shard; },
+    help: 'compute only part I (0-based) of N of the sorted cases: a partial report; `mask-inspector merge` joins the parts (docs/scale-out.md)' }),
   pairing: def({ type: 'string', arg: FOLDER_PAIRING_OPTIONS.join('|'), commands: ['report'], parse: oneOf(FOLDER_PAIRING_OPTIONS),
     help: 'how files are paired (default auto: the mode pairing the most)' }),
   out: def({ type: 'string', arg: 'DIR', commands: ['report'],
@@ -117,6 +126,11 @@ export function optionsUsage(command: CliCommand): string {
   return `options:\n${rows.join('\n')}`;
 }
 
+function missingText(name: string): string {
+  const o: OptionDef<unknown> | undefined = (CLI_OPTIONS as Record<string, OptionDef<unknown>>)[name];
+  return o?.type === 'boolean' ? 'takes no value' : o?.missing ?? 'takes a value';
+}
+
 /** Parses a command's arguments; throws UsageError for anything the table does not allow. */
 export function parseCommandLine(command: CliCommand, argv: readonly string[]): { values: CliValues; positionals: string[] } {
   const names = namesOf(command);
@@ -145,7 +159,7 @@ export function parseCommandLine(command: CliCommand, argv: readonly string[]): 
     const flag = /'(?:-\w, )?(--?[^' ]+)/.exec(message)?.[1] ?? '';
     const code = (error as { code?: unknown }).code;
     throw new UsageError(code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${flag}`
-      : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${flag} ${CLI_OPTIONS[flag.replace(/^-+/, '') as CliOptionName]?.type === 'boolean' ? 'takes no value' : 'takes a value'}`
+      : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${flag} ${missingText(flag.replace(/^-+/, ''))}`
       : message.split('\n')[0]!);
   }
   const values: Record<string, unknown> = {};

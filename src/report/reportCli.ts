@@ -14,9 +14,13 @@ import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import type { CaseProgress } from '../worker/casePool';
 import { capThreads, mostCaseThreads } from '../worker/threadBudget';
-import { defaultReportDir, planLocalFolders, runFolderReport } from './runFolderReport';
+import { defaultReportDir, planLocalFolders, planLocalVersusFolders, runFolderReport } from './runFolderReport';
+import { describeVersus } from './describeVersus';
+import { shardOf, shardRange, type Shard } from '../core/report/shard';
+import type { VersusPlan } from '../core/analysis/versusPairing';
 
 export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [options]
+       mask-inspector report PRED_DIR LABEL_DIR --versus PRED_DIR_B [options]
 
 Compares every prediction in PRED_DIR with its label in LABEL_DIR and writes a report folder:
 report.html, report.json, cases.csv, slices.csv.
@@ -36,6 +40,10 @@ export interface ReportArgs {
   metrics: MetricsLevel | null;
   metricParams: Partial<MetricParams>;
   maxVoxels: number;
+  /** Second prediction folder (`--versus`), or null. */
+  versus: string | null;
+  /** `--shard I/N`, or null. */
+  shard: Shard | null;
   /** --label-names: label value → name. */
   labelNames?: Record<string, string>;
 }
@@ -43,7 +51,8 @@ export interface ReportArgs {
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const { values: v, positionals } = parseCommandLine('report', argv);
   if (positionals.length !== 2) throw new UsageError(`report takes two folders, PRED_DIR and LABEL_DIR (got ${positionals.length})`);
-  for (const dir of positionals) {
+  const versus = v.versus ?? null;
+  for (const dir of versus !== null ? [...positionals, versus] : positionals) {
     let ok = false;
     try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
     if (!ok) throw new UsageError(`${dir}: not a folder`);
@@ -56,6 +65,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     predictionDir: positionals[0]!, labelDir: positionals[1]!,
     pairing: v.pairing ?? 'auto', out: v.out ?? null, jobs: v.jobs ?? null, kind: v.kind ?? 'auto', axis: v.axis ?? 'k',
     metrics: v.metrics ?? null, metricParams, maxVoxels: v['max-voxels'] ?? DEFAULT_MAX_VOXELS,
+    versus, shard: v.shard ?? null,
     ...(v['label-names'] !== undefined ? { labelNames: v['label-names'] } : {}),
   };
 }
@@ -105,18 +115,25 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     process.stderr.write(`${escapeControl(`error: ${error.message}`)}\n${REPORT_USAGE}\n`);
     return 2;
   }
-  const plan = await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
+  const plan = args.versus !== null
+    ? await planLocalVersusFolders(args.predictionDir, args.labelDir, args.versus, args.pairing)
+    : await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
   process.stdout.write(terminalText(describePlan(plan)));
-  if (plan.pairs.length === 0) {
+  if ('planB' in plan) process.stdout.write(terminalText(describeVersus(plan as VersusPlan)));
+  const shardPairs = args.shard ? shardOf(plan.pairs, args.shard) : plan.pairs;
+  const toCompute = 'planB' in plan ? (shardPairs as VersusPlan['pairs']).filter((p) => p.missing === null).length : shardPairs.length;
+  if (toCompute === 0 && !(args.shard && plan.pairs.length > 0)) {
     process.stderr.write(`error: no prediction/label pairs found with --pairing ${args.pairing}; nothing to report\n`);
     return 1;
   }
-  const outDir = args.out ?? defaultReportDir(plan.predictionDir);
+  const outDir = args.out ?? (args.shard ? `${defaultReportDir(plan.predictionDir)}-part-${args.shard.index}-of-${args.shard.count}` : defaultReportDir(plan.predictionDir));
+  const [first, last] = args.shard ? shardRange(plan.pairs.length, args.shard) : [0, plan.pairs.length];
+  if (args.shard) process.stdout.write(`shard ${args.shard.index}/${args.shard.count}: cases ${first + 1}–${last} of ${plan.pairs.length} (sorted by case id)\n`);
   const choice = capThreads(args.jobs ?? undefined, mostCaseThreads(), `--jobs ${args.jobs}`);
-  if (choice.warning) process.stderr.write(`warning: ${choice.warning}\n`);
+  if (choice.warning) process.stderr.write(`${escapeControl(`warning: ${choice.warning}`)}\n`);
   const jobs = choice.threads;
-  const threads = Math.min(jobs, plan.pairs.length);
-  process.stdout.write(terminalText(`computing ${plan.pairs.length} case${plan.pairs.length === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`));
+  const threads = Math.min(jobs, toCompute);
+  process.stdout.write(`computing ${toCompute} case${toCompute === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${escapeControl(outDir)}\n`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -134,6 +151,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       jobs,
+      ...(args.shard ? { shard: args.shard } : {}),
       ...(args.labelNames ? { labelNames: args.labelNames } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();

@@ -50,6 +50,15 @@ export interface ReportIndex {
   readonly sortIds: readonly string[];
 }
 
+/**
+ * Metrics where a higher value is better when two models are compared on the same label (paired
+ * statistics): the one table's 'higher' metrics (src/core/ranking.ts), plus detected lesions —
+ * with the label fixed, more found is better, though across cases the count has no direction.
+ */
+export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set([
+  ...(Object.keys(METRIC_BETTER) as MetricId[]).filter((id) => METRIC_BETTER[id] === 'higher'), 'detectedLesions',
+]);
+
 /** The metric ids clash with two loss ids (dice, iou): metrics are `metrics.<id>` as sort ids. */
 export const METRIC_PREFIX = 'metrics.';
 
@@ -206,7 +215,8 @@ export function indexReport(json: unknown): ReportIndex {
     return {
       case: str(c['case']) ?? `case ${i + 1}`, status,
       prediction: str(c['prediction_file']) ?? '', label: str(c['reference_file']) ?? '', image: str(c['image_file']),
-      error: status === 'notRun' ? 'not run: the report was cancelled' : errorText, labels,
+      // A two-prediction report's `missing A`/`missing B` case is listed as not run, with its own reason.
+      error: status === 'notRun' ? errorText ?? 'not run: the report was cancelled' : errorText, labels,
     };
   });
   const counts = record(top['counts']);
