@@ -12,7 +12,7 @@ import { PREDICTION_KIND_OPTIONS } from './core/predictionKinds';
 import { parseLabelNamesArg } from './core/io/labelNames';
 import { parseShard, type Shard } from './core/report/shard';
 
-export type CliCommand = 'compare' | 'report';
+export type CliCommand = 'compare' | 'report' | 'merge';
 
 /** A bad command line: exit 2 with the command's usage. */
 export class UsageError extends Error {}
@@ -65,9 +65,9 @@ export const CLI_OPTIONS = {
     help: 'compute only part I (0-based) of N of the sorted cases: a partial report; `mask-inspector merge` joins the parts (docs/scale-out.md)' }),
   pairing: def({ type: 'string', arg: FOLDER_PAIRING_OPTIONS.join('|'), commands: ['report'], parse: oneOf(FOLDER_PAIRING_OPTIONS),
     help: 'how files are paired (default auto: the mode pairing the most)' }),
-  out: def({ type: 'string', arg: 'DIR', commands: ['report'],
+  out: def({ type: 'string', arg: 'DIR', commands: ['report', 'merge'], missing: 'takes a folder',
     parse: (text: string, flag: string) => { if (text === '') throw new UsageError(`${flag} takes a folder`); return text; },
-    help: 'report folder (default: PRED_DIR/../mask-inspector-report-<PRED_DIR name>)' }),
+    help: 'report folder (report default: PRED_DIR/../mask-inspector-report-<PRED_DIR name>; merge: required)' }),
   kind: def({ type: 'string', arg: PREDICTION_KIND_OPTIONS.join('|'), commands: both, parse: oneOf(PREDICTION_KIND_OPTIONS),
     help: 'how to read the prediction (default auto)' }),
   axis: def({ type: 'string', arg: 'i|j|k', commands: both, parse: oneOf(['i', 'j', 'k'] as const), help: 'slice axis (default k)' }),
@@ -96,7 +96,7 @@ export const CLI_OPTIONS = {
       return names;
     },
     help: "names of label values (a .seg.nrrd's own names and an nnU-Net dataset.json beside/above the labels come first)" }),
-  help: def({ type: 'boolean', short: 'h', commands: both, parse: flagOnly, help: 'this text' }),
+  help: def({ type: 'boolean', short: 'h', commands: ['compare', 'report', 'merge'], parse: flagOnly, help: 'this text' }),
   version: def({ type: 'boolean', commands: ['compare'], parse: flagOnly, help: 'print the version' }),
 } as const;
 
