@@ -4,6 +4,7 @@
  * Read-only: it never writes the masks. Keeps track of open documents (one worker each) and of
  * the active editor, which palette commands and the status bar act on.
  */
+import { escapeHtml } from '../core/escape';
 import * as vscode from 'vscode';
 import { CompareSession, type SessionServices } from './compareSession';
 import { Disposable } from './dispose';
@@ -132,8 +133,4 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
     this._active = session;
     this._onDidChangeActiveSession.fire(session);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

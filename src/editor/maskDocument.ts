@@ -17,6 +17,7 @@ import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
 import { readConventionSettings } from './conventionSettings';
+import { NOT_REGULAR } from '../core/io/readVolume';
 import { readSettings, reportSettingsProblems } from './settings';
 
 export type DocumentState =
@@ -36,6 +37,10 @@ export interface DocumentDeps {
 async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
   const name = relativeName(uri);
   try {
+    // A FIFO or device is never read (it can block the read forever): stat says what it is first.
+    const { type } = await vscode.workspace.fs.stat(uri);
+    if ((type & vscode.FileType.Directory) !== 0) throw new SessionError(name, 'this is a folder, not a mask file');
+    if ((type & vscode.FileType.File) === 0) throw new SessionError(name, NOT_REGULAR);
     return { name, bytes: transferableBytes(await withDataFile(uri, name, await vscode.workspace.fs.readFile(uri))) };
   } catch (error) {
     if (error instanceof SessionError) throw error;

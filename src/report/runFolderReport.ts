@@ -4,6 +4,7 @@
  * come in through callbacks and an AbortSignal, nothing here prints or exits.
  */
 import { readdir, stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
@@ -98,7 +99,12 @@ export const listLocalDirectory: ListDirectory = async (dir) => {
 export function planLocalFolders(
   predictionDir: string, labelDir: string, pairing: FolderPairingOption = 'auto', rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
 ): Promise<FolderPlan> {
-  return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join, readTextFile);
+  // One folder under two names (LABEL_DIR a symlink to PRED_DIR) is one folder: compared by real
+  // path, else every file would be paired with itself (Dice 1, exit 0).
+  const real = (dir: string) => { try { return realpathSync(dir); } catch { return resolve(dir); } };
+  const prediction = resolve(predictionDir);
+  const label = real(prediction) === real(labelDir) ? prediction : resolve(labelDir);
+  return listFolderPlan(prediction, label, listLocalDirectory, pairing, rules, join, readTextFile);
 }
 
 /**

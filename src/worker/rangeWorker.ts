@@ -3,6 +3,7 @@
  * whose voxel arrays live in SharedArrayBuffers, so no volume is copied per worker — or the
  * volume-level metrics of the pair.
  */
+import { ownsWholeBuffer } from '../core/io/bytes';
 import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
@@ -27,7 +28,8 @@ port.on('message', (job: WorkerJob) => {
 function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsRange): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   const add = (a: { buffer: ArrayBufferLike } | null | undefined) => {
-    if (a && a.buffer instanceof ArrayBuffer && !buffers.includes(a.buffer)) buffers.push(a.buffer);
+    // Only arrays spanning their whole buffer: a view's buffer would carry more than the array.
+    if (a && ownsWholeBuffer(a as ArrayBufferView) && !buffers.includes(a.buffer as ArrayBuffer)) buffers.push(a.buffer as ArrayBuffer);
   };
   if ('rows' in result) {
     for (const r of result.rows) add(r);

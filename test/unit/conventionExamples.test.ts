@@ -75,4 +75,3 @@ describe('worked examples of spec section 9', () => {
     close(v.bceDice, 0.9311212662, 'seed', 1e-9);
   });
 });
-

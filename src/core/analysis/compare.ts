@@ -177,7 +177,8 @@ function assembleMulticlass(pair: PreparedPair, ranges: readonly RangeResult[]):
     }
   }
   return {
-    classes: Array.from({ length: classes }, (_, c) => c),
+    // The class values present (dense: a label map {0, 1, 2e9} has three classes, not 2e9 + 1).
+    classes: pair.classValues.slice(0, classes),
     volume: { lovaszSoftmax: present > 0 ? sum / present : 0 },
     slices,
   };

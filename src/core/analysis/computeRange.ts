@@ -275,18 +275,19 @@ function computeHardRange(
     const classLoss = new Float64Array(classes);
     const classFp = new Float64Array(classes);
     const classFn = new Float64Array(classes);
-    values.forEach((v, c) => {
+    values.forEach((_v, c) => {
       let predicted = 0, labelled = 0;
       for (let o = 0; o < classCount; o++) {
         predicted += total[c * classCount + o]!;
         labelled += total[o * classCount + c]!;
       }
       const tp = total[c * classCount + c]!;
-      if (v < classes) {
-        classGts[v] = labelled;
-        classFp[v] = predicted - tp;
-        classFn[v] = labelled - tp;
-        classLoss[v] = lovaszOfEqualErrors(1, labelled, predicted - tp, labelled - tp);
+      // Dense classes (inputs.ts): class index c is value classValues[c].
+      if (c < classes) {
+        classGts[c] = labelled;
+        classFp[c] = predicted - tp;
+        classFn[c] = labelled - tp;
+        classLoss[c] = lovaszOfEqualErrors(1, labelled, predicted - tp, labelled - tp);
       }
     });
     multiclass = { slices: multiSlices, classGts, classLoss, classFp, classFn, classKeys: null };

@@ -1,4 +1,6 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
+import { csvField } from '../csv';
+import { formatLoss } from '../format';
 import { LOSS_IDS, type LossId } from '../kernels/lossIds';
 import { lossName, lossShort, sliceNumber } from '../quantityNames';
 import {
@@ -9,11 +11,6 @@ import { conventionColumnsOf, conventionTables, seedShown } from './formatConven
 
 const COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Metric columns of a result, in output order (none when metrics are off). */
 export function metricColumns(level: MetricsLevel | undefined): readonly MetricId[] {
@@ -66,11 +63,6 @@ function lossHeading(id: LossId): [string, string] {
   return cut < 0 ? ['', name] : [name.slice(0, cut), name.slice(cut + 1)];
 }
 
-function formatLoss(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
-}
 
 function formatRatio(v: number): string {
   return v === 0 || v === 1 ? String(v) : v.toFixed(4);

@@ -11,6 +11,7 @@
  *   underlay     DATASET/imagesTr/case_0000.nii.gz (nnU-Net channel 0), images/case.png, …
  */
 import { posix } from 'node:path';
+import { globMatch } from '../glob';
 
 export type MaskRole = 'prediction' | 'label';
 
@@ -80,13 +81,8 @@ export function splitMaskName(name: string): { stem: string; ext: string } | nul
   return m ? { stem: name.slice(0, m.index), ext: name.slice(m.index) } : null;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
 function matchesAny(name: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => globToRegExp(p).test(name));
+  return patterns.some((p) => globMatch(p, name));
 }
 
 function folderRules(rules: readonly PairingRule[]): FolderRule[] {

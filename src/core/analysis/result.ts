@@ -7,8 +7,8 @@ import type { Metrics, MetricSettings } from '../kernels/metricIds';
 import type { ConventionLossId, ConventionLosses } from '../kernels/conventions/conventionIds';
 import type { ConventionsRecord } from './conventionRange';
 
-export type PredictionKind = 'probability' | 'logits' | 'labels';
-export type PredictionKindOption = PredictionKind | 'auto';
+import type { PredictionKind } from '../predictionKinds';
+export type { PredictionKind, PredictionKindOption } from '../predictionKinds';
 export type Axis = 'i' | 'j' | 'k';
 
 export interface SliceRow {

@@ -25,6 +25,8 @@ export interface Volume {
   readonly dims: readonly number[];
   /** Voxel size in mm along i, j, k (pixdim[1..3]; 1 for PNG and NumPy). */
   readonly spacing: readonly [number, number, number];
+  /** NIfTI axes (0, 1, 2) whose pixdim was NaN, infinite or 0, so their spacing is an assumed 1 mm. */
+  readonly spacingAssumed?: readonly number[];
   /**
    * 4×4 voxel→world matrix, row-major, in NIfTI's RAS+ world (sform if set, else qform, else from
    * spacing). NRRD and MetaImage (LPS) are converted to RAS so affines of all formats compare.

@@ -6,6 +6,7 @@
  * `reviewed`, `flagged`, `note` come from an optional marks lookup (the triage file, next phase)
  * and are empty without one.
  */
+import { csvLine } from '../csv';
 import type { Axis, CompareResult } from '../analysis/result';
 import { LOSS_IDS } from '../kernels/lossIds';
 import type { CaseSummary } from './reportModel';
@@ -18,16 +19,6 @@ export interface ReportMark {
 }
 
 export type MarksLookup = (caseId: string, axis: Axis, slice: number | null) => ReportMark | undefined;
-
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' && !Number.isFinite(value) ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
-  return cells.map(csvField).join(',') + '\n';
-}
 
 const MARK_COLUMNS = ['reviewed', 'flagged', 'note'] as const;
 
