@@ -15,6 +15,7 @@ import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
 import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
 import { segmentsOfFile } from './core/io/segNrrd';
+import { segmentsOfDicomFile } from './core/io/dicomSeg';
 import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
@@ -136,7 +137,7 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   for (const w of computed.warnings) process.stderr.write(`warning: ${w}\n`);
   const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
   const names = await labelNamesForFile(args.label, null, setting, readTextFile);
-  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+  for (const segment of [...segmentsOfFile(args.label), ...segmentsOfDicomFile(args.label)]) names.set(segment.value, segment.name);
   const result = withLabelNames(computed, names);
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);

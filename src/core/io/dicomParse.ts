@@ -57,7 +57,8 @@ export interface DicomFile {
   readonly dataset: DicomItem;
 }
 
-export function parseDicom(bytes: Uint8Array): DicomFile {
+/** The file's dataset; with `stopAt`, only the top-level elements before that tag (a header prefix may then suffice). */
+export function parseDicom(bytes: Uint8Array, stopAt = Infinity): DicomFile {
   if (!isDicom(bytes)) throw new VolumeReadError('not a DICOM file (no "DICM" after the 128-byte preamble)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // File meta information: always explicit VR little endian, group 0002 only.
@@ -76,7 +77,10 @@ export function parseDicom(bytes: Uint8Array): DicomFile {
   }
   const parser = new Parser(bytes, view, transferSyntax === EXPLICIT_LITTLE);
   const dataset: DicomItem = new Map();
-  while (offset < bytes.length) offset = parser.element(offset, dataset, 0);
+  while (offset < bytes.length) {
+    if (offset + 4 <= bytes.length && tag(view.getUint16(offset, true), view.getUint16(offset + 2, true)) >= stopAt) break;
+    offset = parser.element(offset, dataset, 0);
+  }
   return { transferSyntax, dataset };
 }
 

@@ -7,7 +7,9 @@
  * (k) along the normal row × column (as ITK, dcmqi and highdicom order them). When the SEG is
  * paired with an image on a grid its frames lie on, `segOnPartnerGrid` places it on that grid.
  */
-import { firstItem, numbers, parseDicom, tag, text, uint16, type DicomItem } from './dicomParse';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { dicomFolderFile } from './dicomFolder';
+import { firstItem, isDicom, numbers, parseDicom, tag, text, uint16, type DicomItem } from './dicomParse';
 import { DEFAULT_MAX_VOXELS, VolumeReadError, type ReadOptions, type Volume, type VolumeSegment } from './volume';
 import { affineFromAxes, LPS } from './worldSpace';
 
@@ -116,6 +118,25 @@ export function readDicomSeg(bytes: Uint8Array, source: string, options: ReadOpt
     sourceDtype: maxValue > 255 ? 'uint16' : 'uint8', scaled: false, segments: named,
     ...(overlaps > 0 ? { readNotes: [`${source}: ${overlaps} voxel${overlaps === 1 ? ' is' : 's are'} in more than one segment; each counts for the highest segment number`] } : {}),
   };
+}
+
+/**
+ * The segments (number, label) of a DICOM-SEG file or folder from the start of the file (the
+ * SegmentSequence precedes the frames' groups), for the CLI, which does not keep the volume; [] for any other file.
+ */
+export function segmentsOfDicomFile(path: string): VolumeSegment[] {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dicomFolderFile(path), 'r');
+    const head = new Uint8Array(4 << 20);
+    const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    if (!isDicom(bytes)) return [];
+    return [...readSegments(parseDicom(bytes, T.shared).dataset)].map(([value, name]) => ({ value, name }));
+  } catch {
+    return []; // unreadable: the comparison itself reports the file
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function readSegments(dataset: DicomItem): Map<number, string> {
