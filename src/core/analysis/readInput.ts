@@ -1,5 +1,6 @@
 /** Reads one mask file for a comparison, turning every failure into an InputError that names it. */
 import { statSync } from 'node:fs';
+import { isFolderWithDicomSeg } from '../io/dicomFolder';
 import { readVolumeFile } from '../io/readVolume';
 import { VolumeReadError, type Volume } from '../io/volume';
 import { InputError } from './inputs';
@@ -11,7 +12,8 @@ export function readInputFile(path: string, maxVoxels: number, npzArray?: string
   } catch (error) {
     throw new InputError(path, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read it (${(error as Error).message})`);
   }
-  if (!isFile) throw new InputError(path, 'is a folder, not a mask file');
+  // A folder is read only as the one DICOM-SEG inside it (readVolumeFile says so otherwise).
+  if (!isFile && !isFolderWithDicomSeg(path)) throw new InputError(path, 'is a folder, not a mask file (a folder is read only when it holds one DICOM-SEG file)');
   try {
     return readVolumeFile(path, npzArray === undefined ? { maxVoxels } : { maxVoxels, npzArray });
   } catch (error) {

@@ -31,6 +31,15 @@ export function dicomFolderFile(filePath: string): string {
   throw new VolumeReadError(`this folder holds ${segs.length} DICOM-SEG files (${segs.slice(0, 3).map((s) => path.basename(s)).join(', ')}…); give one of them`);
 }
 
+/** True when `folderPath` is a folder that dicomFolderFile resolves to one DICOM-SEG file. */
+export function isFolderWithDicomSeg(folderPath: string): boolean {
+  try {
+    return dicomFolderFile(folderPath) !== folderPath;
+  } catch {
+    return false; // none or several: the caller's "is a folder" message applies
+  }
+}
+
 /** DICM magic and the Segmentation Storage SOP class in the file meta information (its first 2 KB). */
 function isDicomSegFile(file: string): boolean {
   let fd: number | undefined;

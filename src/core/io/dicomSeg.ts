@@ -102,9 +102,14 @@ export function readDicomSeg(bytes: Uint8Array, source: string, options: ReadOpt
     const value = frames[n]!.segment;
     const base = Math.round(ks[n]!) * frameBits;
     const bit0 = n * frameBits;
-    for (let p = 0; p < frameBits; p++) {
-      const bit = bit0 + p;
-      if ((pixels[bit >>> 3]! >>> (bit & 7)) & 1) {
+    // Byte by byte, skipping background bytes; frames are packed back to back, so the first and
+    // last byte of a frame may hold bits of its neighbours (p outside the frame).
+    for (let at = Math.floor(bit0 / 8), last = Math.floor((bit0 + frameBits - 1) / 8); at <= last; at++) {
+      const byte = pixels[at]!;
+      if (byte === 0) continue;
+      for (let b = 0; b < 8; b++) {
+        const p = at * 8 + b - bit0;
+        if (((byte >>> b) & 1) === 0 || p < 0 || p >= frameBits) continue;
         if (data[base + p] !== 0 && data[base + p] !== value) overlaps++;
         data[base + p] = value;
       }
