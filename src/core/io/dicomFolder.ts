@@ -26,7 +26,7 @@ export function dicomFolderFile(filePath: string): string {
   const segs = entries.map((e) => path.join(filePath, e.name)).filter(isDicomSegFile);
   if (segs.length === 1) return segs[0]!;
   if (segs.length === 0) {
-    throw new VolumeReadError('this is a folder without a DICOM-SEG file (a folder is read only as the DICOM segmentation in it); give a mask file');
+    throw new VolumeReadError('this is a directory, not an image file (a directory is read only when it holds one DICOM-SEG file)');
   }
   throw new VolumeReadError(`this folder holds ${segs.length} DICOM-SEG files (${segs.slice(0, 3).map((s) => path.basename(s)).join(', ')}…); give one of them`);
 }
