@@ -10,6 +10,7 @@ label.seg.dcm          BINARY SEG, explicit VR little endian, 1-bit frames packe
                        sequences and items of undefined length.
 label_implicit.seg.dcm the same dataset, implicit VR little endian, defined-length sequences.
 seg_folder/SEG0001     the same file without an extension, alone in a folder (as DICOM exports are).
+label_overlap.seg.dcm  segment 2 also covers 4 voxels of segment 1 ([1:3, 2:4, 1:2]).
 label_fractional.seg.dcm  FRACTIONAL segmentation (8-bit): refused with a message.
 label_rle.seg.dcm      RLE Lossless transfer syntax (encapsulated pixels): refused with a message.
 """
@@ -51,7 +52,7 @@ UID = '1.2.826.0.1.3680043.8.498.'  # pydicom's root, fixed suffixes so the file
 segments = [(1, 'liver', ('10200004', 'SCT', 'Liver')), (2, 'tumour', ('108369006', 'SCT', 'Neoplasm'))]
 
 
-def build(fractional=False):
+def build(fractional=False, overlap=False):
     ds = Dataset()
     ds.SOPClassUID = '1.2.840.10008.5.1.4.1.1.66.4'
     ds.SOPInstanceUID = UID + '1301'
@@ -99,10 +100,14 @@ def build(fractional=False):
     shared.PlaneOrientationSequence = Sequence([orient])
     ds.SharedFunctionalGroupsSequence = Sequence([shared])
 
+    masks = {number: label == number for number, _n, _p in segments}
+    if overlap:
+        masks[2] = masks[2].copy()
+        masks[2][1:3, 2:4, 1:2] = True  # 4 voxels inside segment 1
     frames, pixels = [], []
     for number, _name, _prop in segments:
         for k in range(nz):
-            plane = (label[:, :, k] == number)
+            plane = masks[number][:, :, k]
             if not plane.any():
                 continue  # only the slices a segment covers, as dcmqi and highdicom write
             frames.append((number, k))
@@ -117,7 +122,7 @@ def build(fractional=False):
         ident = Dataset(); ident.ReferencedSegmentNumber = number
         f.SegmentIdentificationSequence = Sequence([ident])
         per_frame.append(f)
-        plane = (label[:, :, k] == number).T   # [row j, column i]
+        plane = masks[number][:, :, k].T   # [row j, column i]
         pixels.append(plane.astype(np.uint8) * (255 if fractional else 1))
     ds.PerFrameFunctionalGroupsSequence = Sequence(per_frame)
     ds.NumberOfFrames = len(frames)
@@ -150,6 +155,7 @@ save(implicit, 'label_implicit.seg.dcm', ImplicitVRLittleEndian, implicit=True)
 os.makedirs('seg_folder', exist_ok=True)
 save(build(), 'seg_folder/SEG0001', ExplicitVRLittleEndian)
 save(build(fractional=True), 'label_fractional.seg.dcm', ExplicitVRLittleEndian)
+save(build(overlap=True), 'label_overlap.seg.dcm', ExplicitVRLittleEndian)
 rle = build()
 rle.PixelData = encapsulate([b'\0' * 64])
 rle['PixelData'].is_undefined_length = True

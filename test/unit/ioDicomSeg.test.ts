@@ -112,3 +112,18 @@ test('a DICOM image that is not a segmentation says what it is', () => {
   bytes.set(Buffer.from('1.2.840.10008.5.1.4.1.1.2\0\0\0', 'latin1'), at); // CT Image Storage, same length
   assert.throws(() => readVolume(bytes, 'ct.dcm'), /not a segmentation \(modality SEG, SOP class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.2\).*dcm2niix/);
 });
+
+test('overlapping segments: the higher segment number wins, and the pair says how many voxels overlapped', () => {
+  const v = read('label_overlap.seg.dcm');
+  const nifti = read('label.nii.gz');
+  const placed = segOnPartnerGrid(v, nifti)!;
+  // make_dicom_seg.py: segment 2 also covers [1:3, 2:4, 1:2], inside segment 1.
+  for (const [i, j, k] of [[1, 2, 1], [2, 3, 1]] as const) {
+    assert.equal(voxel(nifti, i, j, k), 1);
+    assert.equal(voxel(placed, i, j, k), 2);
+  }
+  assert.equal(placed.data.filter((x: number) => x === 2).length, expected.labelCounts['2']! + 4);
+  assert.deepEqual(v.readNotes, [`${resolve(DIR, 'label_overlap.seg.dcm')}: 4 voxels are in more than one segment; each counts for the highest segment number`]);
+  const result = comparePair(read('pred.nii.gz'), v, OPTIONS);
+  assert.ok(result.warnings.some((w) => /4 voxels are in more than one segment/.test(w)), result.warnings.join(' | '));
+});
