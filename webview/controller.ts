@@ -3,19 +3,20 @@
  * every navigation or view change. Views only draw what the state says.
  */
 import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
-import { LOSS_LABELS } from '../src/core/kernels/lossIds';
+import { lossName, quantityGeometry, sliceLabel, sliceNumber, spacingKnownFor } from '../src/core/quantityNames';
 import type { HostMessage, InitMessage, LabelKey, TriageCommand, ViewState } from '../src/core/protocol';
 import { HeaderStrip } from './headerStrip';
 import { LossChart } from './lossChart';
-import type { HostChannel } from './messaging';
-import { badness, formatMetric, formatMm, METRIC_INFO, metricIdsOf, metricValue } from './metricInfo';
+import { savedUi, type HostChannel } from './messaging';
+import { badness, formatMetricFor, formatMm, metricIdsOf, metricTitle, metricValue } from './metricInfo';
 import { pixelOfVoxel } from './sliceData';
 import { SlicePresenter } from './slicePresenter';
 import { SliceTable } from './sliceTable';
 import { EditorState, normaliseViewState } from './state';
 import { EmptyState } from './emptyState';
 import { ErrorBanner, StatusLine } from './statusBanner';
-import { Toolbar, type ChartSelection } from './toolbar';
+import { renderLegend } from './legend';
+import { Toolbar, type ChartSelection, type PlaneLayout } from './toolbar';
 import { RankingCache, stepInRanking } from './triage';
 
 /** One shared empty list: the table redraws its header whenever the rows' identity changes. */
@@ -32,6 +33,8 @@ export class EditorController {
   readonly chart: LossChart;
   readonly table: SliceTable;
   private readonly ranking = new RankingCache();
+  /** One plane or three (axial, coronal, sagittal); kept in the webview's saved state. */
+  layout: PlaneLayout = 'one';
 
   constructor(private readonly channel: HostChannel, private readonly onLoaded: () => void) {
     this.empty = new EmptyState((action) => channel.post({ type: 'action', action }));
@@ -41,20 +44,23 @@ export class EditorController {
         if (settled) this.notify();
       },
       onWindowChanged: () => this.refreshToolbar(),
+      onPick: (voxel) => this.pick(voxel),
     });
     this.chart = new LossChart((index) => this.navigate(index));
-    this.table = new SliceTable((index) => this.navigate(index));
+    this.table = new SliceTable((index) => this.navigate(index), () => this.notify());
     this.toolbar = new Toolbar({
       onAxis: (axis) => this.setAxis(axis),
       onLabel: (label) => this.setLabel(label),
       onKind: (kind) => this.setKind(kind),
       onChart: (selection) => this.setChart(selection),
       onShowHausdorffVoxel: () => this.run('showHausdorffVoxel'),
-      onOverlayMode: (mode) => { this.presenter.overlayMode = mode; this.presenter.repaint(); },
+      onOverlayMode: (mode) => { this.presenter.overlayMode = mode; this.presenter.repaint(); this.refreshLegend(); },
       onWindowPreset: (preset) => { this.presenter.setWindowPreset(preset); this.refreshToolbar(); },
       onToggleReviewed: () => this.run('markReviewed'),
       onToggleFlag: () => this.run('flag'),
       onAction: (action) => channel.post({ type: 'action', action }),
+      onPartnerVoxel: () => this.goToPartnerVoxel(),
+      onLayout: (layout) => this.setLayout(layout),
     });
   }
 
@@ -87,17 +93,26 @@ export class EditorController {
 
   private init(message: InitMessage): void {
     // The host's remembered state wins; the webview's own saved state covers a tab restored without one.
-    const view = normaliseViewState(message.state ?? this.channel.savedState(), message.pair,
+    const saved = this.channel.savedState();
+    const ui = savedUi(saved);
+    this.table.restoreSort(ui.tableSort);
+    this.layout = ui.layout;
+    const view = normaliseViewState(message.state ?? saved, message.pair,
       message.pair.labelName === null ? 'none' : message.metrics.level);
-    this.state.reset({ pair: message.pair, overlay: message.overlay, metrics: message.metrics }, view, message.marks);
+    const geometry = quantityGeometry(message.pair.shape, message.pair.spacing, spacingKnownFor(message.pair.predictionName));
+    this.state.reset({ pair: message.pair, overlay: message.overlay, metrics: message.metrics, geometry }, view, message.marks);
+    document.getElementById('app')?.classList.toggle('mi-2d', geometry.twoD);
     this.presenter.reset(message.overlay.style);
-    this.toolbar.setPair(message.pair, message.overlay, message.metrics.level);
+    this.toolbar.setPair(message.pair, message.metrics.level, geometry);
+    this.refreshLegend();
     this.banner.set(null);
     this.empty.hide();
     this.onLoaded();
     this.requestLosses();
     this.presenter.view.setTransform(view);
     this.presenter.present();
+    this.presenter.setCursor(null);
+    this.presenter.setThreePlanes(this.layout === 'three' && !geometry.twoD);
     this.refreshAll();
     this.notify();
   }
@@ -109,6 +124,7 @@ export class EditorController {
     this.state.view = { ...this.state.view, index: clamped };
     this.state.rememberIndex();
     this.presenter.present();
+    if (this.presenter.threePlanes) this.presenter.setCursor(this.presenter.cursor); // the side planes' crosshair follows
     this.refreshPanels();
     this.notify();
   }
@@ -166,8 +182,62 @@ export class EditorController {
     this.status.announce(`Hausdorff distance ${formatMm(hd.distanceMm)}: ${hd.surface} surface voxel (${hd.voxel.join(', ')}) ` +
       `to the nearest ${other} surface voxel (${hd.nearest.join(', ')}).`);
     const { index } = pixelOfVoxel(this.state.view.axis, hd.voxel);
-    if (index === this.state.view.index) this.presenter.updateMarkers();
-    else this.navigate(index);
+    if (index === this.state.view.index) {
+      this.presenter.updateMarkers();
+      this.refreshPartner();
+    } else this.navigate(index);
+  }
+
+  /** Between the slice of the Hausdorff voxel and the slice of its nearest voxel on the other surface. */
+  private goToPartnerVoxel(): void {
+    const hd = this.state.hausdorffMarker;
+    if (hd === null) return;
+    const axis = this.state.view.axis;
+    const at = pixelOfVoxel(axis, hd.voxel).index;
+    const partner = pixelOfVoxel(axis, hd.nearest).index;
+    this.navigate(this.state.view.index === partner ? at : partner);
+  }
+
+  /** "Go to partner voxel" when the HD voxel's partner lies on another slice of this axis. */
+  private refreshPartner(): void {
+    const hd = this.state.hausdorffMarker;
+    const count = this.state.sliceCount();
+    if (hd === null) return this.toolbar.setPartner(null);
+    const axis = this.state.view.axis;
+    const at = pixelOfVoxel(axis, hd.voxel).index;
+    const partner = pixelOfVoxel(axis, hd.nearest).index;
+    if (at === partner) return this.toolbar.setPartner(null);
+    const other = hd.surface === 'label' ? 'prediction' : 'label';
+    if (this.state.view.index === partner) {
+      return this.toolbar.setPartner(`Back to HD voxel (slice ${sliceNumber(at)})`, `Go back to the ${hd.surface} surface voxel (${hd.voxel.join(', ')}), slice ${sliceLabel(at, count)}`);
+    }
+    this.toolbar.setPartner(`Go to partner voxel (slice ${sliceNumber(partner)})`,
+      `The nearest ${other} surface voxel (${hd.nearest.join(', ')}) is on ${sliceLabel(partner, count).toLowerCase()}`);
+  }
+
+  /** A click in any plane: the shared cursor goes there, and the main view to its slice. */
+  private pick(voxel: readonly [number, number, number]): void {
+    if (!this.presenter.threePlanes) return;
+    const position = this.state.view.axis === 'i' ? 0 : this.state.view.axis === 'j' ? 1 : 2;
+    this.presenter.setCursor(voxel);
+    this.navigate(voxel[position]);
+  }
+
+  private setLayout(layout: PlaneLayout): void {
+    this.layout = layout;
+    this.presenter.setThreePlanes(layout === 'three' && this.state.loaded?.geometry.twoD !== true);
+    this.onLayout?.(layout);
+    this.refreshToolbar();
+    this.notify();
+  }
+
+  /** Set by main.ts: rearranges the page for one or three planes. */
+  onLayout: ((layout: PlaneLayout) => void) | null = null;
+
+  private refreshLegend(): void {
+    const loaded = this.state.loaded;
+    if (loaded === null) return;
+    renderLegend(this.presenter.view.legendSlot, this.presenter.overlayMode, loaded.overlay, loaded.pair.labelName === null);
   }
 
   /** Why "Show HD voxel" cannot run now, or null when it can. */
@@ -191,6 +261,7 @@ export class EditorController {
     this.presenter.view.setTransform(this.state.view);
     this.requestLosses();
     this.presenter.present();
+    if (this.presenter.threePlanes) this.presenter.setCursor(this.presenter.cursor);
     this.refreshAll();
     this.notify();
   }
@@ -199,6 +270,7 @@ export class EditorController {
     if (label === this.state.view.label) return;
     this.state.view = { ...this.state.view, label };
     this.state.hausdorffMarker = null; // it was the other label's
+    this.toolbar.setPartner(null);
     this.presenter.repaint();
     this.refreshAll();
     this.notify();
@@ -236,7 +308,7 @@ export class EditorController {
 
   private notify(): void {
     const state = this.state.view;
-    this.channel.saveState(state);
+    this.channel.saveState(state, { tableSort: this.table.currentSort, layout: this.layout });
     this.channel.post({ type: 'stateChanged', state, currentLoss: this.state.currentLoss() });
   }
 
@@ -251,7 +323,7 @@ export class EditorController {
   }
 
   private refreshToolbar(): void {
-    this.toolbar.setView(this.state.view, this.presenter.overlayMode, this.presenter.windowPreset);
+    this.toolbar.setView(this.state.view, this.presenter.overlayMode, this.presenter.windowPreset, this.layout);
   }
 
   /** What changes with the slice: chart, table, slice counter. Kept cheap, it runs per key press. */
@@ -262,25 +334,26 @@ export class EditorController {
     const metrics = this.state.axisMetrics();
     const markAt = (i: number) => this.state.mark(axis, i);
     this.toolbar.setSlice(index, count, this.state.mark(axis, index));
+    this.refreshPartner();
     const rows = losses?.rowsByIndex ?? null;
     const placeholder = !this.state.hasLabel() ? 'No label to compare with: losses need a label (Choose partner…).'
       : rows === null ? 'Computing losses…' : 'Computing metrics…';
     if (metric === undefined) {
       this.chart.update({
-        count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: `${LOSS_LABELS[loss]} loss`, current: index, markAt, placeholder,
+        count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: lossName(loss), current: index, markAt, placeholder,
       });
     } else {
       const slices = metrics?.result.slices;
-      const info = METRIC_INFO[metric];
+      const geometry = this.state.loaded?.geometry;
       this.chart.update({
         count, rows: slices === undefined ? null : rows, valueAt: (i) => metricValue(slices?.[i], metric),
-        name: `${info.name}${info.unit ? ` (${info.unit})` : ''}`, format: (v) => formatMetric(metric, v), current: index, markAt, placeholder,
+        name: metricTitle(metric, geometry), format: (v) => formatMetricFor(metric, v, geometry), current: index, markAt, placeholder,
       });
     }
     this.table.update({
       rows: losses?.result.slices ?? NO_ROWS, multiclassByIndex: losses?.multiclass ? losses.multiclassByIndex : null,
       metrics: metrics?.result.slices ?? null, metricIds: metricIdsOf(metrics?.settings.level),
-      current: index, markAt, marksVersion: this.state.marksVersion,
+      current: index, markAt, marksVersion: this.state.marksVersion, geometry: this.state.loaded?.geometry,
     });
   }
 }

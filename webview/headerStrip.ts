@@ -1,107 +1,141 @@
 /**
  * Header strip: which files are compared, the prediction kind in use, the warnings, and the
- * volume-level numbers of the selected label: every loss (plus the Lovasz-Softmax when
- * multi-class), then the evaluation metrics of the volume (3D) once they arrive — a null metric
- * shows "—" with its reason as the tooltip.
+ * volume-level numbers of the selected label in two labelled groups, Losses and Metrics (3D, or
+ * 2D for a one-slice pair), key figures first and every number behind a disclosure — names and
+ * units from src/core/quantityNames; a null metric shows "—" with its reason as the tooltip.
  */
-import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
 import type { MetricId } from '../src/core/kernels/metricIds';
 import type { LabelKey } from '../src/core/protocol';
+import { lossName, lossShort, metricName, metricShort, metricUnit, unitNote, type LossNameId } from '../src/core/quantityNames';
 import { el, formatLoss } from './dom';
-import { formatMetric, METRIC_INFO, metricValue, nullReason, predictedWhen } from './metricInfo';
+import { formatMetricWithUnit, metricIdsOf, metricTitle, metricValue, nullReason, predictedWhen } from './metricInfo';
 import type { AxisLosses, AxisMetrics, Loaded } from './state';
 
-/** The volume metrics the header shows, in order, with their names there. */
-const HEADER_METRICS: readonly (readonly [MetricId, string])[] = [
-  ['dice', 'Dice'], ['iou', 'IoU'], ['precision', 'Precision'], ['recall', 'Recall'],
-  ['hausdorff', 'HD'], ['hd95', 'HD95'], ['assd', 'ASSD'], ['surfaceDice', 'Surface Dice'],
-  ['detectedLesions', 'Lesions detected'], ['missedLesions', 'missed'], ['falsePositiveLesions', 'FP'],
-  ['labelVolumeMl', 'Label'], ['predictionVolumeMl', 'Prediction'],
-];
+/** Losses shown first (the rest are behind "All numbers"). */
+const KEY_LOSSES: readonly LossId[] = ['dice', 'iou', 'bceDice'];
+/** Metrics shown first, in order (the rest are behind "All numbers"). */
+const KEY_METRICS: readonly MetricId[] = ['dice', 'iou', 'hd95', 'assd', 'labelVolumeMl', 'predictionVolumeMl'];
 
 export function labelName(label: LabelKey, names?: Readonly<Record<string, string>>): string {
   const name = label === 'foreground' ? undefined : names?.[String(label)];
   return label === 'foreground' ? 'foreground (label > 0)' : name !== undefined ? `label ${label} · ${name}` : `label ${label}`;
 }
 
+/** One "name value" figure; `secondary` ones are hidden first when the editor is narrow. */
+function figure(name: string, value: string, attributes: Record<string, string> = {}, title?: string): HTMLElement {
+  return el('span', { class: 'mi-number', title: title ?? `${name}: ${value}`, ...attributes }, el('span', { class: 'mi-dim' }, `${name} `), value);
+}
+
+/**
+ * Files on one line; then two labelled, aligned rows, Losses and Metrics, each with its key
+ * figures; every number behind the "All numbers" disclosure. At 1000 px that is three lines.
+ */
 export class HeaderStrip {
   readonly element: HTMLElement;
   private readonly files: HTMLElement;
   private readonly warnings: HTMLElement;
+  private readonly lossTitle = el('span', { class: 'mi-group-title' }, 'Losses');
   private readonly volume: HTMLElement;
+  private readonly metricTitle = el('span', { class: 'mi-group-title' }, 'Metrics');
   private readonly metrics: HTMLElement;
+  private readonly moreToggle: HTMLButtonElement;
+  private readonly allNumbers: HTMLElement;
 
   constructor() {
     this.files = el('div', { class: 'mi-files' });
     this.warnings = el('ul', { class: 'mi-warnings', 'aria-label': 'Warnings' });
     this.volume = el('div', { class: 'mi-volume', role: 'group', 'aria-label': 'Volume losses' });
     this.metrics = el('div', { class: 'mi-volume mi-metrics', role: 'group', 'aria-label': 'Volume metrics' });
-    this.element = el('header', { class: 'mi-header' }, this.files, this.warnings, this.volume, this.metrics);
+    this.allNumbers = el('div', { class: 'mi-all-numbers', id: 'mi-all-numbers', role: 'group', 'aria-label': 'All losses and metrics', hidden: true });
+    this.moreToggle = el('button', {
+      type: 'button', class: 'mi-more-toggle', 'aria-expanded': 'false', 'aria-controls': 'mi-all-numbers', title: 'Every loss and metric of the volume',
+    }, 'All numbers ▸');
+    this.moreToggle.addEventListener('click', () => {
+      const open = this.allNumbers.hidden;
+      this.allNumbers.hidden = !open;
+      this.moreToggle.setAttribute('aria-expanded', String(open));
+      this.moreToggle.textContent = open ? 'All numbers ▾' : 'All numbers ▸';
+    });
+    const groups = el('div', { class: 'mi-groups-grid' }, this.lossTitle, this.volume, this.metricTitle, this.metrics);
+    this.element = el('header', { class: 'mi-header' }, this.files, this.warnings, groups, this.allNumbers);
   }
 
   update(loaded: Loaded, volume: AxisLosses | undefined, label: LabelKey, metrics: AxisMetrics | undefined): void {
-    this.updateMetrics(loaded, metrics, label);
     const { pair } = loaded;
     const kind = pair.kindOption === 'auto' ? `${pair.predictionKind} (auto)` : `${pair.predictionKind} (set by you)`;
     const channels = pair.predictionChannels > 1 ? `, ${pair.predictionChannels} channels` : '';
+    const geometry = loaded.geometry;
+    const size = geometry.twoD ? `${pair.shape[0]} × ${pair.shape[1]} pixels` : `${pair.shape.join(' × ')} voxels`;
+    const spacing = geometry.spacingKnown ? ` · ${pair.spacing.slice(0, geometry.twoD ? 2 : 3).map((s) => +s.toFixed(3)).join(' × ')} mm` : ' · pixel size unknown';
     this.files.replaceChildren(
       file('Prediction', pair.predictionName),
-      el('span', { class: 'mi-chip', title: 'Prediction kind in use' }, kind + channels),
       pair.labelName === null
         ? el('span', { class: 'mi-file mi-alone' }, 'shown alone (no label found)')
         : file('Label', pair.labelName),
       pair.underlayName === null ? '' : file('Underlay', pair.underlayName),
-      el('span', { class: 'mi-dim' }, `${pair.shape.join(' × ')} voxels · spacing ${pair.spacing.map((s) => +s.toFixed(3)).join(' × ')}`),
+      pair.labelName === null || pair.labels.length < 2 ? ''
+        : el('span', { class: 'mi-chip mi-label-chip', title: 'Label the numbers below are for' }, labelName(label, pair.labelNames)),
+      el('span', { class: 'mi-chip', title: 'Prediction kind in use' }, kind + channels),
+      el('span', { class: 'mi-dim mi-geometry' }, size + spacing),
+      this.moreToggle,
     );
     this.warnings.replaceChildren(...pair.warnings.map((text) => el('li', {}, `⚠ ${text}`)));
     this.warnings.hidden = pair.warnings.length === 0;
 
-    if (pair.labelName === null) {
-      this.volume.replaceChildren();
-      this.volume.hidden = true;
-      return;
+    const alone = pair.labelName === null;
+    this.lossTitle.hidden = this.volume.hidden = alone;
+    this.moreToggle.hidden = alone;
+    if (alone) this.allNumbers.hidden = true;
+    const all: HTMLElement[] = [];
+    if (!alone) {
+      if (volume === undefined) {
+        this.volume.replaceChildren(el('span', { class: 'mi-dim' }, `computing for ${labelName(label, pair.labelNames)}…`));
+      } else {
+        const numbers: [LossNameId, number][] = LOSS_IDS.map((id) => [id, volume.result.volume[id]]);
+        if (volume.multiclass !== null) numbers.push(['lovaszSoftmax', volume.multiclass.volume.lovaszSoftmax]);
+        this.lossTitle.title = `Losses of the whole volume, ${labelName(volume.result.label, pair.labelNames)}`;
+        this.volume.replaceChildren(...numbers.filter(([id]) => (KEY_LOSSES as readonly string[]).includes(id))
+          .map(([id, value]) => figure(lossShort(id), formatLoss(value), { 'data-loss': id }, `${lossName(id)}: ${formatLoss(value)}`)));
+        all.push(el('h3', {}, 'Losses'), ...numbers.map(([id, value]) => figure(lossName(id), formatLoss(value), { 'data-loss': id })));
+      }
     }
-    this.volume.hidden = false;
-    if (volume === undefined) {
-      this.volume.replaceChildren(el('span', { class: 'mi-dim' }, `Volume losses for ${labelName(label, pair.labelNames)}: computing…`));
-      return;
-    }
-    const numbers: [string, number][] = LOSS_IDS.map((id) => [LOSS_LABELS[id], volume.result.volume[id]]);
-    if (volume.multiclass !== null) numbers.push(['Lovasz-Softmax (all classes)', volume.multiclass.volume.lovaszSoftmax]);
-    this.volume.replaceChildren(
-      el('span', { class: 'mi-volume-title' }, `Volume, ${labelName(volume.result.label, pair.labelNames)}:`),
-      ...numbers.map(([name, value]) => el('span', { class: 'mi-number' }, el('span', { class: 'mi-dim' }, `${name} `), formatLoss(value))),
-    );
+    all.push(...this.updateMetrics(loaded, metrics, label));
+    this.allNumbers.replaceChildren(...all);
   }
 
-  private updateMetrics(loaded: Loaded, metrics: AxisMetrics | undefined, label: LabelKey): void {
+  private updateMetrics(loaded: Loaded, metrics: AxisMetrics | undefined, label: LabelKey): HTMLElement[] {
     const level = loaded.metrics.level;
-    this.metrics.hidden = loaded.pair.labelName === null || level === 'none';
-    if (this.metrics.hidden) {
+    const geometry = loaded.geometry;
+    const hidden = loaded.pair.labelName === null || level === 'none';
+    this.metrics.hidden = this.metricTitle.hidden = hidden;
+    this.metricTitle.textContent = geometry.twoD ? 'Metrics (2D)' : 'Metrics (3D)';
+    if (hidden) {
       this.metrics.replaceChildren();
-      return;
+      return [];
     }
     if (metrics === undefined) {
-      this.metrics.replaceChildren(el('span', { class: 'mi-dim' }, `Volume metrics for ${labelName(label, loaded.pair.labelNames)}: computing…`));
-      return;
+      this.metrics.replaceChildren(el('span', { class: 'mi-dim' }, `computing for ${labelName(label, loaded.pair.labelNames)}…`));
+      return [];
     }
     const { result, settings } = metrics;
     const volume = result.volume;
-    const shown = HEADER_METRICS.filter(([id]) => id in volume);
-    const tolerance = `within ${settings.toleranceMm} mm of the other surface`;
-    this.metrics.replaceChildren(
-      el('span', { class: 'mi-volume-title', title: `3D, over the whole volume; predicted where ${predictedWhen(loaded.pair.predictionKind, settings.threshold)}` },
-        `Metrics (3D, ${predictedWhen(loaded.pair.predictionKind, settings.threshold)}):`),
-      ...shown.map(([id, name]) => {
-        const info = METRIC_INFO[id];
-        const value = metricValue(volume, id);
-        const reason = nullReason(volume, id);
-        const unit = value !== null && info.unit !== '' ? ` ${info.unit}` : '';
-        const title = reason !== null ? `${info.name}: undefined (${reason})` : id === 'surfaceDice' ? `${info.name}: share of surface voxels ${tolerance}` : info.name;
-        return el('span', { class: 'mi-number', 'data-metric': id, title },
-          el('span', { class: 'mi-dim' }, `${name} `), formatMetric(id, value) + unit);
-      }),
-    );
+    const when = predictedWhen(loaded.pair.predictionKind, settings.threshold);
+    this.metricTitle.title = `${geometry.twoD ? 'Over the whole image' : '3D, over the whole volume'}; predicted where ${when}` +
+      (unitNote(geometry) === null ? '' : `; ${unitNote(geometry)}`);
+    const tolerance = `within ${settings.toleranceMm} ${metricUnit('hausdorff', geometry)} of the other surface`;
+    const one = (id: MetricId, name: string): HTMLElement => {
+      const value = metricValue(volume, id);
+      const reason = nullReason(volume, id);
+      const text = formatMetricWithUnit(id, value, geometry);
+      const title = reason !== null ? `${metricName(id, geometry)}: undefined (${reason})`
+        : id === 'surfaceDice' ? `${metricName(id, geometry)}: share of surface voxels ${tolerance}` : `${metricTitle(id, geometry)}: ${text}`;
+      return figure(name, text, { 'data-metric': id }, title);
+    };
+    const present = metricIdsOf('all').filter((id) => id in volume);
+    this.metrics.replaceChildren(...KEY_METRICS.filter((id) => id in volume).map((id) => one(id, metricShort(id, geometry))),
+      el('span', { class: 'mi-dim mi-when' }, when));
+    return [el('h3', {}, this.metricTitle.textContent), ...present.map((id) => one(id, metricName(id, geometry)))];
   }
 }
 

@@ -1,11 +1,14 @@
 /**
  * Per-slice chart on a 2D canvas: one bar per slice for the chosen loss or metric, empty slices
  * as hollow grey rings, slices without a value (a null metric) as gaps, flagged slices as a
- * triangle above the plot, reviewed ones as a square below it, the current slice as a vertical
- * line. Click or drag to go to a slice.
+ * triangle above the plot, reviewed ones as a square below it, the current slice as a shaded
+ * column with a line and a pointer in the text colour (not the bars' blue, so it never reads as a
+ * bar). The y-range is set by the non-empty slices: empty ones sit on the baseline. Slices are
+ * numbered from 1 (src/core/quantityNames). Click or drag to go to a slice.
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import type { SliceMark } from '../src/core/protocol';
+import { sliceNumber } from '../src/core/quantityNames';
 import { el, formatLoss, onResize, onThemeChange, themeColor } from './dom';
 
 export interface ChartData {
@@ -105,7 +108,8 @@ export class LossChart {
       axis: themeColor('--vscode-editorWidget-border', '#454545'),
       bar: themeColor('--vscode-charts-blue', '#3794ff'),
       empty: themeColor('--vscode-disabledForeground', '#808080'),
-      current: themeColor('--vscode-focusBorder', '#0078d4'),
+      current: themeColor('--vscode-foreground', '#cccccc'),
+      band: themeColor('--vscode-editor-selectionBackground', '#264f78'),
       flag: themeColor('--vscode-charts-orange', '#d18616'),
       reviewed: themeColor('--vscode-charts-green', '#89d185'),
     };
@@ -123,7 +127,7 @@ export class LossChart {
 
   private plot(
     context: CanvasRenderingContext2D, data: ChartData, rows: readonly (SliceRow | undefined)[],
-    colours: Readonly<Record<'text' | 'axis' | 'bar' | 'empty' | 'current' | 'flag' | 'reviewed', string>>,
+    colours: Readonly<Record<'text' | 'axis' | 'bar' | 'empty' | 'current' | 'band' | 'flag' | 'reviewed', string>>,
     cssWidth: number, cssHeight: number,
   ): void {
     const { count, current, valueAt } = data;
@@ -134,6 +138,9 @@ export class LossChart {
     let low = 0;
     let high = 0;
     for (let index = 0; index < count; index++) {
+      // Empty slices (no label, nothing predicted) do not set the range: their values (a loss of
+      // the smoothing term, a huge focal sum) would squash the bars that matter.
+      if (rows[index]?.empty !== false) continue;
       const v = valueAt(index);
       if (v === undefined || v === null || !Number.isFinite(v)) continue;
       low = Math.min(low, v);
@@ -144,6 +151,11 @@ export class LossChart {
     const slot = plotWidth / count;
     const xOf = (index: number): number => plotLeft + (index + 0.5) * slot;
     const barWidth = Math.max(1, slot * 0.8);
+    // The current slice's column, behind everything.
+    context.globalAlpha = 0.6;
+    context.fillStyle = colours.band;
+    context.fillRect(plotLeft + current * slot, plotTop, Math.max(2, slot), plotBottom - plotTop);
+    context.globalAlpha = 1;
 
     context.strokeStyle = colours.axis;
     context.lineWidth = 1;
@@ -170,7 +182,8 @@ export class LossChart {
       } else if (row.empty) {
         context.strokeStyle = colours.empty;
         context.beginPath();
-        context.arc(x, Number.isFinite(v) ? yOf(v) : baseline, Math.min(3, Math.max(1.5, slot / 2)), 0, Math.PI * 2);
+        const r = Math.min(3, Math.max(1.5, slot / 2));
+        context.arc(x, baseline - r - 1, r, 0, Math.PI * 2);
         context.stroke();
       } else if (Number.isFinite(v)) {
         context.fillStyle = colours.bar;
@@ -194,25 +207,36 @@ export class LossChart {
 
     const x = xOf(current);
     context.strokeStyle = colours.current;
-    context.lineWidth = 2;
+    context.lineWidth = 1;
+    context.setLineDash([3, 2]);
     context.beginPath();
-    context.moveTo(x, plotTop);
-    context.lineTo(x, plotBottom);
+    context.moveTo(Math.round(x) + 0.5, plotTop);
+    context.lineTo(Math.round(x) + 0.5, plotBottom);
     context.stroke();
+    context.setLineDash([]);
+    // A pointer under the axis: the marker's shape, not only its colour, differs from a bar.
+    context.fillStyle = colours.current;
+    context.beginPath();
+    context.moveTo(x, plotBottom + 2);
+    context.lineTo(x - 4, plotBottom + 8);
+    context.lineTo(x + 4, plotBottom + 8);
+    context.fill();
     context.fillStyle = colours.text;
     context.textBaseline = 'bottom';
     context.textAlign = 'left';
-    context.fillText('0', plotLeft, cssHeight - 1);
+    context.fillText('1', plotLeft, cssHeight - 1);
     context.textAlign = 'right';
-    context.fillText(String(count - 1), plotLeft + plotWidth, cssHeight - 1);
+    context.fillText(String(count), plotLeft + plotWidth, cssHeight - 1);
     context.textAlign = x < plotLeft + plotWidth / 2 ? 'left' : 'right';
     context.fillStyle = colours.current;
-    context.fillText(`#${current}`, x + (x < plotLeft + plotWidth / 2 ? 4 : -4), cssHeight - 1);
+    context.fillText(`slice ${sliceNumber(current)}`, x + (x < plotLeft + plotWidth / 2 ? 6 : -6), cssHeight - 1);
     // For tests and debugging: what is plotted and which slices are gaps.
     this.canvas.dataset['series'] = data.name;
     this.canvas.dataset['gaps'] = gaps.join(',');
+    this.canvas.dataset['yMax'] = String(high);
+    this.canvas.dataset['yMin'] = String(low);
     const value = valueAt(current);
     this.canvas.setAttribute('aria-label',
-      `${data.name} per slice for ${count} slices; slice ${current} ${value === undefined || value === null ? 'has no value' : `scores ${format(value)}`}`);
+      `${data.name} per slice for ${count} slices; slice ${sliceNumber(current)} ${value === undefined || value === null ? 'has no value' : `scores ${format(value)}`}`);
   }
 }

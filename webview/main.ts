@@ -12,7 +12,7 @@ function layout(root: HTMLElement, controller: EditorController): void {
   const chartHead = el('div', { class: 'mi-panel-head' },
     el('h2', { class: 'mi-panel-title' }, 'Per slice'), toolbar.lossSelect);
   const panel = el('section', { class: 'mi-panel', 'aria-label': 'Losses and metrics per slice' }, chartHead, chart.element, table.element);
-  const viewer = el('section', { class: 'mi-viewer-pane', 'aria-label': 'Slice' }, presenter.view.element);
+  const viewer = el('section', { class: 'mi-viewer-pane', 'aria-label': 'Slice' }, presenter.planesElement);
   const footer = el('footer', { class: 'mi-footer' }, presenter.readout.element, status.announcer, status.element);
   root.replaceChildren(empty.element, banner.element, header.element, toolbar.element, el('div', { class: 'mi-main' }, viewer, panel), footer);
 }

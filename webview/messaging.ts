@@ -39,9 +39,12 @@ export class HostChannel {
     return this.api.getState();
   }
 
-  /** Saved as the bare ViewState so a host-side WebviewPanelSerializer can read it as such. */
-  saveState(state: ViewState): void {
-    this.api.setState(state);
+  /**
+   * Saved as the ViewState so a host-side WebviewPanelSerializer can read it as such, plus `ui`:
+   * what only the page knows (the table's sort, the plane layout), restored when the tab is shown again.
+   */
+  saveState(state: ViewState, ui?: UiState): void {
+    this.api.setState(ui === undefined ? state : { ...state, ui });
   }
 
   /** Delivers host messages in order; anything else posted to the window is reported, not dropped silently. */
@@ -69,4 +72,21 @@ function describe(data: unknown): string {
     return typeof type === 'string' ? `type "${type}"` : 'an object without a type';
   }
   return typeof data;
+}
+
+
+/** Page-only view state kept across hiding and showing the tab. */
+export interface UiState {
+  readonly tableSort: { readonly key: string; readonly descending: boolean } | null;
+  readonly layout: 'one' | 'three';
+}
+
+/** The `ui` part of a saved state, checked field by field (it may come from an older version). */
+export function savedUi(saved: unknown): UiState {
+  const ui = (typeof saved === 'object' && saved !== null ? (saved as { ui?: unknown }).ui : undefined) as Partial<Record<keyof UiState, unknown>> | undefined;
+  const sort = ui?.tableSort as { key?: unknown; descending?: unknown } | null | undefined;
+  return {
+    tableSort: typeof sort?.key === 'string' && typeof sort.descending === 'boolean' ? { key: sort.key, descending: sort.descending } : null,
+    layout: ui?.layout === 'three' ? 'three' : 'one',
+  };
 }

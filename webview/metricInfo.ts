@@ -6,6 +6,9 @@
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
 } from '../src/core/kernels/metricIds';
+import {
+  metricDisplayValue, metricName, metricShort, metricUnit, VOLUME_GEOMETRY, withUnit, type QuantityGeometry, type Unit,
+} from '../src/core/quantityNames';
 
 /**
  * 'higher': higher is better (Dice-like), so the worst slice has the lowest value. 'lower':
@@ -16,32 +19,52 @@ import {
 export type Better = 'higher' | 'lower' | 'zero' | 'none';
 
 export interface MetricInfo {
-  /** Short, for table headers and the header strip. */
+  /** Short, for table headers and the header strip (quantityNames' `short`). */
   readonly title: string;
-  /** For the chart selector and tooltips. */
+  /** For the chart selector and tooltips (quantityNames' `name`). */
   readonly name: string;
-  readonly unit: '' | 'mm' | 'mL';
+  /** Unit of a 3D volume with known spacing; use metricUnit(id, geometry) for the pair's own. */
+  readonly unit: Unit;
   readonly better: Better;
 }
 
-export const METRIC_INFO: { readonly [K in MetricId]: MetricInfo } = {
-  dice: { title: 'Dice', name: 'Dice (hard)', unit: '', better: 'higher' },
-  iou: { title: 'IoU', name: 'IoU (hard)', unit: '', better: 'higher' },
-  precision: { title: 'Precision', name: 'Precision', unit: '', better: 'higher' },
-  recall: { title: 'Recall', name: 'Recall (sensitivity)', unit: '', better: 'higher' },
-  specificity: { title: 'Specificity', name: 'Specificity', unit: '', better: 'higher' },
-  labelVolumeMl: { title: 'Label mL', name: 'Label volume', unit: 'mL', better: 'none' },
-  predictionVolumeMl: { title: 'Pred. mL', name: 'Prediction volume', unit: 'mL', better: 'none' },
-  relativeVolumeDifference: { title: 'RVD', name: 'Relative volume difference', unit: '', better: 'zero' },
-  hausdorff: { title: 'HD mm', name: 'Hausdorff distance', unit: 'mm', better: 'lower' },
-  hd95: { title: 'HD95 mm', name: 'HD95', unit: 'mm', better: 'lower' },
-  assd: { title: 'ASSD mm', name: 'Average symmetric surface distance', unit: 'mm', better: 'lower' },
-  surfaceDice: { title: 'Surface Dice', name: 'Surface Dice', unit: '', better: 'higher' },
-  labelLesions: { title: 'Lesions', name: 'Label lesions', unit: '', better: 'none' },
-  detectedLesions: { title: 'Detected', name: 'Detected lesions', unit: '', better: 'none' },
-  missedLesions: { title: 'Missed', name: 'Missed lesions', unit: '', better: 'lower' },
-  falsePositiveLesions: { title: 'FP lesions', name: 'False-positive lesions', unit: '', better: 'lower' },
+/** Which direction is worse: the one piece of knowledge here that is not a name (names: src/core/quantityNames). */
+const BETTER: { readonly [K in MetricId]: Better } = {
+  dice: 'higher', iou: 'higher', precision: 'higher', recall: 'higher', specificity: 'higher',
+  labelVolumeMl: 'none', predictionVolumeMl: 'none', relativeVolumeDifference: 'zero',
+  hausdorff: 'lower', hd95: 'lower', assd: 'lower', surfaceDice: 'higher',
+  labelLesions: 'none', detectedLesions: 'none', missedLesions: 'lower', falsePositiveLesions: 'lower',
 };
+
+export const METRIC_INFO: { readonly [K in MetricId]: MetricInfo } = Object.fromEntries(
+  (Object.keys(BETTER) as MetricId[]).map((id) => [id, { title: metricShort(id), name: metricName(id), unit: metricUnit(id), better: BETTER[id] }]),
+) as { readonly [K in MetricId]: MetricInfo };
+
+/** "HD95 (mm)", "Label area (px²)": a metric's short name with the unit of the pair's geometry. */
+export function metricHeading(id: MetricId, geometry: QuantityGeometry = VOLUME_GEOMETRY): string {
+  return withUnit(metricShort(id, geometry), metricUnit(id, geometry));
+}
+
+/** "Hausdorff distance (mm)": the full name with the unit, for selectors and tooltips. */
+export function metricTitle(id: MetricId, geometry: QuantityGeometry = VOLUME_GEOMETRY): string {
+  return withUnit(metricName(id, geometry), metricUnit(id, geometry));
+}
+
+/** A metric's value as shown for the pair (areas for 2D pairs), "—" for null, without the unit. */
+export function formatMetricFor(id: MetricId, value: number | null | undefined, geometry: QuantityGeometry = VOLUME_GEOMETRY): string {
+  if (value === null || value === undefined) return '—';
+  const unit = metricUnit(id, geometry);
+  // Pixel areas are pixel counts: whole numbers.
+  if (unit === 'px²' && Number.isFinite(value)) return String(Math.round(metricDisplayValue(id, value, geometry)));
+  return formatMetric(id, metricDisplayValue(id, value, geometry));
+}
+
+/** The same with its unit: "2.35 mm", "12.30 mL", "0.9721". */
+export function formatMetricWithUnit(id: MetricId, value: number | null | undefined, geometry: QuantityGeometry = VOLUME_GEOMETRY): string {
+  const text = formatMetricFor(id, value, geometry);
+  const unit = metricUnit(id, geometry);
+  return value === null || value === undefined || unit === '' ? text : `${text} ${unit}`;
+}
 
 /** The per-slice (and volume) metrics a level computes, in output order. */
 export function metricIdsOf(level: MetricsLevel | undefined): readonly MetricId[] {

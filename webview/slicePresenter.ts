@@ -8,8 +8,12 @@ import { HoverReadout } from './hoverReadout';
 import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from './overlayColouring';
 import { SliceCache, type SliceReply } from './sliceCache';
 import { formatMm } from './metricInfo';
+import { edgeLetters } from './orientation';
+import { OtherPlanes, planeCaption, type Voxel } from './otherPlanes';
+import { el } from './dom';
+import { sliceNumber } from '../src/core/quantityNames';
 import {
-  decodeSlice, pixelOfVoxel, pixelSpacing, probabilities, rowsFlipped, surfaceDistances, truthMask, type DecodedSlice, type SurfaceDistances,
+  decodeSlice, pixelOfVoxel, pixelSpacing, probabilities, rowsFlipped, surfaceDistances, truthMask, voxelOf, type DecodedSlice, type SurfaceDistances,
 } from './sliceData';
 import { SliceView, type ViewMarker, type ViewTransform } from './sliceView';
 import type { EditorState } from './state';
@@ -19,12 +23,21 @@ export interface PresenterCallbacks {
   onTransform(transform: ViewTransform, settled: boolean): void;
   /** The window changed by dragging (preset becomes custom) or by the automatic window. */
   onWindowChanged(preset: WindowPreset): void;
+  /** A click (no drag) picked a volume voxel in one of the planes. */
+  onPick?(voxel: Voxel): void;
 }
 
 export class SlicePresenter {
   readonly view: SliceView;
   readonly readout = new HoverReadout();
-  private readonly cache: SliceCache;
+  readonly cache: SliceCache;
+  /** The side planes of the three-plane layout; their elements sit in `planesElement`. */
+  readonly others: OtherPlanes;
+  /** The main view and, in the three-plane layout, the two others. */
+  readonly planesElement: HTMLElement;
+  private three = false;
+  /** The shared 3D cursor of the three-plane layout (volume voxel), null until set. */
+  cursor: Voxel | null = null;
   overlayMode: OverlayMode = 'fill';
   windowPreset: WindowPreset = 'auto';
   /** Null until an underlay slice arrives: the automatic window is computed from the first one seen. */
@@ -45,7 +58,62 @@ export class SlicePresenter {
       onTransform: (transform, settled) => callbacks.onTransform(transform, settled),
       onHover: (pixel) => this.hover(pixel),
       onWindowDrag: (dx, dy, phase) => this.dragWindow(dx, dy, phase),
+      onPick: (pixel) => {
+        const slice = this.shown;
+        if (slice === null) return;
+        const row = rowsFlipped(slice.axis) ? slice.height - 1 - pixel.displayRow : pixel.displayRow;
+        callbacks.onPick?.(voxelOf(slice.axis, slice.index, pixel.column, row));
+      },
     });
+    this.others = new OtherPlanes({
+      state, cache: this.cache, paintInto: (view, slice) => this.paintInto(view, slice), onPick: (voxel) => callbacks.onPick?.(voxel),
+    });
+    this.view.element.classList.add('mi-main-plane');
+    for (const element of this.others.elements) element.hidden = true;
+    this.planesElement = el('div', { class: 'mi-planes' }, this.view.element, ...this.others.elements);
+  }
+
+  /** One plane, or three side by side sharing the cursor. */
+  setThreePlanes(three: boolean): void {
+    this.three = three;
+    this.planesElement.classList.toggle('mi-three', three);
+    for (const element of this.others.elements) element.hidden = !three;
+    if (!three) {
+      this.view.setCaption(null);
+      if (this.hovered === null) this.view.setCrosshair(null);
+    }
+    this.updatePlanes();
+  }
+
+  get threePlanes(): boolean {
+    return this.three;
+  }
+
+  /** Moves the shared cursor (three-plane layout) and redraws the side planes through it. */
+  setCursor(voxel: Voxel | null): void {
+    this.cursor = voxel;
+    this.updatePlanes();
+  }
+
+  private updatePlanes(): void {
+    const loaded = this.state.loaded;
+    if (!this.three || loaded === null) return;
+    const { axis, index } = this.state.view;
+    const [nx, ny, nz] = loaded.pair.shape;
+    const base: [number, number, number] = this.cursor === null ? [Math.floor(nx / 2), Math.floor(ny / 2), Math.floor(nz / 2)] : [...this.cursor];
+    base[axis === 'i' ? 0 : axis === 'j' ? 1 : 2] = index; // the main view's slice is the cursor's plane
+    this.cursor = base;
+    this.others.update(axis, base);
+    this.view.setCaption(planeCaption(axis, index, this.state.sliceCount()));
+    if (this.hovered === null) this.showCursorCrosshair();
+  }
+
+  private showCursorCrosshair(): void {
+    const slice = this.shown;
+    if (!this.three || this.cursor === null || slice === null) return;
+    const at = pixelOfVoxel(slice.axis, this.cursor);
+    if (at.index !== slice.index) return this.view.setCrosshair(null);
+    this.view.setCrosshair({ column: at.column, displayRow: rowsFlipped(slice.axis) ? slice.height - 1 - at.row : at.row });
   }
 
   /** New init: cached slices may have been read with another kind or pair. */
@@ -64,7 +132,7 @@ export class SlicePresenter {
     if (slice === undefined) {
       this.cache.request(axis, index, true);
       const failure = this.cache.failure(axis, index);
-      this.view.setMessage(failure === undefined ? `Loading slice ${index}…` : `Slice ${index} could not be read: ${failure}`, failure === undefined ? 'info' : 'error');
+      this.view.setMessage(failure === undefined ? `Loading slice ${sliceNumber(index)}…` : `Slice ${sliceNumber(index)} could not be read: ${failure}`, failure === undefined ? 'info' : 'error');
       return;
     }
     this.draw(slice);
@@ -75,6 +143,7 @@ export class SlicePresenter {
   /** Overlay, label, kind or window changed: repaint the slice on screen, if any. */
   repaint(): void {
     if (this.shown !== null && this.shown.axis === this.state.view.axis && this.shown.index === this.state.view.index) this.draw(this.shown);
+    if (this.three) this.others.repaint();
   }
 
   accept(message: SliceMessage): void {
@@ -94,10 +163,11 @@ export class SlicePresenter {
 
   private onReply(reply: SliceReply): void {
     if (reply.kind === 'stale') return;
+    if (this.three) this.others.accept(reply);
     const { axis, index } = this.state.view;
     if (reply.axis !== axis || reply.index !== index) return; // cached for later, or a failed prefetch
     if (reply.kind === 'error') {
-      this.view.setMessage(`Slice ${index} could not be read: ${reply.message}`, 'error');
+      this.view.setMessage(`Slice ${sliceNumber(index)} could not be read: ${reply.message}`, 'error');
       return;
     }
     this.present();
@@ -113,6 +183,22 @@ export class SlicePresenter {
   private draw(slice: DecodedSlice): void {
     const loaded = this.state.loaded;
     if (loaded === null) return;
+    const { pair } = loaded;
+    this.paintInto(this.view, slice);
+    if (this.shown?.axis !== slice.axis) {
+      this.view.setOrientation(loaded.geometry.spacingKnown ? edgeLetters(pair.affine, slice.axis) : null, loaded.geometry.spacingKnown ? 'mm' : 'px');
+    }
+    this.shown = slice;
+    this.distances = null; // label, kind or threshold may have changed
+    this.updateMarkers();
+    if (this.hovered !== null) this.hover(this.hovered);
+    else this.showCursorCrosshair();
+  }
+
+  /** Paints a slice into a view: underlay through the window, then the overlay in the current mode. */
+  paintInto(view: SliceView, slice: DecodedSlice): void {
+    const loaded = this.state.loaded;
+    if (loaded === null) return;
     const { pair, overlay } = loaded;
     const label = this.state.view.label;
     if (slice.underlay !== null && this.window === null) {
@@ -122,7 +208,8 @@ export class SlicePresenter {
     const settings: PaintSettings = {
       mode: this.overlayMode,
       tp: parseHexColor(overlay.tpColor), fp: parseHexColor(overlay.fpColor), fn: parseHexColor(overlay.fnColor),
-      opacity: overlay.opacity, threshold: overlay.threshold,
+      // On black (no underlay) a half-transparent overlay turns FN navy and FP brown: full colour there.
+      opacity: slice.underlay === null ? 1 : overlay.opacity, threshold: overlay.threshold,
       window: slice.underlay === null ? NO_UNDERLAY_WINDOW : (this.window ?? NO_UNDERLAY_WINDOW),
     };
     const pixels = slice.width * slice.height;
@@ -137,11 +224,7 @@ export class SlicePresenter {
       underlay: slice.underlay,
       flipRows: rowsFlipped(slice.axis),
     };
-    this.view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
-    this.shown = slice;
-    this.distances = null; // label, kind or threshold may have changed
-    this.updateMarkers();
-    if (this.hovered !== null) this.hover(this.hovered);
+    view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
   }
 
   /** Rings the Hausdorff voxel and its nearest voxel (state.hausdorffMarker) where they lie in the slice on screen. */
@@ -173,8 +256,11 @@ export class SlicePresenter {
     if (pixel === null || this.shown === null || loaded === null
       || pixel.column >= this.shown.width || pixel.displayRow >= this.shown.height) {
       this.readout.clear();
+      this.view.setCrosshair(null);
+      this.showCursorCrosshair();
       return;
     }
+    this.view.setCrosshair(pixel);
     const slice = this.shown;
     if (this.distances === null || this.distances.slice !== slice) {
       const label = this.state.view.label;
@@ -183,7 +269,10 @@ export class SlicePresenter {
         value: surfaceDistances(slice, loaded.pair.predictionKind, label, loaded.metrics.threshold, pixelSpacing(slice.axis, loaded.pair.spacing)),
       };
     }
-    this.readout.show({ slice, kind: loaded.pair.predictionKind, label: this.state.view.label, distances: this.distances.value }, pixel.column, pixel.displayRow);
+    this.readout.show({
+      slice, kind: loaded.pair.predictionKind, label: this.state.view.label, distances: this.distances.value,
+      threshold: loaded.overlay.threshold, unit: loaded.geometry.spacingKnown ? 'mm' : 'px',
+    }, pixel.column, pixel.displayRow);
   }
 
   private dragWindow(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void {

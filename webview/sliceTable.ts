@@ -5,11 +5,12 @@
  * to a slice. Only the rows in view are in the DOM, so 1000 slices cost what 40 do.
  */
 import type { SliceRow } from '../src/core/analysis/result';
-import { LOSS_IDS, LOSS_LABELS } from '../src/core/kernels/lossIds';
+import { LOSS_IDS } from '../src/core/kernels/lossIds';
 import type { MetricId, Metrics } from '../src/core/kernels/metricIds';
 import type { SliceMark } from '../src/core/protocol';
+import { lossName, lossShort, sliceNumber, VOLUME_GEOMETRY, type QuantityGeometry } from '../src/core/quantityNames';
 import { el, formatCount, formatLoss, onResize } from './dom';
-import { formatMetric, METRIC_INFO, metricValue, nullReason } from './metricInfo';
+import { formatMetricFor, METRIC_INFO, metricHeading, metricTitle, metricValue, nullReason } from './metricInfo';
 
 export interface TableData {
   readonly rows: readonly SliceRow[];
@@ -22,6 +23,14 @@ export interface TableData {
   readonly current: number;
   readonly markAt: (index: number) => SliceMark | undefined;
   readonly marksVersion: number;
+  /** Names and units of the metric columns (2D: areas; unknown spacing: px). */
+  readonly geometry?: QuantityGeometry;
+}
+
+/** The table's sort, kept in the webview's state so hiding and showing the tab keeps it. */
+export interface TableSort {
+  readonly key: string;
+  readonly descending: boolean;
 }
 
 type Group = 'Slice' | 'Losses' | 'Voxels' | 'Metrics';
@@ -54,33 +63,33 @@ export function metricColumnKey(id: MetricId): string {
   return `metric:${id}`;
 }
 
-function metricColumn(id: MetricId): Column {
+function metricColumn(id: MetricId, geometry: QuantityGeometry): Column {
   const info = METRIC_INFO[id];
   const valueOf = (row: SliceRow, data: TableData): number | null => metricValue(data.metrics?.[row.index], id);
   const direction = info.better === 'higher' ? 'higher is better' : info.better === 'lower' ? 'lower is better'
     : info.better === 'zero' ? 'closer to 0 is better' : '';
   return {
-    key: metricColumnKey(id), title: info.title, group: 'Metrics',
-    description: `${info.name}${info.unit ? ` (${info.unit})` : ''}, 2D in the slice${direction ? `; ${direction}` : ''}`,
+    key: metricColumnKey(id), title: metricHeading(id, geometry), group: 'Metrics',
+    description: `${metricTitle(id, geometry)}, 2D in the slice${direction ? `; ${direction}` : ''}`,
     value: (row, data) => valueOf(row, data) ?? Number.NaN,
-    format: (_v, row, data) => formatMetric(id, valueOf(row, data)),
+    format: (_v, row, data) => formatMetricFor(id, valueOf(row, data), geometry),
     // Worst first: the lowest Dice-like score, the largest distance.
     firstDescending: info.better !== 'higher',
     tooltip: (row, data) => nullReason(data.metrics?.[row.index], id),
   };
 }
 
-function columns(multiclass: boolean, metricIds: readonly MetricId[]): Column[] {
+function columns(multiclass: boolean, metricIds: readonly MetricId[], geometry: QuantityGeometry = VOLUME_GEOMETRY): Column[] {
   const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
     ({ key, title, description, group: 'Voxels', value: (row) => row[key], format: (v) => formatCount(v), firstDescending: true });
   return [
-    { key: 'index', title: '#', description: 'Slice index', group: 'Slice', value: (row) => row.index,
-      format: (v, row) => `${v}${row.empty ? ' ∅' : ''}`, firstDescending: false },
+    { key: 'index', title: 'Slice', description: 'Slice number, from 1 (∅: empty slice)', group: 'Slice', value: (row) => row.index,
+      format: (v, row) => `${sliceNumber(v)}${row.empty ? ' ∅' : ''}`, firstDescending: false },
     { key: 'marks', title: 'Marks', description: 'Reviewed (✓) and flagged (⚑)', group: 'Slice', value: markValue,
       format: (v) => `${(v & 1) !== 0 ? '✓' : ''}${(v & 2) !== 0 ? '⚑' : ''}`, firstDescending: true },
-    ...LOSS_IDS.map((id): Column => ({ key: id, title: LOSS_LABELS[id], description: `${LOSS_LABELS[id]} loss`, group: 'Losses',
+    ...LOSS_IDS.map((id): Column => ({ key: id, title: lossShort(id), description: lossName(id), group: 'Losses',
       value: (row) => row.losses[id], format: (v) => formatLoss(v), firstDescending: true })),
-    ...(multiclass ? [{ key: 'lovaszSoftmax', title: 'Lovasz-Softmax', description: 'Multi-class Lovasz-Softmax loss', group: 'Losses' as const,
+    ...(multiclass ? [{ key: 'lovaszSoftmax', title: lossShort('lovaszSoftmax'), description: `${lossName('lovaszSoftmax')} (multi-class)`, group: 'Losses' as const,
       value: (row: SliceRow, data: TableData) => data.multiclassByIndex?.[row.index] ?? Number.NaN, format: (v: number) => formatLoss(v),
       firstDescending: true }] : []),
     count('labelVoxels', 'Label', 'Label voxels'),
@@ -88,7 +97,7 @@ function columns(multiclass: boolean, metricIds: readonly MetricId[]): Column[] 
     count('tp', 'TP', 'True positives'),
     count('fp', 'FP', 'False positives'),
     count('fn', 'FN', 'False negatives'),
-    ...metricIds.map(metricColumn),
+    ...metricIds.map((id) => metricColumn(id, geometry)),
   ];
 }
 
@@ -106,7 +115,7 @@ export class SliceTable {
   private renderedKey = '';
   private readonly rowsByIndex = new Map<number, HTMLTableRowElement>();
 
-  constructor(private readonly onNavigate: (index: number) => void) {
+  constructor(private readonly onNavigate: (index: number) => void, private readonly onSort: (sort: TableSort) => void = () => undefined) {
     this.head = el('thead');
     this.body = el('tbody');
     this.table = el('table', { role: 'grid', tabindex: 0, 'aria-label': 'Slices with their losses, voxel counts and metrics' }, this.head, this.body);
@@ -127,8 +136,10 @@ export class SliceTable {
     const currentChanged = this.data?.current !== data.current;
     this.data = data;
     if (structureChanged) {
-      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds);
-      if (!this.columns.some((c) => c.key === this.sort.key)) this.sort = { key: 'index', descending: false };
+      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.geometry);
+      // A restored sort on a metric column waits for the metrics instead of being dropped.
+      const sortable = this.columns.some((c) => c.key === this.sort.key) || (this.sort.key.startsWith('metric:') && data.metrics === null);
+      if (!sortable) this.sort = { key: 'index', descending: false };
       this.renderHead();
     }
     if (structureChanged || (marksChanged && this.sort.key === 'marks')) this.sortRows();
@@ -144,6 +155,21 @@ export class SliceTable {
     this.sortRows();
     this.renderBody(true);
     this.scrollToCurrent();
+    this.onSort(this.sort);
+  }
+
+  get currentSort(): TableSort {
+    return this.sort;
+  }
+
+  /** Restores a saved sort (before or after the rows arrive). */
+  restoreSort(sort: TableSort | null): void {
+    if (sort === null) return;
+    this.sort = { key: sort.key, descending: sort.descending };
+    if (this.data === null) return;
+    this.renderHead();
+    this.sortRows();
+    this.renderBody(true);
   }
 
   private renderHead(): void {
@@ -157,13 +183,16 @@ export class SliceTable {
         'aria-sort': sorted ? (this.sort.descending ? 'descending' : 'ascending') : 'none',
       }, button);
     });
-    // Group headings (Slice, Losses, Voxels, Metrics) over runs of columns.
-    const groups: HTMLElement[] = [];
-    for (let at = 0; at < this.columns.length;) {
+    // Group headings (Losses, Voxels, Metrics) over runs of columns. The sticky first cell covers
+    // the slice column only (not Marks too), and each heading's text sticks beside it, so a group
+    // scrolled half out of view still says what it is.
+    const groups: HTMLElement[] = [el('th', { class: 'mi-group-slice' })];
+    for (let at = 1; at < this.columns.length;) {
       const group = this.columns[at]!.group;
       let span = 1;
       while (at + span < this.columns.length && this.columns[at + span]!.group === group) span++;
-      groups.push(el('th', { scope: 'colgroup', colspan: span, class: `mi-group-${group.toLowerCase()}` }, group === 'Slice' ? '' : group));
+      groups.push(el('th', { scope: 'colgroup', colspan: span, class: `mi-group-${group.toLowerCase()}` },
+        el('span', { class: 'mi-group-name' }, group === 'Slice' ? '' : group)));
       at += span;
     }
     this.head.replaceChildren(el('tr', { class: 'mi-groups', 'aria-rowindex': 1 }, ...groups), el('tr', { 'aria-rowindex': 2 }, ...cells));

@@ -6,6 +6,7 @@
  */
 import { MAX_ZOOM, MIN_ZOOM } from './state';
 import { el, onResize } from './dom';
+import { scaleBarLength, type EdgeLetters } from './orientation';
 
 export interface ViewTransform {
   readonly zoom: number;
@@ -33,6 +34,8 @@ export interface SliceViewCallbacks {
   /** Native pixel under the pointer, in display rows (top row 0), or null when it left the slice. */
   onHover(pixel: { readonly column: number; readonly displayRow: number } | null): void;
   onWindowDrag(dx: number, dy: number, phase: 'start' | 'move' | 'end'): void;
+  /** A click without dragging on a native pixel (display rows): the three-plane cursor. */
+  onPick?(pixel: { readonly column: number; readonly displayRow: number }): void;
 }
 
 interface Placement { readonly x: number; readonly y: number; readonly scaleX: number; readonly scaleY: number }
@@ -52,8 +55,21 @@ export class SliceView {
   private image: ImageData | null = null;
   private spacing: readonly [number, number] = [1, 1];
   private transform: ViewTransform = { zoom: 1, panX: 0, panY: 0 };
-  private drag: { mode: 'pan' | 'window'; x: number; y: number; start: ViewTransform } | null = null;
+  private drag: { mode: 'pan' | 'window'; x: number; y: number; start: ViewTransform; moved: boolean; event: PointerEvent } | null = null;
+  /** Top-left caption: which plane this is (three-plane layout). */
+  private readonly caption = el('span', { class: 'mi-plane-caption', hidden: true });
   private wheelTimer: number | undefined;
+  /** The voxel under the shared cursor (hover, or the other planes' click), in native pixels. */
+  private crosshair: { readonly column: number; readonly displayRow: number } | null = null;
+  private readonly crosshairLayer: SVGSVGElement;
+  private readonly letters: { readonly [K in keyof EdgeLetters]: HTMLElement };
+  private readonly zoomText = el('span', { class: 'mi-zoom', title: 'Zoom: 100 % fits the slice to the view (+, −, 0 to reset)' });
+  private readonly scaleBar = el('span', { class: 'mi-scalebar-bar' });
+  private readonly scaleText = el('span', { class: 'mi-scalebar-text' });
+  /** Physical unit of the spacing: 'mm', or 'px' when the file gives no pixel size. */
+  private unit: 'mm' | 'px' = 'mm';
+  /** Where the caller puts the overlay legend (bottom left of the slice). */
+  readonly legendSlot = el('div', { class: 'mi-view-legend' });
 
   constructor(private readonly callbacks: SliceViewCallbacks) {
     this.native = el('canvas', { id: 'slice-native', hidden: true });
@@ -65,7 +81,15 @@ export class SliceView {
     this.markerLayer = document.createElementNS(SVG, 'svg');
     this.markerLayer.setAttribute('class', 'mi-markers');
     this.markerLayer.setAttribute('aria-hidden', 'true');
-    this.element = el('div', { class: 'mi-viewer' }, this.display, this.markerLayer, this.native, this.message);
+    this.crosshairLayer = document.createElementNS(SVG, 'svg');
+    this.crosshairLayer.setAttribute('class', 'mi-crosshair');
+    this.crosshairLayer.setAttribute('aria-hidden', 'true');
+    const letter = (where: string): HTMLElement => el('span', { class: `mi-orient mi-orient-${where}`, 'aria-hidden': 'true' });
+    this.letters = { left: letter('left'), right: letter('right'), top: letter('top'), bottom: letter('bottom') };
+    const scale = el('div', { class: 'mi-scalebar', 'aria-hidden': 'true' }, this.scaleText, this.scaleBar);
+    this.element = el('div', { class: 'mi-viewer' }, this.display, this.crosshairLayer, this.markerLayer, this.native,
+      this.letters.left, this.letters.right, this.letters.top, this.letters.bottom,
+      el('div', { class: 'mi-view-info' }, this.zoomText), scale, this.legendSlot, this.caption, this.message);
     this.listen();
     onResize(this.element, () => this.redraw());
   }
@@ -89,6 +113,34 @@ export class SliceView {
   setMarkers(markers: readonly ViewMarker[]): void {
     this.markers = markers;
     this.drawMarkers();
+  }
+
+  /** Orientation letters at the edges (null: none, e.g. a PNG) and the unit of the scale bar. */
+  setOrientation(letters: EdgeLetters | null, unit: 'mm' | 'px'): void {
+    for (const key of ['left', 'right', 'top', 'bottom'] as const) {
+      this.letters[key].textContent = letters?.[key] ?? '';
+      this.letters[key].hidden = letters === null;
+    }
+    this.unit = unit;
+    this.drawScale();
+  }
+
+  /** "Coronal · slice 12 / 40" over the top-left corner, or nothing. */
+  setCaption(text: string | null): void {
+    this.caption.hidden = text === null;
+    this.caption.textContent = text ?? '';
+  }
+
+  /** Puts the crosshair on a native pixel (display rows), or removes it. */
+  setCrosshair(pixel: { readonly column: number; readonly displayRow: number } | null): void {
+    this.crosshair = pixel;
+    this.drawCrosshair();
+  }
+
+  /** Centre of a native pixel in CSS pixels of the view (tests click through it). */
+  cssPointOf(column: number, displayRow: number): { x: number; y: number } {
+    const place = this.placement();
+    return { x: place.x + (column + 0.5) * place.scaleX, y: place.y + (displayRow + 0.5) * place.scaleY };
   }
 
   hasImage(): boolean {
@@ -125,10 +177,62 @@ export class SliceView {
     context.clearRect(0, 0, width, height);
     if (this.image === null) return;
     const place = this.placement();
+    // Where voxels land (CSS px in the canvas): for tests that hover a given voxel, and debugging.
+    this.display.dataset['place'] = [place.x, place.y, place.scaleX, place.scaleY].map((v) => v.toFixed(3)).join(',');
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.imageSmoothingEnabled = false;
     context.drawImage(this.native, place.x, place.y, this.image.width * place.scaleX, this.image.height * place.scaleY);
     this.drawMarkers();
+    this.drawCrosshair();
+    this.drawScale();
+  }
+
+  /** Zoom text and a scale bar of a round length in mm (px when the pixel size is unknown). */
+  private drawScale(): void {
+    const hasImage = this.image !== null;
+    this.zoomText.hidden = !hasImage;
+    this.scaleBar.parentElement!.hidden = !hasImage;
+    if (!hasImage) return;
+    this.zoomText.textContent = `${Math.round(this.transform.zoom * 100)} %`;
+    const place = this.placement();
+    const cssPerUnit = place.scaleX / this.spacing[0];
+    const length = scaleBarLength(cssPerUnit, Math.max(30, Math.min(120, this.display.clientWidth / 4)));
+    this.scaleBar.style.width = `${Math.round(length * cssPerUnit)}px`;
+    this.scaleText.textContent = `${length} ${this.unit}`;
+    this.scaleBar.parentElement!.dataset['length'] = String(length);
+  }
+
+  /** Two thin lines through the voxel's centre and a square around it. */
+  private drawCrosshair(): void {
+    const layer = this.crosshairLayer;
+    layer.replaceChildren();
+    const at = this.crosshair;
+    if (this.image === null || at === null || at.column >= this.image.width || at.displayRow >= this.image.height) {
+      delete layer.dataset['voxel'];
+      return;
+    }
+    const place = this.placement();
+    const x = place.x + (at.column + 0.5) * place.scaleX;
+    const y = place.y + (at.displayRow + 0.5) * place.scaleY;
+    const halfW = Math.max(3, place.scaleX / 2 + 1);
+    const halfH = Math.max(3, place.scaleY / 2 + 1);
+    const width = this.display.clientWidth;
+    const height = this.display.clientHeight;
+    const line = (x1: number, y1: number, x2: number, y2: number): SVGLineElement => {
+      const l = document.createElementNS(SVG, 'line');
+      for (const [name, value] of [['x1', x1], ['y1', y1], ['x2', x2], ['y2', y2]] as const) l.setAttribute(name, String(value));
+      l.setAttribute('class', 'mi-crosshair-line');
+      return l;
+    };
+    const box = document.createElementNS(SVG, 'rect');
+    box.setAttribute('x', String(x - halfW));
+    box.setAttribute('y', String(y - halfH));
+    box.setAttribute('width', String(2 * halfW));
+    box.setAttribute('height', String(2 * halfH));
+    box.setAttribute('class', 'mi-crosshair-box');
+    // The lines stop short of the voxel so its colour stays readable.
+    layer.append(line(0, y, x - halfW - 2, y), line(x + halfW + 2, y, width, y), line(x, 0, x, y - halfH - 2), line(x, y + halfH + 2, x, height), box);
+    layer.dataset['voxel'] = `${at.column},${at.displayRow}`;
   }
 
   /** Rings around marked voxels (and a line between a Hausdorff voxel and its nearest voxel), in CSS pixels. */
@@ -211,7 +315,7 @@ export class SliceView {
     canvas.addEventListener('pointerdown', (event) => {
       if (event.button !== 0) return;
       canvas.setPointerCapture(event.pointerId);
-      this.drag = { mode: event.shiftKey ? 'window' : 'pan', x: event.clientX, y: event.clientY, start: this.transform };
+      this.drag = { mode: event.shiftKey ? 'window' : 'pan', x: event.clientX, y: event.clientY, start: this.transform, moved: false, event };
       if (this.drag.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'start');
     });
     canvas.addEventListener('pointermove', (event) => {
@@ -219,6 +323,7 @@ export class SliceView {
       if (drag !== null) {
         const dx = event.clientX - drag.x;
         const dy = event.clientY - drag.y;
+        if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
         if (drag.mode === 'pan') this.applyTransform({ ...drag.start, panX: drag.start.panX + dx, panY: drag.start.panY + dy }, false);
         else this.callbacks.onWindowDrag(dx, dy, 'move');
       }
@@ -227,6 +332,10 @@ export class SliceView {
     const endDrag = (): void => {
       const drag = this.drag;
       this.drag = null;
+      if (drag?.mode === 'pan' && !drag.moved) {
+        const pixel = this.pixelAt(drag.event);
+        if (pixel !== null) this.callbacks.onPick?.(pixel);
+      }
       if (drag?.mode === 'pan') this.callbacks.onTransform(this.transform, true);
       if (drag?.mode === 'window') this.callbacks.onWindowDrag(0, 0, 'end');
     };

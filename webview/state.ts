@@ -9,6 +9,7 @@ import {
   sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo,
   type SliceMark, type ViewState,
 } from '../src/core/protocol';
+import type { QuantityGeometry } from '../src/core/quantityNames';
 import { metricIdsOf } from './metricInfo';
 
 export const AXES: readonly Axis[] = ['k', 'j', 'i'];
@@ -22,6 +23,8 @@ export interface Loaded {
   readonly overlay: OverlaySettings;
   /** What the host computes (level 'none': no metrics will come). */
   readonly metrics: MetricSettings;
+  /** 2D or 3D, spacing known or not: which names and units the numbers take. */
+  readonly geometry: QuantityGeometry;
 }
 
 /** Metrics of one label along one axis, with the message's settings. */

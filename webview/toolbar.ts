@@ -10,12 +10,13 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { Axis, PredictionKindOption } from '../src/core/analysis/result';
-import { LOSS_IDS, LOSS_LABELS, type LossId } from '../src/core/kernels/lossIds';
+import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
+import { lossName, sliceLabel, type QuantityGeometry } from '../src/core/quantityNames';
 import type { MetricId, MetricsLevel } from '../src/core/kernels/metricIds';
-import type { EditorAction, LabelKey, OverlaySettings, PairInfo } from '../src/core/protocol';
-import { el, toggleAttribute } from './dom';
+import type { EditorAction, LabelKey, PairInfo } from '../src/core/protocol';
+import { el, onResize, toggleAttribute } from './dom';
 import { labelName } from './headerStrip';
-import { isMetricId, METRIC_INFO, metricIdsOf } from './metricInfo';
+import { isMetricId, metricIdsOf, metricTitle } from './metricInfo';
 import type { OverlayMode } from './overlayColouring';
 import { AXES, AXIS_NAMES } from './state';
 import { FIXED_WINDOWS, type WindowPreset } from './windowLevel';
@@ -32,7 +33,13 @@ export interface ToolbarCallbacks {
   onToggleReviewed(): void;
   onToggleFlag(): void;
   onAction(action: EditorAction): void;
+  /** "Go to partner voxel" / "Back to HD voxel". */
+  onPartnerVoxel(): void;
+  onLayout(layout: PlaneLayout): void;
 }
+
+/** One slice, or axial + coronal + sagittal side by side. */
+export type PlaneLayout = 'one' | 'three';
 
 export type ChartSelection = { readonly kind: 'loss'; readonly id: LossId } | { readonly kind: 'metric'; readonly id: MetricId };
 
@@ -56,14 +63,14 @@ function setOptions(element: VscodeSingleSelect, options: readonly Option[]): vo
 }
 
 /** The chart selector's options: the losses, then the metrics the level computes, each under a heading. */
-function chartOptions(level: MetricsLevel): Option[] {
+function chartOptions(level: MetricsLevel, geometry?: QuantityGeometry): Option[] {
   const metrics = metricIdsOf(level);
   return [
     ['group:losses', '— Losses —', true],
-    ...LOSS_IDS.map((id): Option => [id, LOSS_LABELS[id]]),
+    ...LOSS_IDS.map((id): Option => [id, lossName(id)]),
     ...(metrics.length === 0 ? [] : [
       ['group:metrics', '— Metrics —', true] as Option,
-      ...metrics.map((id): Option => [metricOptionValue(id), `${METRIC_INFO[id].name}${METRIC_INFO[id].unit ? ` (${METRIC_INFO[id].unit})` : ''}`]),
+      ...metrics.map((id): Option => [metricOptionValue(id), metricTitle(id, geometry)]),
     ]),
   ];
 }
@@ -95,16 +102,23 @@ export class Toolbar {
   private readonly reviewed = button('✓ Reviewed (R)', 'Mark this slice reviewed (R)');
   private readonly flagged = button('⚑ Flag (F)', 'Flag this slice (F)');
   private readonly hausdorff = button('Show HD voxel', 'Go to and mark the voxel where the volume\'s Hausdorff distance is reached');
-  private chartLevel: MetricsLevel | null = null;
+  private readonly partner = button('Go to partner voxel', 'Go to the slice of the nearest voxel of the other surface');
+  private readonly layout = select('mi-layout', 'Layout', [['one', 'One plane'], ['three', 'Three planes']]);
+  private readonly axisField: HTMLElement;
+  private readonly overflowToggle = el('vscode-button', {
+    secondary: true, class: 'mi-overflow-toggle', title: 'More controls', 'aria-label': 'More controls', 'aria-haspopup': 'true', 'aria-expanded': 'false',
+  }, '⋯');
+  private readonly secondary: HTMLElement;
+  private chartLevel: string | null = null;
   private readonly swap = button('Swap', 'Swap prediction and label');
   private readonly choosePartner = button('Choose partner…', 'Choose the label (or prediction) to compare with');
   private readonly openUnderlay = button('Open underlay image…', 'Show an image (CT, MR) under the masks');
-  private readonly legend = el('div', { class: 'mi-legend', 'aria-label': 'Overlay colours' });
 
   constructor(callbacks: ToolbarCallbacks) {
     this.lossSelect = select('mi-loss', 'Loss or metric per slice', chartOptions('none'));
     this.labelField = field('Label', this.label);
     this.windowField = field('Window', this.windowPreset);
+    this.axisField = field('Axis', this.axis);
     const on = (control: VscodeSingleSelect, handle: (value: string) => void): void => {
       control.addEventListener('change', () => handle(control.value));
     };
@@ -118,6 +132,7 @@ export class Toolbar {
     });
     on(this.overlay, (v) => callbacks.onOverlayMode(v as OverlayMode));
     on(this.windowPreset, (v) => { if (v !== 'custom') callbacks.onWindowPreset(v as Exclude<WindowPreset, 'custom'>); });
+    this.reviewed.id = 'mi-reviewed';
     this.reviewed.addEventListener('click', () => callbacks.onToggleReviewed());
     this.flagged.addEventListener('click', () => callbacks.onToggleFlag());
     this.hausdorff.id = 'mi-show-hd';
@@ -125,20 +140,57 @@ export class Toolbar {
     this.swap.addEventListener('click', () => callbacks.onAction('swap'));
     this.choosePartner.addEventListener('click', () => callbacks.onAction('choosePartner'));
     this.openUnderlay.addEventListener('click', () => callbacks.onAction('openUnderlay'));
+    this.partner.id = 'mi-partner-voxel';
+    this.partner.hidden = true;
+    this.partner.addEventListener('click', () => callbacks.onPartnerVoxel());
+    on(this.layout, (v) => callbacks.onLayout(v === 'three' ? 'three' : 'one'));
+    // What does not fit goes behind "⋯" (an overflow menu) instead of wrapping onto more lines.
+    this.secondary = el('div', { class: 'mi-secondary', id: 'mi-more-controls' },
+      this.labelField, field('Kind', this.kind), this.windowField, field('Layout', this.layout),
+      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.choosePartner, this.openUnderlay));
+    this.overflowToggle.addEventListener('click', () => this.setOverflowOpen(!this.element.classList.contains('mi-overflow-open')));
     this.element = el('div', { class: 'mi-toolbar', role: 'toolbar', 'aria-label': 'Compare editor controls' },
-      field('Axis', this.axis), this.labelField, field('Kind', this.kind), field('Overlay', this.overlay), this.windowField,
-      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged, this.hausdorff),
-      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.choosePartner, this.openUnderlay),
-      this.legend);
+      el('div', { class: 'mi-primary' }, this.axisField, field('Overlay', this.overlay),
+        el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged, this.hausdorff, this.partner)),
+      this.overflowToggle, this.secondary);
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.element.classList.contains('mi-overflow-open')) {
+        this.setOverflowOpen(false);
+        (this.overflowToggle as HTMLElement).focus();
+      }
+    });
+    document.addEventListener('pointerdown', (event) => {
+      if (!this.element.contains(event.target as Node)) this.setOverflowOpen(false);
+    });
+    onResize(this.element, () => this.fit());
+  }
+
+  private setOverflowOpen(open: boolean): void {
+    this.element.classList.toggle('mi-overflow-open', open);
+    this.overflowToggle.setAttribute('aria-expanded', String(open));
+  }
+
+  /** Collapses the secondary controls into the overflow menu when the toolbar would not fit on one line. */
+  fit(): void {
+    const toolbar = this.element;
+    if (toolbar.clientWidth === 0) return;
+    toolbar.classList.remove('mi-collapsed');
+    const overflows = toolbar.scrollWidth > toolbar.clientWidth + 1;
+    toolbar.classList.toggle('mi-collapsed', overflows);
+    if (!overflows) this.setOverflowOpen(false);
   }
 
   /** After init: the options that depend on the pair and on the metric level the host computes. */
-  setPair(pair: PairInfo, overlay: OverlaySettings, metricsLevel: MetricsLevel): void {
+  setPair(pair: PairInfo, metricsLevel: MetricsLevel, geometry: QuantityGeometry): void {
     const level = pair.labelName === null ? 'none' : metricsLevel;
-    if (level !== this.chartLevel) {
-      this.chartLevel = level;
-      setOptions(this.lossSelect, chartOptions(level));
+    const key = `${level}:${geometry.twoD}:${geometry.spacingKnown}`;
+    if (key !== this.chartLevel) {
+      this.chartLevel = key;
+      setOptions(this.lossSelect, chartOptions(level, geometry));
     }
+    // A 2D pair has one slice along k: no axis to choose, no other planes.
+    this.axisField.hidden = geometry.twoD;
+    this.layout.parentElement!.hidden = geometry.twoD;
     this.hausdorff.hidden = level !== 'all';
     setOptions(this.label, (pair.labels.length === 0 ? ['foreground' as const] : pair.labels).map((l) => [String(l), labelName(l, pair.labelNames)]));
     this.labelField.hidden = pair.labels.length <= 1;
@@ -149,19 +201,21 @@ export class Toolbar {
     this.windowField.hidden = pair.underlayName === null;
     const heat = this.overlay.querySelector('vscode-option[value="heat"]');
     if (heat !== null) toggleAttribute(heat, 'disabled', pair.predictionKind === 'labels' && pair.predictionChannels <= 1);
-    const swatch = (colour: string, text: string): HTMLElement => {
-      const chip = el('span', { class: 'mi-swatch', 'aria-hidden': 'true' });
-      chip.style.backgroundColor = colour; // CSSOM, allowed by the CSP (unlike a style attribute)
-      return el('span', { class: 'mi-legend-item' }, chip, text);
-    };
-    this.legend.replaceChildren(...(alone
-      ? [swatch(overlay.tpColor, 'predicted')]
-      : [swatch(overlay.tpColor, 'TP'), swatch(overlay.fpColor, 'FP'), swatch(overlay.fnColor, 'FN')]),
-      el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
+    requestAnimationFrame(() => this.fit());
   }
 
-  setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset): void {
+  /** Shows "Go to partner voxel" (or "Back to HD voxel") with the target slice, or hides it. */
+  setPartner(text: string | null, title = ''): void {
+    this.partner.hidden = text === null;
+    if (text !== null) {
+      this.partner.textContent = text;
+      this.partner.setAttribute('title', title);
+    }
+  }
+
+  setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset, layout: PlaneLayout): void {
     this.axis.value = view.axis;
+    this.layout.value = layout;
     this.label.value = String(view.label);
     this.lossSelect.value = view.metric === undefined ? view.loss : metricOptionValue(view.metric);
     this.overlay.value = overlayMode;
@@ -169,7 +223,8 @@ export class Toolbar {
   }
 
   setSlice(index: number, count: number, mark: { reviewed: boolean; flagged: boolean } | undefined): void {
-    this.sliceText.textContent = count === 0 ? 'No slices' : `Slice ${index} of 0–${count - 1}`;
+    this.sliceText.textContent = count === 0 ? 'No slices' : sliceLabel(index, count);
+    this.sliceText.hidden = count === 1; // a 2D image: "Slice 1 / 1" says nothing
     this.reviewed.setAttribute('aria-pressed', String(mark?.reviewed === true));
     this.flagged.setAttribute('aria-pressed', String(mark?.flagged === true));
     this.reviewed.toggleAttribute('secondary', mark?.reviewed !== true);

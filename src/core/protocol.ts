@@ -56,6 +56,11 @@ export interface PairInfo {
   /** [nx, ny, nz] (a 4D prediction's channels are not part of the shape). */
   readonly shape: readonly [number, number, number];
   readonly spacing: readonly [number, number, number];
+  /**
+   * The prediction's 4×4 voxel→world (RAS+, mm) matrix, row-major: the editor's orientation
+   * letters. Absent (older hosts, tests): letters are not shown.
+   */
+  readonly affine?: readonly number[];
   readonly predictionKind: PredictionKind;
   readonly kindOption: PredictionKindOption;
   /** Labels the losses are reported for. */

@@ -3,8 +3,8 @@
  * the slice is, and its triage marks. Clicking it jumps to the next worst slice.
  */
 import * as vscode from 'vscode';
-import { LOSS_LABELS } from '../core/kernels/lossIds';
 import { sliceSize } from '../core/protocol';
+import { lossName, sliceLabel, slicePosition } from '../core/quantityNames';
 import type { CompareSession } from './compareSession';
 import { Disposable, type IDisposable } from './dispose';
 import type { MarksStore } from './marksStore';
@@ -13,6 +13,8 @@ function formatLoss(value: number | null): string {
   if (value === null) return '…';
   return Math.abs(value) >= 1e-3 || value === 0 ? value.toFixed(4) : value.toExponential(2);
 }
+
+const AXIS_WORDS = { k: 'axial', j: 'coronal', i: 'sagittal' } as const;
 
 export class LossStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('maskInspector.loss', vscode.StatusBarAlignment.Right, 100));
@@ -45,14 +47,16 @@ export class LossStatusBar extends Disposable {
     }
     const { count } = sliceSize(state.pair.shape, view.axis);
     const mark = session.markOfCurrentSlice;
-    const lossName = LOSS_LABELS[view.loss];
+    const loss = lossName(view.loss);
+    // Slices read from 1, as in the editor (src/core/quantityNames); the axis only when there is more than one slice.
+    const where = count === 1 && view.axis === 'k' ? '' : `${AXIS_WORDS[view.axis]} ${slicePosition(view.index, count)}`;
     const hasLabel = state.uris.label !== null;
     const marks = `${mark?.reviewed ? ' $(check)' : ''}${mark?.flagged ? ' $(bookmark)' : ''}`;
     this.item.text = hasLabel
-      ? `$(pulse) ${lossName} ${formatLoss(session.currentLoss)} · ${view.axis} ${view.index + 1}/${count}${marks}`
-      : `$(pulse) ${view.axis} ${view.index + 1}/${count}${marks}`;
+      ? `$(pulse) ${loss} ${formatLoss(session.currentLoss)}${where ? ` · ${where}` : ''}${marks}`
+      : `$(pulse) ${where}${marks}`;
     this.item.tooltip = hasLabel
-      ? `Mask Inspector: ${lossName} of slice ${view.index} along ${view.axis} (label ${view.label})` +
+      ? `Mask Inspector: ${loss} of ${sliceLabel(view.index, count).toLowerCase()} along ${view.axis} (label ${view.label})` +
         `${mark?.reviewed ? ', reviewed' : ''}${mark?.flagged ? ', flagged' : ''}. Click for the next worst slice.`
       : 'Mask Inspector: no label to compare with (use Choose Partner…).';
     this.item.show();

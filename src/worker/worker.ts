@@ -177,6 +177,7 @@ function summary(s: Session): PairSummary {
     underlayName: s.files.underlay?.source ?? null,
     shape: [dims[0]!, dims[1]!, dims[2]!],
     spacing: s.pair.prediction.spacing,
+    affine: s.pair.prediction.affine,
     predictionKind: s.pair.kind,
     kindOption: s.kind,
     labels: s.files.label ? s.pair.labels : [],

@@ -16,7 +16,8 @@ const force = process.argv.includes('--force');
 const [nx, ny, nz] = [128, 128, 40];
 const spacing: [number, number, number] = [2.5, 2.5, 4];
 const pixdim = [1, ...spacing, 1];
-const srow = [spacing[0], 0, 0, -160, 0, spacing[1], 0, 0, -160, 0, 0, spacing[2], -80];
+// Three rows of four (x, y, z): RAS+ with the volume centred near the origin.
+const srow = [spacing[0], 0, 0, -160, 0, spacing[1], 0, -160, 0, 0, spacing[2], -80];
 
 function write(relative: string, dtype: 'uint8' | 'int16' | 'float32', values: ArrayLike<number>): void {
   const file = join(root, relative);

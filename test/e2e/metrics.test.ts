@@ -71,14 +71,22 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
     const { page, host } = editor;
     const header = (await call(page, 'text', '.mi-metrics')) ?? '';
     // TP 4, FP 1, FN 1 over the volume; the Hausdorff distance is 3 mm (FP (5,1,2) to label (3,3,1)).
-    assert.match(header, /Metrics \(3D, p ≥ 0\.5\):/);
-    for (const part of [/Dice 0\.8000/, /IoU 0\.6667/, /Precision 0\.8000/, /Recall 0\.8000/, /HD 3\.00 mm/, /HD95 \d\.\d\d mm/,
-      /ASSD \d\.\d\d mm/, /Surface Dice 0\.\d{4}/, /Lesions detected \d/, /missed \d/, /FP \d/, /Label 0\.005000 mL/, /Prediction 0\.005000 mL/]) {
+    assert.equal(await call(page, 'text', '.mi-groups-grid .mi-group-title:nth-of-type(2)'), 'Metrics (3D)');
+    // Key figures in the header row, with units on distances and volumes.
+    for (const part of [/Dice 0\.8000/, /IoU 0\.6667/, /HD95 \d\.\d\d mm/, /ASSD \d\.\d\d mm/, /Label vol\. 0\.005000 mL/, /Pred\. vol\. 0\.005000 mL/, /p ≥ 0\.5/]) {
       assert.match(header, part);
+    }
+    // Every number behind "All numbers".
+    await page.locator('.mi-more-toggle').click();
+    const all = (await call(page, 'text', '.mi-all-numbers')) ?? '';
+    for (const part of [/Dice loss 0\.4200/, /Dice 0\.8000/, /Precision 0\.8000/, /Recall \(sensitivity\) 0\.8000/, /Hausdorff distance 3\.00 mm/,
+      /Average symmetric surface distance \d\.\d\d mm/, /Surface Dice 0\.\d{4}/, /Detected lesions \d/, /Missed lesions \d/, /False-positive lesions \d/,
+      /Label volume 0\.005000 mL/, /Prediction volume 0\.005000 mL/]) {
+      assert.match(all, part);
     }
     assert.equal(await page.locator('th[data-key="metric:dice"]').count(), 1, 'a Dice metric column');
     assert.deepEqual(await page.evaluate(`Array.from(document.querySelectorAll('.mi-table thead tr.mi-groups th')).map((th) => th.textContent)`),
-      ['', 'Losses', 'Voxels', 'Metrics']);
+      ['', '', 'Losses', 'Voxels', 'Metrics']);
     assert.deepEqual(await cell(editor, 2, 'metric:dice'), { text: '0.5000', title: null });
     assert.deepEqual(await cell(editor, 2, 'metric:hausdorff'), { text: '4.00', title: null }, 'slice 2: FP (5,1) is 4 mm from label (1,1)');
     assert.deepEqual(await cell(editor, 0, 'metric:dice'), { text: '—', title: 'both empty' }, 'an empty slice has no Dice');
@@ -94,8 +102,8 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
       labels: [{ ...label, hausdorffVoxel: null, volume: { ...label.volume, hausdorff: null, undefinedReasons: { ...reasons, hausdorff: 'prediction empty' } } }],
     };
     await host.post(nulled);
-    await eventually(async () => assert.match((await call(page, 'text', '.mi-metrics')) ?? '', /HD —/));
-    assert.equal(await page.locator('.mi-metrics [data-metric="hausdorff"]').getAttribute('title'), 'Hausdorff distance: undefined (prediction empty)');
+    await eventually(async () => assert.match((await call(page, 'text', '.mi-all-numbers')) ?? '', /Hausdorff distance —/));
+    assert.equal(await page.locator('.mi-all-numbers [data-metric="hausdorff"]').getAttribute('title'), 'Hausdorff distance: undefined (prediction empty)');
     assert.equal(await page.locator('#mi-show-hd').getAttribute('disabled'), '', 'no Hausdorff voxel to show');
     await finish(editor, 'metrics-header-null');
   });
@@ -103,7 +111,7 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
   test('before the metrics arrive the header says so and the chart waits for a chosen metric', async () => {
     const editor = await openKnown({ metrics: false });
     const { page, host } = editor;
-    await eventually(async () => assert.match((await call(page, 'text', '.mi-metrics')) ?? '', /Volume metrics for label 1: computing…/));
+    await eventually(async () => assert.match((await call(page, 'text', '.mi-metrics')) ?? '', /computing for label 1…/));
     assert.equal(await page.locator('th[data-key="metric:dice"]').count(), 0);
     assert.equal(await page.locator('#mi-show-hd').getAttribute('disabled'), '');
     await choose(page, 'mi-loss', 'metric:dice');
@@ -112,7 +120,7 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
     await page.keyboard.press('w');
     await eventually(async () => assert.match((await call(page, 'text', '.mi-hint')) ?? '', /metrics are not computed yet/));
     await host.post(metricsFor('k'));
-    await eventually(async () => assert.equal(await page.locator('.mi-chart-canvas').getAttribute('data-series'), 'Dice (hard)'));
+    await eventually(async () => assert.equal(await page.locator('.mi-chart-canvas').getAttribute('data-series'), 'Dice'));
     await finish(editor, 'metrics-pending');
   });
 
@@ -144,9 +152,9 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
     assert.equal(chosen.state.metric, 'dice');
     assert.equal(chosen.state.loss, 'dice', 'the loss stays for the status bar');
     const canvas = page.locator('.mi-chart-canvas');
-    await eventually(async () => assert.equal(await canvas.getAttribute('data-series'), 'Dice (hard)'));
+    await eventually(async () => assert.equal(await canvas.getAttribute('data-series'), 'Dice'));
     assert.equal(await canvas.getAttribute('data-gaps'), '0', 'the empty slice (null Dice) is a gap');
-    assert.match((await canvas.getAttribute('aria-label')) ?? '', /^Dice \(hard\) per slice for 5 slices; slice 2 scores 0\.5000/);
+    assert.match((await canvas.getAttribute('aria-label')) ?? '', /^Dice per slice for 5 slices; slice 3 scores 0\.5000/);
     await editor.screenshot('metrics-chart-dice');
 
     const indexAfter = async (key: string): Promise<number> => (await stateAfter(editor, () => page.keyboard.press(key))).state.index;
@@ -204,9 +212,14 @@ describe('compare editor webview: evaluation metrics', { skip }, () => {
     assert.match((await call(page, 'text', '.mi-hint')) ?? '', /Hausdorff distance 3\.00 mm: prediction surface voxel \(5, 1, 2\) to the nearest label surface voxel \(3, 3, 1\)/);
     await editor.screenshot('metrics-hd-voxel');
 
-    // Its nearest label voxel (3, 3, 1) is on the slice below.
-    await stateAfter(editor, () => page.keyboard.press('ArrowLeft'));
+    // Its nearest label voxel (3, 3, 1) is on the slice below (index 1, slice 2): the editor offers to go there.
+    const partnerButton = page.locator('#mi-partner-voxel');
+    assert.ok(await partnerButton.isVisible(), '"Go to partner voxel" is offered');
+    assert.equal((await partnerButton.textContent())?.trim(), 'Go to partner voxel (slice 2)');
+    const atPartner = await stateAfter(editor, () => partnerButton.click());
+    assert.equal(atPartner.state.index, 1);
     await eventually(async () => assert.deepEqual((await markers(editor)).map((m) => [m.role, m.voxel]), [['nearest', '3,3,1']]));
+    assert.equal((await partnerButton.textContent())?.trim(), 'Back to HD voxel (slice 3)');
     // The palette command does the same through the host.
     const again = await stateAfter(editor, () => host.post({ type: 'command', command: 'showHausdorffVoxel' }));
     assert.equal(again.state.index, KNOWN_SLICE);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TriageCommand, WebviewMessage } from '../../src/core/protocol';
 import { Harness, SKIP_BROWSER, type EditorPage } from './browserHarness';
 import { init, KNOWN_SLICE, knownVolume, lossesFor, OVERLAY, SHAPE, WORST_FIRST_K } from './e2eFixtures';
-import { assertColour, blended, call, choose, eventually, finish, pixel } from './pageHelpers';
+import { assertColour, blended, call, openOverflow, choose, eventually, finish, pixel } from './pageHelpers';
 
 const skip = SKIP_BROWSER ? 'MASK_INSPECTOR_SKIP_BROWSER=1' : false;
 
@@ -43,7 +43,7 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     assert.equal(changed.state.index, 4);
     assert.equal(changed.currentLoss, 0.5);
     assert.ok(host.of('requestSlice').some((m) => m.axis === 'k' && m.index === 4), 'slice 4 was not prefetched, so it is requested');
-    await eventually(async () => assertColour(await pixel(page, 3, 3), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'slice 4 drawn'));
+    await eventually(async () => assertColour(await pixel(page, 3, 3), blended(0, OVERLAY.tpColor, 1), 'slice 4 drawn'));
     const at3 = await call(page, 'chartPoint', 3, SHAPE[2]);
     const back = await stateAfter(editor, () => page.mouse.click(at3.x, at3.y));
     assert.equal(back.state.index, 3);
@@ -130,7 +130,7 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     assert.deepEqual([changed.state.axis, changed.state.index], ['i', 4]);
     assert.deepEqual(host.of('requestLosses').map((m) => m.axis), ['i']);
     await eventually(async () => assert.equal((await call(page, 'tableOrder')).length, SHAPE[0]));
-    assert.equal(await call(page, 'text', '.mi-slice-text'), 'Slice 4 of 0–7');
+    assert.equal(await call(page, 'text', '.mi-slice-text'), 'Slice 5 / 8', 'slices read from 1, as in the status bar');
     const back = await stateAfter(editor, () => choose(page, 'mi-axis', 'k'));
     assert.deepEqual([back.state.axis, back.state.index], ['k', KNOWN_SLICE], 'the axis remembers its slice');
     assert.equal(host.of('requestLosses').length, 0, 'k losses are already known');
@@ -146,7 +146,7 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     const second = await host.waitFor((m) => m.type === 'requestSlice', 'second request') as Of<'requestSlice'>;
     assert.ok(second.requestId > first.requestId, 'request ids increase');
     await host.postSlice(second.requestId, 'k', second.index);
-    await eventually(async () => assertColour(await pixel(page, 3, 3), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'slice 3 drawn'));
+    await eventually(async () => assertColour(await pixel(page, 3, 3), blended(0, OVERLAY.tpColor, 1), 'slice 3 drawn'));
     await host.postSlice(first.requestId, 'k', first.index);
     await host.postSlice(9999, 'k', 0);
     await page.waitForTimeout(100);
@@ -158,7 +158,7 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     await host.waitFor((m) => m.type === 'requestSlice' && m.index === 0, 'request for slice 0');
     for (const old of pending) await host.postSlice(old.requestId, 'k', old.index);
     await page.waitForTimeout(100);
-    assert.equal(await call(page, 'text', '.mi-slice-message'), 'Loading slice 0…');
+    assert.equal(await call(page, 'text', '.mi-slice-message'), 'Loading slice 1…');
     await finish(editor, 'stale-replies');
   });
 
@@ -170,7 +170,8 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     assert.deepEqual(changed.state, saved);
     assert.equal(host.of('requestSlice')[0]?.index, 4);
     await eventually(async () => assert.equal(host.last('stateChanged')?.currentLoss, lossesFor('k', 5).labels[0]!.slices[4]!.losses.iou));
-    assert.deepEqual(await editor.page.evaluate('window.__mi.savedState'), saved, 'setState keeps the view');
+    assert.deepEqual(await editor.page.evaluate('window.__mi.savedState'), { ...saved, ui: { tableSort: { key: 'index', descending: false }, layout: 'one' } },
+      'setState keeps the view, and the page\'s own table sort and layout');
     await finish(editor, 'restore-state');
   });
 
@@ -189,7 +190,9 @@ describe('compare editor webview: navigation and triage', { skip }, () => {
     await host.post({ type: 'status', text: null });
     await eventually(async () => assert.equal(await page.locator('.mi-status').isVisible(), false));
     host.clear();
+    await openOverflow(page);
     await page.getByText('Swap', { exact: true }).click();
+    await openOverflow(page);
     await page.getByText('Open underlay image…').click();
     await choose(page, 'mi-kind', 'logits');
     await eventually(async () => assert.deepEqual(host.received.filter((m) => m.type !== 'stateChanged' && m.type !== 'requestSlice'), [

@@ -8,7 +8,7 @@ import { Harness, SKIP_BROWSER, type EditorPage } from './browserHarness';
 import {
   FN_PIXEL, FP_PIXEL, init, KNOWN_SLICE, knownVolume, lossesFor, OVERLAY, SHAPE, TN_PIXEL, TP_PIXEL, volumeIndex,
 } from './e2eFixtures';
-import { assertColour, blended, call, choose, eventually, finish, pixel } from './pageHelpers';
+import { assertColour, blended, call, openOverflow, choose, eventually, finish, pixel } from './pageHelpers';
 
 const skip = SKIP_BROWSER ? 'MASK_INSPECTOR_SKIP_BROWSER=1' : false;
 
@@ -51,9 +51,10 @@ describe('compare editor webview: slice rendering', { skip }, () => {
       const prefetched = host.of('requestSlice').map((m) => m.index).sort();
       assert.deepEqual(prefetched, [KNOWN_SLICE - 1, KNOWN_SLICE, KNOWN_SLICE + 1], 'neighbours prefetched after drawing');
     });
-    assertColour(await pixel(page, ...TP_PIXEL), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'TP voxel');
-    assertColour(await pixel(page, ...FP_PIXEL), blended(0, OVERLAY.fpColor, OVERLAY.opacity), 'FP voxel');
-    assertColour(await pixel(page, ...FN_PIXEL), blended(0, OVERLAY.fnColor, OVERLAY.opacity), 'FN voxel');
+    // No underlay: the overlay is drawn at full colour (at the configured 0.6 on black, FN read navy and FP brown).
+    assertColour(await pixel(page, ...TP_PIXEL), blended(0, OVERLAY.tpColor, 1), 'TP voxel');
+    assertColour(await pixel(page, ...FP_PIXEL), blended(0, OVERLAY.fpColor, 1), 'FP voxel');
+    assertColour(await pixel(page, ...FN_PIXEL), blended(0, OVERLAY.fnColor, 1), 'FN voxel');
     assertColour(await pixel(page, ...TN_PIXEL), [0, 0, 0], 'TN voxel');
     await eventually(async () => {
       const header = (await call(page, 'text', '.mi-header')) ?? '';
@@ -61,7 +62,7 @@ describe('compare editor webview: slice rendering', { skip }, () => {
       assert.match(header, /case01_label\.nii\.gz/);
       assert.match(header, /probability \(auto\)/);
       assert.match(header, /clamped to \[0, 1\]/);
-      assert.match(header, /Dice 0\.4200/);
+      assert.match(header, /Dice loss 0\.4200/);
     });
     const changed = host.last('stateChanged')!;
     assert.equal(changed.state.index, KNOWN_SLICE);
@@ -105,8 +106,8 @@ describe('compare editor webview: slice rendering', { skip }, () => {
     const changed = await host.waitFor((m) => m.type === 'stateChanged' && m.state.axis === 'j', 'stateChanged on j');
     assert.equal(changed.type === 'stateChanged' && changed.state.index, 3, 'middle coronal slice');
     // Voxels (3, 3, k) for k = 1, 3, 4 are TP; k = 0 has nothing. Display row = nz − 1 − k.
-    await eventually(async () => assertColour(await pixel(page, 3, SHAPE[2] - 1 - 4), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'k = 4 at the top'));
-    assertColour(await pixel(page, 3, SHAPE[2] - 1 - 1), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'k = 1 near the bottom');
+    await eventually(async () => assertColour(await pixel(page, 3, SHAPE[2] - 1 - 4), blended(0, OVERLAY.tpColor, 1), 'k = 4 at the top'));
+    assertColour(await pixel(page, 3, SHAPE[2] - 1 - 1), blended(0, OVERLAY.tpColor, 1), 'k = 1 near the bottom');
     assertColour(await pixel(page, 3, SHAPE[2] - 1), [0, 0, 0], 'k = 0 at the bottom is TN');
     await finish(editor, 'coronal-flip');
   });
@@ -145,14 +146,14 @@ describe('compare editor webview: slice rendering', { skip }, () => {
       multiclass: { classes: [0, 1, 2], volume: { lovaszSoftmax: 0.321 }, slices: oneLabel.slices.map((r) => ({ index: r.index, losses: { lovaszSoftmax: r.index / 10 } })) },
     });
     await host.post(init({}, { labels: [1, 2], predictionChannels: 3 }));
-    await eventually(async () => assert.match((await call(page, 'text', '.mi-volume')) ?? '', /Lovasz-Softmax \(all classes\) 0\.3210/));
+    await eventually(async () => assert.match((await call(page, 'text', '.mi-all-numbers')) ?? '', /Lovász softmax loss 0\.3210/));
     assert.equal(await call(page, 'text', '#mi-row-3 td:nth-child(12)'), '0.3000', 'Lovasz-Softmax column in the table');
-    await eventually(async () => assertColour(await pixel(page, 1, 1), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'A for label 1'));
+    await eventually(async () => assertColour(await pixel(page, 1, 1), blended(0, OVERLAY.tpColor, 1), 'A for label 1'));
     assertColour(await pixel(page, 6, 4), [0, 0, 0], 'B is background for label 1');
     host.clear();
     await choose(page, 'mi-label', '2');
     await host.waitFor((m) => m.type === 'stateChanged' && m.state.label === 2, 'stateChanged with label 2');
-    await eventually(async () => assertColour(await pixel(page, 6, 4), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'B for label 2'));
+    await eventually(async () => assertColour(await pixel(page, 6, 4), blended(0, OVERLAY.tpColor, 1), 'B for label 2'));
     assertColour(await pixel(page, 1, 1), [0, 0, 0], 'A is background for label 2');
     await finish(editor, 'prediction-4d');
   });
@@ -162,9 +163,10 @@ describe('compare editor webview: slice rendering', { skip }, () => {
     const { host, page } = editor;
     host.volume = { ...knownVolume(), label: null };
     await host.post(init({ marks: [] }, { labelName: null, labels: [] }));
-    await eventually(async () => assertColour(await pixel(page, ...TP_PIXEL), blended(0, OVERLAY.tpColor, OVERLAY.opacity), 'predicted voxel'));
+    await eventually(async () => assertColour(await pixel(page, ...TP_PIXEL), blended(0, OVERLAY.tpColor, 1), 'predicted voxel'));
     assertColour(await pixel(page, ...FN_PIXEL), [0, 0, 0], 'p = 0.2 is not predicted');
     assert.equal(host.of('requestLosses').length, 0);
+    await openOverflow(page);
     await page.getByText('Choose partner…').click();
     await host.waitFor((m) => m.type === 'action' && m.action === 'choosePartner', 'choosePartner action');
     await finish(editor, 'shown-alone');

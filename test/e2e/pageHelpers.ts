@@ -63,3 +63,9 @@ export async function finish(editor: EditorPage, name: string): Promise<void> {
   await editor.page.close();
   assert.deepEqual(problems, [], 'the page reported problems');
 }
+
+/** Opens the toolbar's "⋯" overflow menu when the toolbar collapsed (narrow editors), so its controls can be clicked. */
+export async function openOverflow(page: Page): Promise<void> {
+  if (await page.locator('.mi-toolbar.mi-collapsed').count() === 0) return;
+  if (await page.locator('.mi-toolbar.mi-overflow-open').count() === 0) await page.locator('.mi-overflow-toggle').click();
+}

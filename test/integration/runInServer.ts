@@ -12,6 +12,7 @@
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { PAGE_DRIVER_ENV, parsePageRequest, runPageRequest } from './harness/pageDriver';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './harness/browser';
 import { findRepoRoot, freePort, startServer, workbenchUrl, type RunningServer } from './harness/vscodeServer';
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
 
   const drive = async (): Promise<void> => {
     const port = await freePort();
+    process.env[PAGE_DRIVER_ENV] = '1'; // inherited by the server's extension host: the suite's page actions have a driver
     server = await startServer({ repo, port, dataDir: runDir });
     console.log(`runner: VS Code server ${server.origin} (pid ${server.pid}) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     void server.exited.then((why) => settle({ kind: 'crash', reason: `the VS Code server stopped (${why})` }));
@@ -85,7 +87,9 @@ async function main(): Promise<number> {
       const text = formatLogMessage(message);
       appendFileSync(workbenchLog, `[${level}] ${text}\n`);
       counts = parseResultLine(text) ?? counts;
-      const shown = verbose ? text : lineToShow(level, text);
+      const request = parsePageRequest(text);
+      if (request !== undefined) void runPageRequest(p, request);
+      const shown = verbose ? text : request !== undefined ? undefined : lineToShow(level, text);
       if (shown !== undefined) console.log(shown);
     });
     await p.exposeFunction('codeAutomationExit', async (code: number) => {

@@ -4,11 +4,7 @@ export const LOSS_IDS = [
 ] as const;
 export type LossId = (typeof LOSS_IDS)[number];
 export type Losses = { readonly [K in LossId]: number };
-
-export const LOSS_LABELS: { readonly [K in LossId]: string } = {
-  dice: 'Dice', bceDice: 'BCE-Dice', iou: 'IoU (Jaccard)', focal: 'Focal', focalPixel: 'Focal (per voxel)',
-  tversky: 'Tversky', focalTversky: 'Focal Tversky', lovaszHinge: 'Lovasz hinge', combo: 'Combo',
-};
+/** Their names and units for people: src/core/quantityNames.ts. */
 
 /** Parameters of the losses; defaults are the spec's (shared/spec/losses.md). */
 export interface LossParams {
