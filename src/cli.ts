@@ -25,7 +25,7 @@ const USAGE = `usage: mask-inspector compare PRED LABEL [options]
        mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
-MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
+MetaImage .mha/.mhd, NumPy .npy/.npz, DICOM-SEG .dcm or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
