@@ -127,3 +127,16 @@ test('overlapping segments: the higher segment number wins, and the pair says ho
   const result = comparePair(read('pred.nii.gz'), v, OPTIONS);
   assert.ok(result.warnings.some((w) => /4 voxels are in more than one segment/.test(w)), result.warnings.join(' | '));
 });
+
+test('placed on a partner whose i axis runs the other way: voxels follow their world position', () => {
+  const nifti = read('label.nii.gz');
+  const [nx, ny, nz] = nifti.dims as [number, number, number];
+  const a = nifti.affine;
+  // The same image stored with i reversed: column 0 negated, origin at the old last column.
+  const affine = a.map((v, n) => (n % 4 === 0 && n < 12 ? -v : n % 4 === 3 && n < 12 ? v + (nx - 1) * a[n - 3]! : v));
+  const data = new Uint8Array(nifti.data.length);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) data[nx - 1 - i + nx * (j + ny * k)] = voxel(nifti, i, j, k);
+  const placed = segOnPartnerGrid(read('label.seg.dcm'), { ...nifti, affine, data });
+  assert.ok(placed);
+  assert.deepEqual(Array.from(placed.data), Array.from(data));
+});

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readVolume } from '../../src/core/io/readVolume';
+import { segOnPartnerGrid } from '../../src/core/io/dicomSegGrid';
+import { readVolume, readVolumeFile } from '../../src/core/io/readVolume';
 import { VolumeReadError, voxelCount } from '../../src/core/io/volume';
 import { REPO_ROOT, seededRandom } from './helpers/ioTestUtils';
 
@@ -18,6 +19,7 @@ const random = seededRandom(SEED);
 const int = (n: number): number => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 const outcomes = { read: 0, rejected: 0 };
+const NIFTI = readVolumeFile(resolve(DIR, 'label.nii.gz'));
 
 function check(bytes: Uint8Array, label: string): void {
   let volume;
@@ -37,6 +39,9 @@ function check(bytes: Uint8Array, label: string): void {
   assert.equal(volume.dims.length, 3, what);
   assert.ok(volume.affine.every(Number.isFinite), `${what}: affine ${volume.affine.join(',')}`);
   assert.ok(volume.spacing.every((s) => s > 0 && Number.isFinite(s)), `${what}: spacing ${volume.spacing.join(',')}`);
+  // Placing it on the NIfTI label's grid either works or declines (null), never throws.
+  const placed = segOnPartnerGrid(volume, NIFTI);
+  if (placed) assert.equal(placed.data.length, voxelCount(NIFTI.dims), what);
   outcomes.read++;
 }
 

@@ -38,16 +38,30 @@ export function segOnPartnerGrid(seg: Volume, partner: Volume): Volume | null {
   const origin = start.map(Math.round);
   const strides = [1, pd[0]!, pd[0]! * pd[1]!];
   const out = new (seg.data.constructor as new (n: number) => VoxelArray)(pd[0]! * pd[1]! * pd[2]!);
-  for (let k = 0; k < sd[2]!; k++) {
-    for (let j = 0; j < sd[1]!; j++) {
-      for (let i = 0; i < sd[0]!; i++) {
-        const value = seg.data[i + sd[0]! * (j + sd[1]! * k)]!;
+  // Partner index along partner axis axisOf[a] = origin + sign × SEG index along a.
+  const [b0, b1, b2] = axisOf as [number, number, number];
+  const [s0, s1, s2] = signOf as [number, number, number];
+  const [n0, n1, n2] = [pd[b0]!, pd[b1]!, pd[b2]!];
+  const [t0, t1, t2] = [strides[b0]!, strides[b1]!, strides[b2]!];
+  const sx = sd[0]!, sy = sd[1]!, sz = sd[2]!;
+  const rowsCopy = b0 === 0 && s0 === 1 && origin[0]! >= 0 && origin[0]! + sx <= n0;
+  for (let k = 0, at = 0; k < sz; k++) {
+    const pk = origin[b2]! + s2 * k;
+    for (let j = 0; j < sy; j++) {
+      const pj = origin[b1]! + s1 * j;
+      if (rowsCopy && pj >= 0 && pj < n1 && pk >= 0 && pk < n2) {
+        // Rows run along the partner's rows, inside it: copy them whole.
+        out.set(seg.data.subarray(at, at + sx), origin[b0]! + pj * t1 + pk * t2);
+        at += sx;
+        continue;
+      }
+      for (let i = 0; i < sx; i++, at++) {
+        const value = seg.data[at]!;
         if (value === 0) continue;
-        const index = [i, j, k];
-        const at = [0, 0, 0];
-        for (let a = 0; a < 3; a++) at[axisOf[a]!] = origin[axisOf[a]!]! + signOf[a]! * index[a]!;
-        if (at.some((x, b) => x < 0 || x >= pd[b]!)) return null; // a segmented voxel outside the image: not its grid
-        out[at[0]! + strides[1]! * at[1]! + strides[2]! * at[2]!] = value;
+        const pi = origin[b0]! + s0 * i;
+        // A segmented voxel outside the partner: not the image this SEG refers to.
+        if (pi < 0 || pi >= n0 || pj < 0 || pj >= n1 || pk < 0 || pk >= n2) return null;
+        out[pi * t0 + pj * t1 + pk * t2] = value;
       }
     }
   }
