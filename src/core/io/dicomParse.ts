@@ -115,8 +115,9 @@ class Parser {
       if (t === tag(0x7fe0, 0x0010)) {
         throw new VolumeReadError('the DICOM pixel data is encapsulated (compressed) although the transfer syntax says uncompressed; the file is damaged');
       }
-      // Undefined length: a sequence (in explicit VR also an UN holding one, read as implicit VR).
-      const { items, end } = this.sequence(start, UNDEFINED, depth);
+      // Undefined length: a sequence (in explicit VR also an UN holding one, whose content is implicit VR).
+      const parser = this.explicit && vr === 'UN' ? new Parser(bytes, view, false) : this;
+      const { items, end } = parser.sequence(start, UNDEFINED, depth);
       into.set(t, { vr: 'SQ', value: bytes.subarray(0, 0), items });
       return end;
     }
