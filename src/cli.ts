@@ -21,13 +21,14 @@ import { MERGE_USAGE, runMergeCommand } from './report/mergeCli';
 import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
 import { labelNamesForFile, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
 import { segmentsOfFile } from './core/io/segNrrd';
+import { segmentsOfDicomFile } from './core/io/dicomSeg';
 import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
        mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
-MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
+MetaImage .mha/.mhd, NumPy .npy/.npz, DICOM-SEG .dcm or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 ${optionsUsage('compare')}`;
@@ -93,7 +94,7 @@ async function runCompare(argv: readonly string[]): Promise<void> {
   const labelNames = async () => {
     const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
     const names = await labelNamesForFile(args.label, null, setting, readTextFile);
-    for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+    for (const segment of [...segmentsOfFile(args.label), ...segmentsOfDicomFile(args.label)]) names.set(segment.value, segment.name);
     return names;
   };
   if (args.versus !== null) {

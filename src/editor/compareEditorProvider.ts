@@ -1,6 +1,6 @@
 /**
  * The custom editor `maskInspector.compare` ("Mask Inspector") for .nii, .nii.gz, .seg.nrrd, and as an
- * option .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz.
+ * option .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz, .dcm (DICOM-SEG).
  * Read-only: it never writes the masks. Keeps track of open documents (one worker each) and of
  * the active editor, which palette commands and the status bar act on.
  */

@@ -2,6 +2,7 @@
  * Checks a prediction/label pair and decides how to read it (shared/spec/losses.md, "Inputs"):
  * the prediction kind, the labels to report, and warnings. Nothing here computes a loss.
  */
+import { segOnPartnerGrid } from '../io/dicomSegGrid';
 import type { Volume } from '../io/volume';
 import type { LabelKey } from '../protocol';
 import type { PredictionKind, PredictionKindOption } from './result';
@@ -120,6 +121,11 @@ export interface KnownValues {
 }
 
 export function preparePair(prediction: Volume, label: Volume, kindOption: PredictionKindOption, known: KnownValues = {}): PreparedPair {
+  // A DICOM-SEG holds only its segments' frames: place it on its partner's grid (dicomSegGrid.ts).
+  const labelOnGrid = segOnPartnerGrid(label, prediction);
+  if (labelOnGrid) ({ label, known } = { label: labelOnGrid, known: { prediction: known.prediction } });
+  const predictionOnGrid = segOnPartnerGrid(prediction, label);
+  if (predictionOnGrid) ({ prediction, known } = { prediction: predictionOnGrid, known: { label: known.label } });
   const pd = prediction.dims, ld = label.dims;
   if (ld.length > 3 && ld[3] !== 1) {
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);

@@ -1,5 +1,6 @@
 /** Reads one mask file for a comparison, turning every failure into an InputError that names it. */
 import { realpathSync, statSync, type Stats } from 'node:fs';
+import { isFolderWithDicomSeg } from '../io/dicomFolder';
 import { NOT_REGULAR, readVolumeFile } from '../io/readVolume';
 import { VolumeReadError, type Volume } from '../io/volume';
 import { InputError } from './inputs';
@@ -12,8 +13,10 @@ export function readInputFile(path: string, maxVoxels: number, npzArray?: string
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot read it (${code ?? 'error'})`);
   }
-  if (stat.isDirectory()) throw new InputError(path, 'is a folder, not a mask file');
-  if (!stat.isFile()) throw new InputError(path, NOT_REGULAR);
+  // A folder is read only as the one DICOM-SEG inside it (readVolumeFile says so otherwise).
+  if (stat.isDirectory()) {
+    if (!isFolderWithDicomSeg(path)) throw new InputError(path, 'is a folder, not a mask file (a folder is read only when it holds one DICOM-SEG file)');
+  } else if (!stat.isFile()) throw new InputError(path, NOT_REGULAR);
   try {
     return readVolumeFile(path, npzArray === undefined ? { maxVoxels } : { maxVoxels, npzArray });
   } catch (error) {

@@ -5,6 +5,7 @@
  * Every failure is a VolumeReadError whose message names no file (callers prefix it).
  */
 import * as fs from 'node:fs';
+import { dicomFolderFile } from './dicomFolder';
 import { dataFilePath, MASK_FILE_PATTERN } from './fileNames';
 import { formatBytes, gunzipPrefix, gunzipSmall, gunzipWhole, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
 import { decodeNifti, planNifti } from './nifti';
@@ -40,8 +41,9 @@ export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOpt
 }
 
 /** Reads a file from disk (the file is only ever opened for reading). */
-export function readVolumeFile(path: string, options: ReadOptions = {}): Volume {
+export function readVolumeFile(filePath: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
+  const path = dicomFolderFile(filePath); // a folder holding one DICOM-SEG is that file
   const bytes = readWholeFile(path, options, alignmentPad(path));
   const readDataFile = options.readDataFile ?? ((name: string) => {
     try {

@@ -7,7 +7,7 @@ export type VoxelArray =
   | Uint8Array | Int8Array | Int16Array | Uint16Array
   | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-export type VolumeFormat = 'nifti1' | 'nifti2' | 'png' | 'nrrd' | 'metaimage' | 'npy' | 'npz';
+export type VolumeFormat = 'nifti1' | 'nifti2' | 'png' | 'nrrd' | 'metaimage' | 'npy' | 'npz' | 'dicom-seg';
 
 /** A segment a file names (3D Slicer .seg.nrrd): the voxel value it has in `data`, its name and colour. */
 export interface VolumeSegment {
