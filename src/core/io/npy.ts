@@ -11,12 +11,14 @@
  * [i, j, k]) must be saved transposed (`arr.T`). There is no geometry in the file: spacing 1 mm
  * and an identity affine are assumed (Volume.geometryAssumed).
  */
-import { reverseAxes } from './axisOrder';
+import * as fs from 'node:fs';
 import { clip } from './nrrdHeader';
 import { checkShape, elementsFrom, latin1 } from './rawData';
 import type { ElementType } from './rawData';
+import { reverseAxesFromReader, reverseAxesOf } from './transpose';
+import type { ElementSize } from './transpose';
 import { VolumeReadError } from './volume';
-import type { ReadOptions, Volume, VolumeFormat } from './volume';
+import type { ReadOptions, Volume, VolumeFormat, VoxelArray } from './volume';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -76,22 +78,92 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   return { type, littleEndian: m[1] !== '>', fortranOrder: fortran === 'True', shape, dataStart: at + headerLength };
 }
 
-export function readNpy(bytes: Uint8Array, source: string, options: ReadOptions, format: VolumeFormat = 'npy'): Volume {
-  const header = parseNpyHeader(bytes);
+function checkNpyShape(header: NpyHeader, options: ReadOptions): number {
   const { shape } = header;
   if (shape.length < 2 || shape.length > 4) {
     throw new VolumeReadError(
       `the array has shape (${shape.join(', ')}); Mask Inspector reads 2D (rows, columns), 3D (z, y, x) and 4D (channel, z, y, x) arrays`);
   }
-  const count = checkShape(shape, options, 'the .npy array');
-  let data = elementsFrom(bytes, header.dataStart, count, header.type, header.littleEndian);
-  // Fortran order holds the reversed shape in C order: reorder it to the C layout of `shape`.
-  if (header.fortranOrder) data = reverseAxes(data, [...shape].reverse());
-  const dims = [...shape].reverse();
+  return checkShape(shape, options, 'the .npy array');
+}
+
+function npyVolume(header: NpyHeader, data: VoxelArray, source: string, format: VolumeFormat): Volume {
+  const dims = [...header.shape].reverse();
   if (dims.length === 2) dims.push(1);
   if (dims.length === 4 && dims[3] === 1) dims.pop();
   return {
     source, format, dims, spacing: [1, 1, 1], affine: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
     data, sourceDtype: header.type.dtype, scaled: false, geometryAssumed: true,
   };
+}
+
+export function readNpy(bytes: Uint8Array, source: string, options: ReadOptions, format: VolumeFormat = 'npy'): Volume {
+  const header = parseNpyHeader(bytes);
+  const count = checkNpyShape(header, options);
+  let data = elementsFrom(bytes, header.dataStart, count, header.type, header.littleEndian);
+  // Fortran order holds the reversed shape in C order: reorder it to the C layout of `shape`.
+  if (header.fortranOrder) data = reverseAxesOf(data, [...header.shape].reverse());
+  return npyVolume(header, data, source, format);
+}
+
+/** Array types whose file bytes are the voxels as they are (host little-endian, or one byte). */
+const PLAIN: Partial<Record<string, { new (length: number): VoxelArray }>> = {
+  uint8: Uint8Array, bool: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
+  int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
+};
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A Fortran-ordered .npy on disk, transposed while it is read: the file is read in small blocks
+ * straight into the transpose (readVolumeFile), never copied whole first — the copy and its page
+ * faults cost as much as the transpose. Undefined for anything else (C order, other dtypes or byte
+ * orders, damaged or short files), which then takes the whole-file path and its messages.
+ */
+export function readFortranNpyFile(path: string, options: ReadOptions): Volume | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const head = new Uint8Array(Math.min(stat.size, 64 * 1024));
+    const got = fs.readSync(fd, head, 0, head.length, 0);
+    if (!isNpy(head.subarray(0, got))) return undefined;
+    let header: NpyHeader;
+    let count: number;
+    try {
+      header = parseNpyHeader(head.subarray(0, got));
+      if (!header.fortranOrder) return undefined;
+      count = checkNpyShape(header, options);
+    } catch {
+      return undefined;
+    }
+    const Plain = PLAIN[header.type.dtype];
+    const size = header.type.bytes as ElementSize;
+    if (Plain === undefined || (size > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN)) return undefined;
+    if (stat.size - header.dataStart < count * size) return undefined;
+    const data = new Plain(count);
+    const dims = [...header.shape].reverse();
+    const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const file = fd;
+    const start = header.dataStart;
+    if (dims.filter((n) => n > 1).length <= 1) {
+      readFully(file, out, start);
+    } else {
+      reverseAxesFromReader(dims, size, out, (into, offset) => readFully(file, into, start + offset));
+    }
+    return npyVolume(header, data, path, 'npy');
+  } catch (error) {
+    if (error instanceof VolumeReadError) throw error;
+    return undefined; // the whole-file path reports what is wrong with the file
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length;) {
+    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new VolumeReadError('the .npy file ended before its voxels did; the file is truncated');
+    done += n;
+  }
 }

@@ -10,6 +10,7 @@ import { dataFilePath, MASK_FILE_PATTERN } from './fileNames';
 import { formatBytes, gunzipPrefix, gunzipSmall, gunzipWhole, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
 import { decodeNifti, planNifti } from './nifti';
 import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES } from './niftiHeader';
+import { readFortranNpyFile } from './npy';
 import { readPng } from './png';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
@@ -44,6 +45,8 @@ export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOpt
 export function readVolumeFile(filePath: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
   const path = dicomFolderFile(filePath); // a folder holding one DICOM-SEG is that file
+  const fortranNpy = readFortranNpyFile(path, options); // transposed while read, no whole-file copy
+  if (fortranNpy !== undefined) return fortranNpy;
   const bytes = readWholeFile(path, options, alignmentPad(path));
   const readDataFile = options.readDataFile ?? ((name: string) => {
     try {

@@ -1,0 +1,256 @@
+/**
+ * Reversing all axes of a C-ordered array (last axis fastest) into F order (first axis fastest),
+ * the layout Volume.data expects — the transpose a Fortran-ordered .npy needs under the ITK axis
+ * rule. Any 2D–4D shape is handled as 4D (d0, d1, d2, d3) with unit middle axes added: element
+ * ((a·d1 + b)·d2 + c)·d3 + e moves to a + d0·(b + d1·(c + d2·e)).
+ *
+ * Blocked for the cache: a block is `tx` consecutive a-values (two 64-byte cache lines of output
+ * elements) × `nb` b-values. Its input is tx runs, each contiguous in the source; every output
+ * write fills tx consecutive elements, so each output line is written once, whole, and never
+ * revisited (no read-for-ownership of half-written lines, no set-conflict evictions from the
+ * power-of-two strides of a 512×512 plane). The source is either the file bytes in memory or a
+ * small reused chunk buffer filled from the file (readVolumeFile), so the file is never copied
+ * whole before the transpose. One kernel per element size over same-size unsigned integers (float
+ * bits are moved unchanged), each called with one array type only so its element access stays
+ * monomorphic; 8-byte elements move as two 32-bit words.
+ */
+
+import type { VoxelArray } from './volume';
+
+/** Elements are moved as same-size unsigned integers; 8-byte ones as pairs of 32-bit words. */
+export type ElementSize = 1 | 2 | 4 | 8;
+
+/**
+ * Bytes of one block's input (tx runs of nb·d2·d3 elements), and the output bytes each write run
+ * fills (two 64-byte lines). Chosen by measurement on the 512×512×300 pair (1 MB blocks and
+ * 128-byte runs beat 64 KB/256 KB blocks and 64/256-byte runs; the 2 MB L2 holds a block).
+ */
+const BLOCK_BYTES = 1024 * 1024;
+const RUN_BYTES = 128;
+
+/** Pads a 2D–4D shape to (d0, d1, d2, d3) with unit middle axes; reversal order is unchanged. */
+export function asFourAxes(dims: readonly number[]): [number, number, number, number] {
+  if (dims.length === 2) return [dims[0]!, 1, 1, dims[1]!];
+  if (dims.length === 3) return [dims[0]!, dims[1]!, 1, dims[2]!];
+  if (dims.length === 4) return [dims[0]!, dims[1]!, dims[2]!, dims[3]!];
+  throw new RangeError(`reverseAxes handles 2 to 4 axes, not ${dims.length}`);
+}
+
+/** Block shape for an element size: tx fills RUN_BYTES of output, nb keeps the block near BLOCK_BYTES. */
+export function blockShape(d: readonly [number, number, number, number], size: ElementSize): { tx: number; nb: number } {
+  const tx = Math.min(d[0], RUN_BYTES / size);
+  const run = d[2] * d[3] * size;
+  const nb = Math.max(1, Math.min(d[1], Math.floor(BLOCK_BYTES / (tx * run))));
+  return { tx, nb };
+}
+
+type Words = Uint8Array | Uint16Array | Uint32Array;
+
+/** A kernel: per element size, or 'x4'/'x2' for 1/2-byte elements moved four/two per 32-bit word. */
+export type Kernel = ElementSize | 'x4' | 'x2';
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The kernel for a shape: packed words for 1- and 2-byte elements when d0 and d3 are multiples
+ * of the pack (then every run, block and output position is word-aligned), else per element.
+ */
+export function kernelFor(d: readonly [number, number, number, number], size: ElementSize, srcByteOffset: number, outByteOffset: number): Kernel {
+  if (!HOST_LITTLE_ENDIAN || srcByteOffset % 4 !== 0 || outByteOffset % 4 !== 0) return size;
+  if (size === 1 && d[0] % 4 === 0 && d[3] % 4 === 0) return 'x4';
+  if (size === 2 && d[0] % 2 === 0 && d[3] % 2 === 0) return 'x2';
+  return size;
+}
+
+/** A view of `bytes` as unsigned words of `size` (4 for size 8); byteOffset must be a multiple of the word size. */
+export function wordsOf(bytes: Uint8Array, size: Kernel): Words {
+  const w = size === 8 || size === 'x4' || size === 'x2' ? 4 : size;
+  const length = bytes.byteLength / w;
+  if (w === 1) return bytes;
+  if (w === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, length);
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, length);
+}
+
+/**
+ * Copies one block: src holds tx runs (stride `sx` elements, first at `s0`) of nb·d2·d3 elements
+ * for a in [a0, a0+tx), b in [b0, b0+nb); writes them into `out` (F order of d).
+ */
+export function reverseBlock(
+  size: Kernel, src: Words, s0: number, sx: number, out: Words,
+  d: readonly [number, number, number, number], a0: number, tx: number, b0: number, nb: number,
+): void {
+  switch (size) {
+    case 'x4': block1x4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
+    case 'x2': block2x2(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
+    case 1: block1(src as Uint8Array, s0, sx, out as Uint8Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
+    case 2: block2(src as Uint16Array, s0, sx, out as Uint16Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
+    case 4: block4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
+    default: block8(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb);
+  }
+}
+
+// The four kernels are the same loop over different array types (kept separate on purpose: one
+// function per type keeps V8's element access monomorphic, which is what makes them fast).
+function block1(src: Uint8Array, s0: number, sx: number, out: Uint8Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const plane = d0 * d1 * d2;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = s0 + (b * d2 + c) * d3;
+      let o = a0 + d0 * (b0 + b + d1 * c);
+      for (let e = 0; e < d3; e++, i++, o += plane) {
+        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
+      }
+    }
+  }
+}
+
+function block2(src: Uint16Array, s0: number, sx: number, out: Uint16Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const plane = d0 * d1 * d2;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = s0 + (b * d2 + c) * d3;
+      let o = a0 + d0 * (b0 + b + d1 * c);
+      for (let e = 0; e < d3; e++, i++, o += plane) {
+        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
+      }
+    }
+  }
+}
+
+function block4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const plane = d0 * d1 * d2;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = s0 + (b * d2 + c) * d3;
+      let o = a0 + d0 * (b0 + b + d1 * c);
+      for (let e = 0; e < d3; e++, i++, o += plane) {
+        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
+      }
+    }
+  }
+}
+
+/**
+ * 1-byte elements, four at a time: four 32-bit words (4 consecutive e of 4 consecutive a) are
+ * transposed as a 4×4 byte block in registers and stored as four words (4 a of each e). Needs
+ * d0 and d3 multiples of 4, 4-aligned runs and a little-endian host (see packable).
+ */
+function block1x4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const pw = (d0 * d1 * d2) / 4; // words per plane
+  const sw = sx / 4;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = (s0 + (b * d2 + c) * d3) / 4;
+      let o = (a0 + d0 * (b0 + b + d1 * c)) / 4;
+      for (let e = 0; e < d3; e += 4, i++, o += 4 * pw) {
+        for (let x = 0, j = i, k = o; x < tx; x += 4, j += 4 * sw, k++) {
+          const w0 = src[j]!, w1 = src[j + sw]!, w2 = src[j + 2 * sw]!, w3 = src[j + 3 * sw]!;
+          out[k] = (w0 & 0xff) | ((w1 & 0xff) << 8) | ((w2 & 0xff) << 16) | (w3 << 24);
+          out[k + pw] = ((w0 >>> 8) & 0xff) | (w1 & 0xff00) | ((w2 & 0xff00) << 8) | ((w3 >>> 8) << 24);
+          out[k + 2 * pw] = ((w0 >>> 16) & 0xff) | ((w1 >>> 8) & 0xff00) | (w2 & 0xff0000) | ((w3 >>> 16) << 24);
+          out[k + 3 * pw] = (w0 >>> 24) | ((w1 >>> 16) & 0xff00) | ((w2 >>> 8) & 0xff0000) | (w3 & 0xff000000);
+        }
+      }
+    }
+  }
+}
+
+/** 2-byte elements, two at a time: 2×2 blocks of 16-bit halves (d0, d3 even, 4-aligned runs, little-endian host). */
+function block2x2(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const pw = (d0 * d1 * d2) / 2;
+  const sw = sx / 2;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = (s0 + (b * d2 + c) * d3) / 2;
+      let o = (a0 + d0 * (b0 + b + d1 * c)) / 2;
+      for (let e = 0; e < d3; e += 2, i++, o += 2 * pw) {
+        for (let x = 0, j = i, k = o; x < tx; x += 2, j += 2 * sw, k++) {
+          const w0 = src[j]!, w1 = src[j + sw]!;
+          out[k] = (w0 & 0xffff) | (w1 << 16);
+          out[k + pw] = (w0 >>> 16) | (w1 & 0xffff0000);
+        }
+      }
+    }
+  }
+}
+
+/** 8-byte elements as word pairs: s0 and sx in elements, indices doubled. */
+function block8(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
+  a0: number, tx: number, b0: number, nb: number): void {
+  const plane2 = 2 * d0 * d1 * d2;
+  const sx2 = 2 * sx;
+  for (let b = 0; b < nb; b++) {
+    for (let c = 0; c < d2; c++) {
+      let i = 2 * (s0 + (b * d2 + c) * d3);
+      let o = 2 * (a0 + d0 * (b0 + b + d1 * c));
+      for (let e = 0; e < d3; e++, i += 2, o += plane2) {
+        for (let x = 0, j = i, k = o; x < tx; x++, j += sx2, k += 2) {
+          out[k] = src[j]!;
+          out[k + 1] = src[j + 1]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Reverses the axes of `dims` (C order in) into `out` (F order), reading the source bytes
+ * through `read(into, byteOffset)`, which fills `into` from that byte offset of the C-ordered
+ * data. Used with a file descriptor so the file is read in small blocks straight into the
+ * transpose. `out` holds the output's bytes (any element type of `size` bytes).
+ */
+export function reverseAxesFromReader(
+  dims: readonly number[], size: ElementSize, out: Uint8Array, read: (into: Uint8Array, byteOffset: number) => void,
+): void {
+  const d = asFourAxes(dims);
+  const { tx, nb } = blockShape(d, size);
+  const runElements = nb * d[2] * d[3];
+  const chunk = new Uint8Array(tx * runElements * size);
+  const kernel = kernelFor(d, size, 0, out.byteOffset);
+  const chunkWords = wordsOf(chunk, kernel);
+  const outWords = wordsOf(out, kernel);
+  const slab = d[1] * d[2] * d[3];
+  for (let b0 = 0; b0 < d[1]; b0 += nb) {
+    const nbHere = Math.min(nb, d[1] - b0);
+    const runBytes = nbHere * d[2] * d[3] * size;
+    for (let a0 = 0; a0 < d[0]; a0 += tx) {
+      const txHere = Math.min(tx, d[0] - a0);
+      for (let x = 0; x < txHere; x++) {
+        read(chunk.subarray(x * runElements * size, x * runElements * size + runBytes), ((a0 + x) * slab + b0 * d[2] * d[3]) * size);
+      }
+      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere);
+    }
+  }
+}
+
+/** Reverses the axes of `dims` from `src` (C order, the data's bytes, word-aligned) into `out` (F order). */
+export function reverseAxesFromBytes(dims: readonly number[], size: ElementSize, src: Uint8Array, out: Uint8Array): void {
+  const d = asFourAxes(dims);
+  const { tx, nb } = blockShape(d, size);
+  const kernel = kernelFor(d, size, src.byteOffset, out.byteOffset);
+  const srcWords = wordsOf(src, kernel);
+  const outWords = wordsOf(out, kernel);
+  const slab = d[1] * d[2] * d[3];
+  for (let a0 = 0; a0 < d[0]; a0 += tx) {
+    const txHere = Math.min(tx, d[0] - a0);
+    for (let b0 = 0; b0 < d[1]; b0 += nb) {
+      reverseBlock(kernel, srcWords, a0 * slab + b0 * d[2] * d[3], slab, outWords, d, a0, txHere, b0, Math.min(nb, d[1] - b0));
+    }
+  }
+}
+
+type Ctor = { new (length: number): VoxelArray };
+
+/** `input` in C order of `dims` → a new array of its type in F order (the input itself when at most one axis exceeds 1). */
+export function reverseAxesOf(input: VoxelArray, dims: readonly number[]): VoxelArray {
+  if (dims.filter((n) => n > 1).length <= 1) return input;
+  const out = new (input.constructor as Ctor)(input.length);
+  const size = input.BYTES_PER_ELEMENT as ElementSize;
+  reverseAxesFromBytes(dims, size, new Uint8Array(input.buffer, input.byteOffset, input.byteLength), new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+  return out;
+}
