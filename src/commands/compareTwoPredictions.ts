@@ -3,7 +3,8 @@
  * chosen in the Explorer (the menu entry shows for a multiple selection; the command checks for
  * exactly three) or, from the palette, in a file dialog. Which is the label comes from the names
  * (core/analysis/versusRoles.ts); "Choose Roles…" (maskInspector.versusRoles) and Swap (A ↔ B)
- * fix a wrong guess. Scripts pass `{ predictionA, predictionB, label }` (URIs) instead.
+ * fix a wrong guess. Scripts and the paired report pass `{ predictionA, predictionB, label, axis?, slice? }`
+ * (URIs or absolute paths) instead: those roles, opened at that slice.
  */
 import * as vscode from 'vscode';
 import { splitMaskName } from '../core/analysis/pairing';
@@ -11,30 +12,36 @@ import { allVersusRoles, guessVersusRoles, type VersusRoles } from '../core/anal
 import { relativeName } from '../editor/marksStore';
 import { findUnderlayFor } from '../editor/pairResolver';
 import { readSettings } from '../editor/settings';
+import { parseOpenAtSlice, toUri, type SliceTarget } from '../editor/sliceTarget';
 import { MASK_FILE_FILTERS } from './compareMasks';
 import { showCommandError, targetSession, type CommandContext } from './commandContext';
 
 export const COMPARE_TWO_PREDICTIONS = 'maskInspector.compareTwoPredictions';
 export const VERSUS_ROLES = 'maskInspector.versusRoles';
 
-/** `{ predictionA, predictionB, label }` of URIs, or null when `arg` is something else. */
-function explicitRoles(arg: unknown): { a: vscode.Uri; b: vscode.Uri; label: vscode.Uri } | null {
-  if (typeof arg !== 'object' || arg === null) return null;
+/**
+ * `{ predictionA, predictionB, label, axis?, slice?, labelValue?, loss? }` (URIs or absolute
+ * paths, as the paired report has them; the slice as for Compare Masks, sliceTarget.ts), or null
+ * when `arg` is something else.
+ */
+function explicitRoles(arg: unknown): { a: vscode.Uri; b: vscode.Uri; label: vscode.Uri; target: SliceTarget | null } | null {
+  if (typeof arg !== 'object' || arg === null || arg instanceof vscode.Uri || Array.isArray(arg)) return null;
   const o = arg as Record<string, unknown>;
-  const { predictionA: a, predictionB: b, label } = o;
-  return a instanceof vscode.Uri && b instanceof vscode.Uri && label instanceof vscode.Uri ? { a, b, label } : null;
+  const b = toUri(o['predictionB']);
+  const parsed = parseOpenAtSlice({ ...o, prediction: o['predictionA'] });
+  return b === null || parsed === null ? null : { a: parsed.prediction, b, label: parsed.label, target: parsed.target };
 }
 
-async function open(ctx: CommandContext, a: vscode.Uri, b: vscode.Uri, label: vscode.Uri): Promise<void> {
+async function open(ctx: CommandContext, a: vscode.Uri, b: vscode.Uri, label: vscode.Uri, at?: SliceTarget): Promise<void> {
   const underlay = await findUnderlayFor(a, label, readSettings(a));
-  await ctx.provider.openVersus({ prediction: a, versus: b, label, underlay });
+  await ctx.provider.openVersus({ prediction: a, versus: b, label, underlay }, at);
 }
 
 export function registerCompareTwoPredictions(ctx: CommandContext): vscode.Disposable {
   return vscode.commands.registerCommand(COMPARE_TWO_PREDICTIONS, async (clicked?: unknown, selected?: unknown) => {
     try {
       const explicit = explicitRoles(clicked);
-      if (explicit !== null) return await open(ctx, explicit.a, explicit.b, explicit.label);
+      if (explicit !== null) return await open(ctx, explicit.a, explicit.b, explicit.label, explicit.target ?? undefined);
       let files = Array.isArray(selected) && selected.every((u) => u instanceof vscode.Uri) && selected.length > 0
         ? selected as vscode.Uri[]
         : clicked instanceof vscode.Uri ? [clicked] : [];
