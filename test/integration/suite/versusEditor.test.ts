@@ -97,7 +97,7 @@ suite('compare editor: two predictions against one label', () => {
     // As the paired report opens it: file paths and the slice to show; the open editor goes there.
     const before = (await posted()).filter((m) => m['type'] === 'init').length;
     await vscode.commands.executeCommand('maskInspector.compareTwoPredictions', { predictionA: a.fsPath, predictionB: b.fsPath, label: label.fsPath, axis: 'k', slice: 7 });
-    const again = await poll(async () => (await posted()).filter((m) => m['type'] === 'init')[before] as InitMessage | undefined);
+    const again = await poll(async () => (await posted()).filter((m) => m['type'] === 'init')[before] as unknown as InitMessage | undefined);
     assert.deepEqual([again.state?.axis, again.state?.index], ['k', 7]);
     assert.equal(again.pair.versus?.predictionName, 'versus/modelB/liver_001.nii.gz');
   });
