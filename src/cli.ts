@@ -13,17 +13,23 @@ import { defaultJobs } from './worker/rangePool';
 import { compareFiles } from './worker/streamCompare';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
 import { readInputFile } from './core/analysis/readInput';
+import { versusResult } from './core/analysis/difference';
+import { MERGE_USAGE, runMergeCommand } from './report/mergeCli';
+import { versusToCsv, versusToTable } from './core/analysis/formatVersus';
 import { labelNamesForFile, parseLabelNamesArg, parseLabelNamesSetting, readTextFile, withLabelNames } from './core/io/labelNames';
 import { segmentsOfFile } from './core/io/segNrrd';
 import { compareInParallel } from './worker/rangePool';
 
 const USAGE = `usage: mask-inspector compare PRED LABEL [options]
+       mask-inspector compare PRED_A LABEL --versus PRED_B [options]
 
 Compares a prediction mask with a label mask (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr/.seg.nrrd,
 MetaImage .mha/.mhd, NumPy .npy/.npz or PNG; docs/formats.md) and prints every
 segmentation loss and evaluation metric per slice and for the whole volume.
 
 options:
+  --versus PRED_B                         also compare a second prediction with the same label: JSON adds
+                                          \`versus\` (B's result) and \`difference\` (B − A); see docs/versus.md
   --kind auto|probability|logits|labels   how to read the prediction (default auto)
   --axis i|j|k                            slice axis (default k)
   --format table|json|csv                 output (default table)
@@ -54,6 +60,8 @@ interface CompareArgs {
   connectivity: Connectivity;
   jobs: number;
   maxVoxels: number;
+  /** Second prediction (`--versus`), or null. */
+  versus: string | null;
   /** The .npz array to read (every .npz given); undefined: the first. */
   npzArray?: string;
   /** --label-names: label value → name. */
@@ -83,7 +91,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const positional: string[] = [];
   const args: Omit<CompareArgs, 'prediction' | 'label'> = {
     kind: 'auto', axis: 'k', format: 'table', jobs: defaultJobs(), maxVoxels: DEFAULT_MAX_VOXELS,
-    metrics: 'all', ...DEFAULT_METRIC_PARAMS,
+    metrics: 'all', ...DEFAULT_METRIC_PARAMS, versus: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -99,6 +107,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       case '--connectivity': args.connectivity = Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity; break;
       case '--jobs': args.jobs = positiveInteger(flag, value()); break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--versus': {
+        const v = value();
+        if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError('--versus takes a second prediction file');
+        args.versus = v;
+        break;
+      }
       case '--label-names': {
         const names = parseLabelNamesArg(value() ?? '');
         if (names === null) throw new UsageError('--label-names takes names like 1=liver,2=tumour');
@@ -127,6 +141,27 @@ async function runCompare(argv: readonly string[]): Promise<void> {
     kind: args.kind, axis: args.axis, params: DEFAULT_LOSS_PARAMS, metrics: args.metrics,
     metricParams: { threshold: args.threshold, toleranceMm: args.toleranceMm, connectivity: args.connectivity },
   };
+  const labelNames = async () => {
+    const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
+    const names = await labelNamesForFile(args.label, null, setting, readTextFile);
+    for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
+    return names;
+  };
+  if (args.versus !== null) {
+    // Two predictions: the label is read (and decoded) once, each prediction compared with it.
+    const label = readInputFile(args.label, args.maxVoxels, args.npzArray);
+    const pairA = preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairA.warnings) process.stderr.write(`warning: ${w}\n`);
+    const a = await compareInParallel(pairA, options, args.jobs);
+    const pairB = preparePair(readInputFile(args.versus, args.maxVoxels, args.npzArray), label, args.kind);
+    for (const w of pairB.warnings) process.stderr.write(`warning: ${args.versus}: ${w}\n`);
+    const b = await compareInParallel(pairB, options, args.jobs);
+    const names = await labelNames();
+    const versus = versusResult(withLabelNames(a, names), withLabelNames(b, names));
+    process.stdout.write(args.format === 'json' ? JSON.stringify(versus, null, 1) + '\n'
+      : args.format === 'csv' ? versusToCsv(versus) : versusToTable(versus));
+    return;
+  }
   // Reading, inflating, checking and computing overlap (src/worker/streamCompare.ts); an .npz array
   // chosen by name goes the plain way (the streaming decoder reads an archive's first array).
   const computed = args.npzArray === undefined
@@ -134,10 +169,7 @@ async function runCompare(argv: readonly string[]): Promise<void> {
     : await compareInParallel(preparePair(readInputFile(args.prediction, args.maxVoxels, args.npzArray),
       readInputFile(args.label, args.maxVoxels, args.npzArray), args.kind), options, args.jobs);
   for (const w of computed.warnings) process.stderr.write(`warning: ${w}\n`);
-  const setting = args.labelNames ? parseLabelNamesSetting(args.labelNames) : null;
-  const names = await labelNamesForFile(args.label, null, setting, readTextFile);
-  for (const segment of segmentsOfFile(args.label)) names.set(segment.value, segment.name);
-  const result = withLabelNames(computed, names);
+  const result = withLabelNames(computed, await labelNames());
   const text = args.format === 'json' ? JSON.stringify(result, null, 1) + '\n'
     : args.format === 'csv' ? resultToCsv(result) : resultToTable(result);
   process.stdout.write(text);
@@ -147,7 +179,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n');
+      process.stdout.write(USAGE + '\n\n' + REPORT_USAGE + '\n\n' + MERGE_USAGE + '\n');
       return command === undefined ? 2 : 0;
     }
     if (command === '--version') {
@@ -155,7 +187,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command === 'report') return await runReportCommand(rest);
-    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report)`);
+    if (command === 'merge') return await runMergeCommand(rest);
+    if (command !== 'compare') throw new UsageError(`unknown command "${command}" (commands: compare, report, merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       process.stdout.write(USAGE + '\n');
       return 0;

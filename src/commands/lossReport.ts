@@ -28,8 +28,10 @@ import { relativeName } from '../editor/marksStore';
 import type { ReportPanel } from '../editor/reportPanel';
 import { readSettings, SECTION } from '../editor/settings';
 import type { TriageStore } from '../editor/triageStore';
-import { defaultReportDir, planLocalFolders, runFolderReport, type FolderReportOutcome } from '../report/runFolderReport';
+import { defaultReportDir, planLocalFolders, planLocalVersusFolders, runFolderReport, type FolderReportOutcome } from '../report/runFolderReport';
 import { defaultCaseJobs } from '../worker/casePool';
+import { describeVersus } from '../report/describeVersus';
+import type { VersusPlan } from '../core/analysis/versusPairing';
 
 export const LOSS_REPORT = 'maskInspector.lossReport';
 export const OPEN_REPORT = 'maskInspector.openReport';
@@ -52,6 +54,8 @@ export interface LossReportArgs {
   readonly open?: boolean;
   /** Cancel once this many cases finished (tests of cancelling). */
   readonly cancelAfterCases?: number;
+  /** A second model's prediction folder: a two-prediction report (issue #12). */
+  readonly versusDir?: string | vscode.Uri;
 }
 
 export interface LossReportResult {
@@ -136,6 +140,21 @@ async function pickFolders(prediction: vscode.Uri | undefined): Promise<{ predic
   return label === undefined ? undefined : { prediction: pred, label };
 }
 
+/** The optional second prediction folder (issue #12); null: one model; undefined: cancelled. */
+async function pickVersusFolder(prediction: vscode.Uri): Promise<vscode.Uri | null | undefined> {
+  const items: (vscode.QuickPickItem & { choice: 'one' | 'browse' })[] = [
+    { label: '$(graph) One model', description: `report ${relativeName(prediction)} alone`, choice: 'one' },
+    { label: '$(diff) Compare with a second model…', description: 'choose a second prediction folder of the same labels: A, B and Δ, paired statistics', choice: 'browse' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Mask Inspector: Loss Report — one model, or two against the same labels?', ignoreFocusOut: true,
+  });
+  if (picked === undefined) return undefined;
+  if (picked.choice === 'one') return null;
+  return await browseFolder(`Mask Inspector: Loss Report — choose the second model's predictions (B) to compare with ${relativeName(prediction)}`,
+    vscode.Uri.joinPath(prediction, '..'));
+}
+
 /** The confirmation: the plan's summary with "Run"; the full plan is in the output channel. */
 async function confirmPlan(plan: FolderPlan, outDir: string): Promise<boolean> {
   const lines: string[] = [];
@@ -186,18 +205,22 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
       void vscode.window.showErrorMessage('Mask Inspector: loss reports need folders on a local (or remote) disk; virtual file systems are not supported.');
       return undefined;
     }
+    const versus = scripted ? (scripted.versusDir !== undefined ? toFileUri(scripted.versusDir) : null) : await pickVersusFolder(folders.prediction);
+    if (versus === undefined) return undefined;
     const settings = readSettings(folders.prediction);
     const pairing = scripted?.pairing !== undefined && FOLDER_PAIRING_OPTIONS.includes(scripted.pairing) ? scripted.pairing : 'auto';
     let plan: FolderPlan;
     try {
-      plan = await planLocalFolders(folders.prediction.fsPath, folders.label.fsPath, pairing, settings.pairingRules);
+      plan = versus !== null
+        ? await planLocalVersusFolders(folders.prediction.fsPath, folders.label.fsPath, versus.fsPath, pairing, settings.pairingRules)
+        : await planLocalFolders(folders.prediction.fsPath, folders.label.fsPath, pairing, settings.pairingRules);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       log.error(`loss report: ${text}`);
       void vscode.window.showErrorMessage(`Mask Inspector: ${text}`);
       return undefined;
     }
-    log.info(`loss report plan:\n${describePlan(plan)}`);
+    log.info(`loss report plan:\n${describePlan(plan)}${'planB' in plan ? describeVersus(plan as VersusPlan) : ''}`);
     if (plan.pairs.length === 0) {
       void vscode.window.showErrorMessage(
         `Mask Inspector: no prediction in ${relativeName(folders.prediction)} pairs with a label in ${relativeName(folders.label)}; ` +

@@ -12,14 +12,22 @@ import { parseLabelNamesArg } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_METRIC_PARAMS, METRICS_LEVELS, type Connectivity, type MetricParams, type MetricsLevel } from '../core/kernels/metricIds';
 import { defaultCaseJobs, type CaseProgress } from '../worker/casePool';
-import { defaultReportDir, planLocalFolders, runFolderReport } from './runFolderReport';
+import { defaultReportDir, planLocalFolders, planLocalVersusFolders, runFolderReport } from './runFolderReport';
+import { describeVersus } from './describeVersus';
+import { parseShard, shardOf, shardRange, type Shard } from '../core/report/shard';
+import type { VersusPlan } from '../core/analysis/versusPairing';
 
 export const REPORT_USAGE = `usage: mask-inspector report PRED_DIR LABEL_DIR [options]
+       mask-inspector report PRED_DIR LABEL_DIR --versus PRED_DIR_B [options]
 
 Compares every prediction in PRED_DIR with its label in LABEL_DIR and writes a report folder:
 report.html, report.json, cases.csv, slices.csv.
 
 options:
+  --versus PRED_DIR_B                     a second model's predictions of the same labels: A, B and Δ per case,
+                                          paired statistics (docs/versus.md)
+  --shard I/N                             compute only part I (0-based) of N of the sorted cases: a partial
+                                          report; \`mask-inspector merge\` joins the parts (docs/scale-out.md)
   --pairing auto|nnunet|name|suffix       how files are paired (default auto: the mode pairing the most)
   --out DIR                               report folder (default: PRED_DIR/../mask-inspector-report-<PRED_DIR name>)
   --jobs N                                worker threads, one case each (default: CPU count, memory permitting)
@@ -48,6 +56,10 @@ export interface ReportArgs {
   metrics: MetricsLevel | null;
   metricParams: Partial<MetricParams>;
   maxVoxels: number;
+  /** Second prediction folder (`--versus`), or null. */
+  versus: string | null;
+  /** `--shard I/N`, or null. */
+  shard: Shard | null;
   /** --label-names: label value → name. */
   labelNames?: Record<string, string>;
 }
@@ -68,7 +80,7 @@ function positiveInteger(flag: string, value: string | undefined): number {
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const positional: string[] = [];
   const args: Omit<ReportArgs, 'predictionDir' | 'labelDir'> = {
-    pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS,
+    pairing: 'auto', out: null, jobs: null, kind: 'auto', axis: 'k', metrics: null, metricParams: {}, maxVoxels: DEFAULT_MAX_VOXELS, versus: null, shard: null,
   };
   const metric = (flag: string, text: string | undefined, ok: (n: number) => boolean, what: string) => {
     const n = text === undefined || text.trim() === '' ? NaN : Number(text);
@@ -101,6 +113,18 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
         args.metricParams = { ...args.metricParams, connectivity: Number(oneOf(flag, value(), ['6', '18', '26'] as const)) as Connectivity };
         break;
       case '--max-voxels': args.maxVoxels = positiveInteger(flag, value()); break;
+      case '--shard': {
+        const shard = parseShard(value());
+        if (typeof shard === 'string') throw new ReportUsageError(shard);
+        args.shard = shard;
+        break;
+      }
+      case '--versus': {
+        const v = value();
+        if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new ReportUsageError('--versus takes a second prediction folder');
+        args.versus = v;
+        break;
+      }
       case '--label-names': {
         const names = parseLabelNamesArg(value() ?? '');
         if (names === null) throw new ReportUsageError('--label-names takes names like 1=liver,2=tumour');
@@ -113,7 +137,7 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
     }
   }
   if (positional.length !== 2) throw new ReportUsageError(`report takes two folders, PRED_DIR and LABEL_DIR (got ${positional.length})`);
-  for (const dir of positional) {
+  for (const dir of args.versus !== null ? [...positional, args.versus] : positional) {
     let ok = false;
     try { ok = statSync(dir).isDirectory(); } catch { /* reported below */ }
     if (!ok) throw new ReportUsageError(`${dir}: not a folder`);
@@ -165,16 +189,23 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
     process.stderr.write(`error: ${error.message}\n${REPORT_USAGE}\n`);
     return 2;
   }
-  const plan = await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
+  const plan = args.versus !== null
+    ? await planLocalVersusFolders(args.predictionDir, args.labelDir, args.versus, args.pairing)
+    : await planLocalFolders(args.predictionDir, args.labelDir, args.pairing);
   process.stdout.write(describePlan(plan));
-  if (plan.pairs.length === 0) {
+  if ('planB' in plan) process.stdout.write(describeVersus(plan as VersusPlan));
+  const shardPairs = args.shard ? shardOf(plan.pairs, args.shard) : plan.pairs;
+  const toCompute = 'planB' in plan ? (shardPairs as VersusPlan['pairs']).filter((p) => p.missing === null).length : shardPairs.length;
+  if (toCompute === 0 && !(args.shard && plan.pairs.length > 0)) {
     process.stderr.write(`error: no prediction/label pairs found with --pairing ${args.pairing}; nothing to report\n`);
     return 1;
   }
-  const outDir = args.out ?? defaultReportDir(plan.predictionDir);
+  const outDir = args.out ?? (args.shard ? `${defaultReportDir(plan.predictionDir)}-part-${args.shard.index}-of-${args.shard.count}` : defaultReportDir(plan.predictionDir));
+  const [first, last] = args.shard ? shardRange(plan.pairs.length, args.shard) : [0, plan.pairs.length];
+  if (args.shard) process.stdout.write(`shard ${args.shard.index}/${args.shard.count}: cases ${first + 1}–${last} of ${plan.pairs.length} (sorted by case id)\n`);
   const jobs = args.jobs ?? undefined;
-  const threads = Math.min(jobs ?? defaultCaseJobs(), plan.pairs.length);
-  process.stdout.write(`computing ${plan.pairs.length} case${plan.pairs.length === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`);
+  const threads = Math.min(jobs ?? defaultCaseJobs(), toCompute);
+  process.stdout.write(`computing ${toCompute} case${toCompute === 1 ? '' : 's'} on ${threads} worker thread${threads === 1 ? '' : 's'} → ${outDir}\n`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -192,6 +223,7 @@ export async function runReportCommand(argv: readonly string[]): Promise<number>
       ...(args.metrics !== null ? { metrics: args.metrics } : {}),
       ...(Object.keys(args.metricParams).length > 0 ? { metricParams: args.metricParams } : {}),
       ...(jobs !== undefined ? { jobs } : {}),
+      ...(args.shard ? { shard: args.shard } : {}),
       ...(args.labelNames ? { labelNames: args.labelNames } : {}),
     }, { signal: controller.signal, onProgress: progress.update });
     progress.end();

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
 import {
-  listFolderPlan, type FolderPairingOption, type FolderPlan,
+  listFolderPlan, type CasePair, type FolderPairingOption, type FolderPlan,
 } from '../core/analysis/folderPairing';
 import { DEFAULT_PAIRING_RULES, type DirEntry, type ListDirectory, type PairingRule } from '../core/analysis/pairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
@@ -23,6 +23,8 @@ import type { ReportSettings } from '../core/report/reportModel';
 import { ReportWriter, type ReportFiles } from '../core/report/reportWriter';
 import { DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL } from '../core/report/thumbnails';
 import { runCases, type CaseProgress } from '../worker/casePool';
+import { shardOf, type Shard } from '../core/report/shard';
+import { computablePairs, joinVersusPlans, type VersusPlan } from '../core/analysis/versusPairing';
 
 export interface FolderReportOptions {
   readonly kind?: PredictionKindOption;
@@ -42,6 +44,8 @@ export interface FolderReportOptions {
   readonly workerFile?: string;
   readonly marks?: MarksLookup;
   readonly html?: HtmlOptions;
+  /** Compute and write only this part of the plan's sorted cases (`report --shard I/N`): a partial report for `merge`. */
+  readonly shard?: Shard;
   /** Label value → name from the maskInspector.labels.names setting (dataset.json's names win). */
   readonly labelNames?: Readonly<Record<string, string>>;
 }
@@ -94,6 +98,23 @@ export function planLocalFolders(
   return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join, readTextFile);
 }
 
+/**
+ * Plans a two-prediction report (issue #12): each prediction folder paired with the labels (B
+ * with the mode A resolved to), joined on the label; see versusPairing.ts.
+ */
+export async function planLocalVersusFolders(
+  predictionDir: string, labelDir: string, predictionDirB: string, pairing: FolderPairingOption = 'auto',
+  rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
+): Promise<VersusPlan> {
+  const planA = await planLocalFolders(predictionDir, labelDir, pairing, rules);
+  const planB = await planLocalFolders(predictionDirB, labelDir, planA.mode, rules);
+  return joinVersusPlans(planA, planB);
+}
+
+function isVersusPlan(plan: FolderPlan): plan is VersusPlan {
+  return 'predictionDirB' in plan;
+}
+
 /** The compare options and report settings of `options` (throws RangeError on a bad metric parameter). */
 export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions): { caseOptions: CaseOptions; settings: ReportSettings } {
   const compare: CompareOptions = {
@@ -124,15 +145,24 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
  * its error. Rejects only when the report itself cannot be written (or on a bad option).
  */
 export async function runFolderReport(
-  plan: FolderPlan, options: FolderReportOptions = {}, callbacks: FolderReportCallbacks = {},
+  fullPlan: FolderPlan, options: FolderReportOptions = {}, callbacks: FolderReportCallbacks = {},
 ): Promise<FolderReportOutcome> {
   const t0 = performance.now();
-  const { caseOptions, settings } = reportSettingsOf(plan, options);
+  const { caseOptions, settings } = reportSettingsOf(fullPlan, options);
+  const planned = fullPlan.pairs.length;
+  // A shard is the plan with its part of the cases; `merge` puts the parts back together.
+  const plan: FolderPlan = options.shard ? { ...fullPlan, pairs: shardOf(fullPlan.pairs, options.shard) } : fullPlan;
   const writer = await ReportWriter.create(options.outDir ?? defaultReportDir(plan.predictionDir), caseOptions.thumbnails);
   const indexOf = new Map(plan.pairs.map((p, i) => [p.case, i]));
+  const versus = isVersusPlan(plan);
+  let pairs: readonly CasePair[] = plan.pairs;
+  if (versus) {
+    plan.pairs.forEach((p, i) => { if (p.missing !== null) writer.addMissing(i, p); });
+    pairs = computablePairs(plan);
+  }
   let result;
   try {
-    result = await runCases(plan.pairs, caseOptions, {
+    result = await runCases(pairs, caseOptions, {
       ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
       ...(options.workerFile !== undefined ? { workerFile: options.workerFile } : {}),
       ...(callbacks.signal ? { signal: callbacks.signal } : {}),
@@ -151,6 +181,8 @@ export async function runFolderReport(
     plan, settings, version, seconds,
     ...(options.marks ? { marks: options.marks } : {}),
     ...(options.html ? { html: options.html } : {}),
+    ...(versus ? { versus: { predictionsB: plan.predictionDirB } } : {}),
+    ...(options.shard ? { shard: { ...options.shard, planned } } : {}),
   });
   return {
     plan, files, cancelled: result.cancelled, computed: result.done - result.failed, failed: result.failed,

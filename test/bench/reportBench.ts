@@ -6,13 +6,15 @@
  * process with 1 and with 2 workers and prints the wall time and the peak memory of that process
  * (VmHWM: all its threads, i.e. the workers, included), with the load average before and after.
  * Options: --cases N (default 100), --jobs 1,2, --size 512,512,100, --metrics all|overlap|none.
+ * --versus: also the two-prediction report (issue #12: `report --versus`, B = a second folder of
+ * copies of the prediction) right after each single one, and the ratio (target ≤ 2.1×).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MetricsLevel } from '../../src/core/kernels/metricIds';
-import { planLocalFolders, runFolderReport } from '../../src/report/runFolderReport';
+import { planLocalFolders, planLocalVersusFolders, runFolderReport } from '../../src/report/runFolderReport';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 
@@ -32,7 +34,7 @@ function status(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-function ensureData(dims: [number, number, number], cases: number): { predictions: string; labels: string } {
+function ensureData(dims: [number, number, number], cases: number): { predictions: string; labels: string; predictionsB: string } {
   const root = join(repo, 'bench-data', `report-${dims.join('x')}`);
   const predictions = join(root, 'predictions'), labels = join(root, 'labelsTr');
   const name = (i: number) => `case_${String(i).padStart(3, '0')}.nii.gz`;
@@ -57,23 +59,33 @@ function ensureData(dims: [number, number, number], cases: number): { prediction
     if (!existsSync(join(predictions, name(i)))) copyFileSync(source.pred, join(predictions, name(i)));
     if (!existsSync(join(labels, name(i)))) copyFileSync(source.label, join(labels, name(i)));
   }
-  return { predictions, labels };
+  const predictionsB = join(root, 'predictionsB');
+  mkdirSync(predictionsB, { recursive: true });
+  for (let i = 0; i < cases; i++) if (!existsSync(join(predictionsB, name(i)))) copyFileSync(source.pred, join(predictionsB, name(i)));
+  return { predictions, labels, predictionsB };
 }
 
 /** Child mode: one report run in this process; prints one JSON line. */
 async function child(argv: readonly string[]): Promise<void> {
   const jobs = Number(option(argv, '--jobs', '1'));
   const metrics = option(argv, '--metrics', 'all') as MetricsLevel;
-  const plan = await planLocalFolders(option(argv, '--pred', ''), option(argv, '--labels', ''));
+  const versus = option(argv, '--versus-dir', '');
+  const plan = versus !== ''
+    ? await planLocalVersusFolders(option(argv, '--pred', ''), option(argv, '--labels', ''), versus)
+    : await planLocalFolders(option(argv, '--pred', ''), option(argv, '--labels', ''));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const outcome = await runFolderReport(plan, {
     jobs, metrics, outDir: option(argv, '--out', ''), workerFile: join(repo, 'dist', 'caseWorker.js'),
   });
   const seconds = (performance.now() - t0) / 1000;
-  console.log(JSON.stringify({ seconds, computed: outcome.computed, failed: outcome.failed, hwm: status('self', 'VmHWM') }));
+  // CPU time of the whole process, worker threads included (getrusage RUSAGE_SELF): on a shared,
+  // overloaded machine the wall time measures the scheduler's share more than the work.
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, computed: outcome.computed, failed: outcome.failed, hwm: status('self', 'VmHWM') }));
 }
 
-function runChild(args: string[]): Promise<{ seconds: number; computed: number; failed: number; hwm: number; sampledPeak: number }> {
+function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: number; computed: number; failed: number; hwm: number; sampledPeak: number }> {
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(process.execPath, [join(repo, 'dist-test', 'bench', 'reportBench.js'), '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -103,9 +115,24 @@ export async function runReportBench(argv: readonly string[]): Promise<void> {
     const out = join(repo, 'bench-data', `report-out-${jobs}`);
     const before = load();
     const r = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels, '--out', out]);
-    console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / cases).toFixed(2)} s/case), ` +
+    console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / cases).toFixed(2)} s/case, CPU ${r.cpuSeconds.toFixed(1)} s), ` +
       `${r.computed} computed, ${r.failed} failed; peak RSS of the process (VmHWM, workers included) ${mb(r.hwm)}, ` +
       `sampled max ${mb(r.sampledPeak)}; load average before ${before}, after ${load()}`);
+    if (!argv.includes('--versus')) continue;
+    // A–B–A: the single report again after the two-prediction one, so a load that drifts during
+    // the runs (shared machine) biases neither side; the ratio is against the mean of the two.
+    const beforeB = load();
+    const v = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels,
+      '--versus-dir', data.predictionsB, '--out', `${out}-versus`]);
+    const afterB = load();
+    const again = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels, '--out', out]);
+    const single = (r.seconds + again.seconds) / 2;
+    const singleCpu = (r.cpuSeconds + again.cpuSeconds) / 2;
+    console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}, two predictions (--versus): ${v.seconds.toFixed(1)} s wall, ${v.computed} computed, ` +
+      `${v.failed} failed; single report again ${again.seconds.toFixed(1)} s; ${(v.seconds / single).toFixed(2)}× the mean single report ` +
+      `(target ≤ 2.1×); CPU time ${v.cpuSeconds.toFixed(1)} s vs ${r.cpuSeconds.toFixed(1)} / ${again.cpuSeconds.toFixed(1)} s: ` +
+      `${(v.cpuSeconds / singleCpu).toFixed(2)}×; peak RSS ${mb(v.hwm)}; load average before ${beforeB}, after the versus run ${afterB}, ` +
+      `at the end ${load()}`);
   }
 }
 

@@ -7,12 +7,14 @@
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../analysis/compare';
 import { computeRange } from '../analysis/computeRange';
 import type { CasePair } from '../analysis/folderPairing';
-import { InputError, preparePair } from '../analysis/inputs';
+import { InputError, preparePair, type PreparedPair } from '../analysis/inputs';
 import type { CompareResult } from '../analysis/result';
 import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
 import { readInputFile } from '../analysis/readInput';
+import { distinctIntegers, scanValues, type VolumeValues } from '../analysis/valueScan';
+import type { VoxelArray } from '../io/volume';
 import { labelNamesFor, parseLabelNamesSetting, withLabelNames } from '../io/labelNames';
 
 export interface CaseOptions extends CompareOptions {
@@ -32,16 +34,25 @@ export interface CaseError {
   readonly message: string;
 }
 
+/** A case to compute: a pair, and with `predictionB` a second prediction of the same label (issue #12). */
+export type ReportPair = CasePair & { readonly predictionB?: string | null };
+
 interface CaseBase {
   readonly case: string;
   readonly prediction: string;
   readonly label: string;
+  /** The second prediction (two-prediction report). */
+  readonly predictionB?: string;
   /** Wall time of the case in its worker (read, prepare, compute, draw). */
   readonly seconds: number;
 }
 
 export type CaseOutcome =
-  | CaseBase & { readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[] }
+  | CaseBase & {
+    readonly status: 'done'; readonly result: CompareResult; readonly thumbnails: readonly Thumbnail[];
+    /** B's result (two-prediction report). */
+    readonly resultB?: CompareResult;
+  }
   | CaseBase & { readonly status: 'failed'; readonly error: CaseError };
 
 
@@ -54,19 +65,40 @@ export function caseErrorOf(error: unknown): CaseError {
   return { file: null, message: `internal failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-export function computeCase(pair: CasePair, options: CaseOptions): CaseOutcome {
+/** The label's value scan (and its distinct integers when it has only integers), for preparePair's `known`. */
+function labelValuesOf(data: VoxelArray): VolumeValues {
+  const scan = scanValues(data);
+  return { scan, distinct: scan.allIntegers && scan.nonFinite === 0 ? distinctIntegers(data, scan) : null };
+}
+
+function compute(prepared: PreparedPair, options: CaseOptions): CompareResult {
+  const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
+  const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+  return assembleResult(prepared, options, [range]);
+}
+
+export function computeCase(pair: ReportPair, options: CaseOptions): CaseOutcome {
   const t0 = performance.now();
-  const base = { case: pair.case, prediction: pair.prediction, label: pair.label };
+  const predictionB = pair.predictionB ?? null;
+  const base = { case: pair.case, prediction: pair.prediction, label: pair.label, ...(predictionB !== null ? { predictionB } : {}) };
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
-    const labelVolume = readInputFile(pair.label, maxVoxels);
-    const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), labelVolume, options.kind);
-    const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
-    const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
-    const result = withLabelNames(assembleResult(prepared, options, [range]), labelNamesFor(labelVolume, parseLabelNamesSetting(options.labelNames), null));
-    const thumbnails = caseThumbnails(prepared, result.labels, options.axis,
-      options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE);
-    return { ...base, status: 'done', result, thumbnails, seconds: (performance.now() - t0) / 1000 };
+    // The label is read (and decoded) once, also for a second prediction.
+    const label = readInputFile(pair.label, maxVoxels);
+    // …and scanned once: B's preparePair reuses A's scan of the label values.
+    const labelValues = predictionB !== null ? labelValuesOf(label.data) : undefined;
+    const known = labelValues ? { label: labelValues } : {};
+    const names = labelNamesFor(label, parseLabelNamesSetting(options.labelNames), null);
+    // A's volumes go out of scope before B's are read: a worker holds at most one prediction.
+    const { result, thumbnails } = ((): { result: CompareResult; thumbnails: Thumbnail[] } => {
+      const prepared = preparePair(readInputFile(pair.prediction, maxVoxels), label, options.kind, known);
+      const r = withLabelNames(compute(prepared, options), names);
+      return { result: r, thumbnails: caseThumbnails(prepared, r.labels, options.axis,
+        options.thumbnails ?? DEFAULT_THUMBNAILS_PER_LABEL, options.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE) };
+    })();
+    const resultB = predictionB !== null
+      ? withLabelNames(compute(preparePair(readInputFile(predictionB, maxVoxels), label, options.kind, known), options), names) : null;
+    return { ...base, status: 'done', result, thumbnails, ...(resultB ? { resultB } : {}), seconds: (performance.now() - t0) / 1000 };
   } catch (error) {
     return { ...base, status: 'failed', error: caseErrorOf(error), seconds: (performance.now() - t0) / 1000 };
   }

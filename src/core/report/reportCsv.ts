@@ -50,21 +50,29 @@ function markCells(mark: ReportMark | undefined): (string | boolean)[] {
 
 export const CASE_COUNT_COLUMNS = ['slices', 'emptySlices', 'labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn'] as const;
 
-export function casesCsvHeader(metricKeys: readonly string[]): string {
+/** Extra columns at the end of cases.csv (the two-prediction report's B and Δ: reportVersusCsv.ts). */
+export interface ExtraColumns {
+  readonly header: readonly string[];
+  /** The cells of a row: a label of a computed case, or null (the one row of a case not computed). */
+  readonly cells: (c: CaseSummary, label: string | null) => readonly (string | number | null)[];
+}
+
+export function casesCsvHeader(metricKeys: readonly string[], extra?: ExtraColumns): string {
   return csvLine([
     'case', 'label', 'status', 'prediction_file', 'reference_file', 'predictionKind', ...CASE_COUNT_COLUMNS,
     ...LOSS_IDS, 'lovaszSoftmax', ...metricHeader(metricKeys), 'worstSlices', 'warnings', 'error', ...MARK_COLUMNS,
+    ...(extra?.header ?? []),
   ]);
 }
 
-export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup): string {
+export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup, extra?: ExtraColumns): string {
   const mark = markCells(marks?.(c.case, axis, null));
   const head = [c.case];
   const files = [c.prediction, c.label];
   if (c.status !== 'done') {
-    const error = c.status === 'notRun' ? 'not run: the report was cancelled' : `${c.error!.file ? `${c.error!.file}: ` : ''}${c.error!.message}`;
+    const error = c.status === 'notRun' || !c.error ? 'not run: the report was cancelled' : `${c.error.file ? `${c.error.file}: ` : ''}${c.error.message}`;
     return csvLine([...head, '', c.status, ...files, '', ...CASE_COUNT_COLUMNS.map(() => ''), ...LOSS_IDS.map(() => ''), '',
-      ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark]);
+      ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark, ...(extra?.cells(c, null) ?? [])]);
   }
   return c.labels.map((l) => {
     const v = l.values;
@@ -72,7 +80,7 @@ export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis
       ...head, String(l.label), c.status, ...files, c.predictionKind, l.slices, l.emptySlices, v.n_ref, v.n_pred, v.TP, v.FP, v.FN,
       ...LOSS_IDS.map((id) => v.losses[id]), c.lovaszSoftmax,
       ...metricCells(v.metrics, metricKeys),
-      l.worstSlices.join(' '), c.warnings.join(' | '), '', ...mark,
+      l.worstSlices.join(' '), c.warnings.join(' | '), '', ...mark, ...(extra?.cells(c, String(l.label)) ?? []),
     ]);
   }).join('');
 }

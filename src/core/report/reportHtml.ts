@@ -48,7 +48,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function fmt(v: number | null | undefined): string {
+export function fmt(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -356,7 +356,7 @@ export function htmlCaseRows(
   const caseAttr = escapeHtml(c.case);
   const span = 4 + (showsNnunetDice(columns) ? 1 : 0) + LOSS_IDS.length + (columns.multiclass ? 1 : 0) + columns.metricKeys.length + 2;
   if (c.status !== 'done') {
-    const why = c.status === 'notRun' ? 'not run: the report was cancelled' : `${c.error!.file ? `${c.error!.file}: ` : ''}${c.error!.message}`;
+    const why = c.status === 'notRun' || !c.error ? 'not run: the report was cancelled' : `${c.error.file ? `${c.error.file}: ` : ''}${c.error.message}`;
     return `<tr class="failed" data-case="${caseAttr}" data-slice="" data-axis="${axis}"><td class="t">${caseAttr}</td><td class="t"></td>` +
       `<td class="t">${c.status}</td><td class="t error" colspan="${span}" data-v="">${escapeHtml(why)}</td></tr>\n`;
   }

@@ -49,7 +49,7 @@ export interface ReportIndex {
 }
 
 /** Metrics where a higher value is better (the rest but the neutral ones: higher is worse). */
-const HIGHER_IS_BETTER = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
+export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
 /** Sizes, not errors: ranked largest first. */
 const NEUTRAL = new Set(['labelVolumeMl', 'predictionVolumeMl', 'labelLesions']);
 
@@ -195,7 +195,8 @@ export function indexReport(json: unknown): ReportIndex {
     return {
       case: str(c['case']) ?? `case ${i + 1}`, status,
       prediction: str(c['prediction_file']) ?? '', label: str(c['reference_file']) ?? '', image: str(c['image_file']),
-      error: status === 'notRun' ? 'not run: the report was cancelled' : errorText, labels,
+      // A two-prediction report's `missing A`/`missing B` case is listed as not run, with its own reason.
+      error: status === 'notRun' ? errorText ?? 'not run: the report was cancelled' : errorText, labels,
     };
   });
   const counts = record(top['counts']);

@@ -16,6 +16,7 @@ import type { LossParams } from '../kernels/lossIds';
 import type { MetricSettings } from '../kernels/metricIds';
 import type { LabelKey } from '../protocol';
 import type { CaseError, CaseOutcome } from './computeCase';
+import { resultDifference, type ResultDifference } from '../analysis/difference';
 import { worstSlices } from './thumbnails';
 
 export const REPORT_FORMAT_VERSION = 1;
@@ -58,7 +59,15 @@ export interface CaseLabelSummary {
   readonly worstSlices: readonly number[];
 }
 
-export type CaseStatus = 'done' | 'failed' | 'notRun';
+/** 'missing A' / 'missing B': a two-prediction report's label without a prediction in that folder (not computed). */
+export type CaseStatus = 'done' | 'failed' | 'notRun' | 'missing A' | 'missing B';
+
+/** Model B's side of a case of a two-prediction report (issue #12). */
+export interface CaseVersusSummary {
+  readonly prediction: string | null;
+  readonly labels: readonly CaseLabelSummary[];
+  readonly lovaszSoftmax: number | null;
+}
 
 /** What stays in memory per case for the whole run (a few hundred bytes per label). */
 export interface CaseSummary {
@@ -78,6 +87,8 @@ export interface CaseSummary {
   readonly lovaszSoftmax: number | null;
   /** Names of the numeric per-slice metrics (for the CSV columns). */
   readonly sliceMetricKeys: readonly string[];
+  /** Two-prediction report: B's prediction and (when computed) values. */
+  readonly versus?: CaseVersusSummary;
 }
 
 function numericKeys(o: Readonly<Record<string, unknown>> | undefined): string[] {
@@ -111,14 +122,30 @@ export function summariseCase(index: number, outcome: CaseOutcome, image: string
   const r = outcome.result;
   const sliceKeys = new Set<string>();
   for (const l of r.labels) for (const k of numericKeys(l.slices[0]?.metrics as Record<string, unknown> | undefined)) sliceKeys.add(k);
+  const labelsOf = (x: CompareResult) => x.labels.map((l) => ({
+    label: l.label, ...(l.name !== undefined ? { name: l.name } : {}), values: labelMetrics(l, x), slices: l.slices.length,
+    emptySlices: l.slices.reduce((n, s) => n + (s.empty ? 1 : 0), 0), worstSlices: worstSlices(l, worstCount),
+  }));
+  const b = outcome.resultB;
   return {
     ...base, status: 'done', error: null, warnings: r.warnings, predictionKind: r.predictionKind, shape: r.shape,
-    labels: r.labels.map((l) => ({
-      label: l.label, ...(l.name !== undefined ? { name: l.name } : {}), values: labelMetrics(l, r), slices: l.slices.length,
-      emptySlices: l.slices.reduce((n, s) => n + (s.empty ? 1 : 0), 0), worstSlices: worstSlices(l, worstCount),
-    })),
+    labels: labelsOf(r),
     lovaszSoftmax: r.multiclass?.volume.lovaszSoftmax ?? null,
     sliceMetricKeys: [...sliceKeys],
+    ...(b ? { versus: { prediction: b.prediction, labels: labelsOf(b), lovaszSoftmax: b.multiclass?.volume.lovaszSoftmax ?? null } } : {}),
+  };
+}
+
+/** A two-prediction report's case whose label has no prediction in one folder: listed, not computed. */
+export function missingSummary(
+  index: number, pair: { case: string; prediction: string; predictionB: string | null; label: string; image: string | null }, missing: 'A' | 'B',
+): CaseSummary {
+  const folder = missing === 'A' ? 'the first prediction folder' : 'the --versus prediction folder';
+  return {
+    index, case: pair.case, status: `missing ${missing}`, prediction: pair.prediction, label: pair.label, image: pair.image, seconds: null,
+    error: { file: null, message: `no prediction for this label in ${folder}; not compared` },
+    warnings: [], predictionKind: null, shape: null, labels: [], lovaszSoftmax: null, sliceMetricKeys: [],
+    versus: { prediction: pair.predictionB, labels: [], lovaszSoftmax: null },
   };
 }
 
@@ -248,13 +275,17 @@ export interface ReportHeader {
     readonly pairs: number;
     readonly pairsByMode: Readonly<Record<string, number>>;
     readonly unmatchedPredictions: readonly PlanFile[];
+    /** Two-prediction report: the --versus folder's predictions without a label. */
+    readonly unmatchedPredictionsB?: readonly PlanFile[];
     readonly unmatchedLabels: readonly PlanFile[];
     readonly ignored: readonly PlanFile[];
   };
-  readonly counts: { readonly planned: number; readonly computed: number; readonly failed: number; readonly notRun: number };
+  readonly counts: { readonly planned: number; readonly computed: number; readonly failed: number; readonly notRun: number; readonly missing?: number };
   /** Cases not computed because the run was cancelled. */
   readonly notRun: readonly string[];
   readonly seconds: number;
+  /** A partial report (`report --shard`): which part of how many, of how many planned cases. */
+  readonly shard?: { readonly index: number; readonly count: number; readonly planned: number };
 }
 
 /** One entry of report.json `cases` (its `result` is the `compare --format json` contract). */
@@ -268,13 +299,20 @@ export interface ReportCase {
   readonly error: CaseError | null;
   readonly worstSlices: Readonly<Record<string, readonly number[]>>;
   readonly result: CompareResult | null;
+  /** Two-prediction report: B's file and result, and the difference B − A (`compare --versus`). */
+  readonly versus?: { readonly prediction_file: string | null; readonly result: CompareResult | null };
+  readonly difference?: ResultDifference | null;
 }
 
-export function reportCase(summary: CaseSummary, result: CompareResult | null): ReportCase {
+export function reportCase(summary: CaseSummary, result: CompareResult | null, resultB: CompareResult | null = null): ReportCase {
   return {
     case: summary.case, status: summary.status, prediction_file: summary.prediction, reference_file: summary.label,
     image_file: summary.image, seconds: summary.seconds, error: summary.error,
     worstSlices: Object.fromEntries(summary.labels.map((l) => [String(l.label), l.worstSlices])),
     result,
+    ...(summary.versus ? {
+      versus: { prediction_file: summary.versus.prediction, result: resultB },
+      difference: result && resultB ? resultDifference(result, resultB) : null,
+    } : {}),
   };
 }

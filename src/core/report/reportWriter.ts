@@ -16,10 +16,14 @@ import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type Mark
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
 import { reportGeometry } from './reportNames';
 import {
-  buildSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
+  buildSummary, missingSummary, notRunSummary, REPORT_FORMAT_VERSION, reportCase, summariseCase,
   type CaseSummary, type ReportHeader, type ReportSettings,
 } from './reportModel';
 import type { Thumbnail } from './thumbnails';
+import type { VersusPair, VersusPlan } from '../analysis/versusPairing';
+import { versusCsvColumns } from './reportVersusCsv';
+import { versusSectionHtml } from './reportVersusHtml';
+import { buildVersusStats, versusQuantities, type ReportVersus } from './versusStats';
 
 export const REPORT_FILE_NAMES = { json: 'report.json', casesCsv: 'cases.csv', slicesCsv: 'slices.csv', html: 'report.html' } as const;
 
@@ -41,11 +45,29 @@ export interface FinishOptions {
   readonly html?: HtmlOptions;
   /** Fixed creation time (tests); default now. */
   readonly created?: Date;
+  /** Two-prediction report: B's prediction folder. */
+  readonly versus?: { readonly predictionsB: string };
+  /**
+   * A partial report (`report --shard I/N`): report.json gets `shard`, and the thumbnails go to
+   * PART_THUMBNAILS so `merge` can draw the merged report.html.
+   */
+  readonly shard?: ShardInfo;
 }
+
+/** `report --shard index/count` of a plan of `planned` cases (all shards). */
+export interface ShardInfo {
+  readonly index: number;
+  readonly count: number;
+  readonly planned: number;
+}
+
+/** A partial report's thumbnails: one JSON line per case, {"case": …, "thumbnails": […]}. */
+export const PART_THUMBNAILS = 'part-thumbnails.jsonl';
 
 interface Spooled {
   readonly result: CompareResult;
   readonly thumbnails: readonly Thumbnail[];
+  readonly resultB?: CompareResult;
 }
 
 /** Buffers small writes into ~1 MB chunks. */
@@ -103,10 +125,16 @@ export class ReportWriter {
   async addCase(index: number, outcome: CaseOutcome, image: string | null): Promise<void> {
     if (this.closed) throw new Error('the report was already written');
     if (outcome.status === 'done') {
-      const spooled: Spooled = { result: outcome.result, thumbnails: outcome.thumbnails };
+      const spooled: Spooled = { result: outcome.result, thumbnails: outcome.thumbnails, ...(outcome.resultB ? { resultB: outcome.resultB } : {}) };
       await writeFile(this.spoolFile(index), JSON.stringify(spooled));
     }
     this.summaries.set(index, summariseCase(index, outcome, image, this.worstCount));
+  }
+
+  /** Records a two-prediction report's case with a prediction in one folder only (not computed). */
+  addMissing(index: number, pair: VersusPair): void {
+    if (this.closed) throw new Error('the report was already written');
+    this.summaries.set(index, missingSummary(index, pair, pair.missing!));
   }
 
   /** Cases recorded so far. */
@@ -122,6 +150,7 @@ export class ReportWriter {
     const cases = plan.pairs.map((pair: CasePair, i) => this.summaries.get(i) ?? notRunSummary(i, pair));
     const notRun = cases.filter((c) => c.status === 'notRun').map((c) => c.case);
     const failed = cases.filter((c) => c.status === 'failed').length;
+    const missing = cases.filter((c) => c.status === 'missing A' || c.status === 'missing B').length;
     const header: ReportHeader = {
       tool: { name: 'mask-inspector', version: options.version },
       reportFormat: REPORT_FORMAT_VERSION,
@@ -131,12 +160,19 @@ export class ReportWriter {
       plan: {
         pairs: plan.pairs.length, pairsByMode: plan.pairsByMode,
         unmatchedPredictions: plan.unmatchedPredictions, unmatchedLabels: plan.unmatchedLabels, ignored: plan.ignored,
+        ...('planB' in plan ? { unmatchedPredictionsB: (plan as VersusPlan).planB.unmatchedPredictions } : {}),
       },
-      counts: { planned: cases.length, computed: cases.length - failed - notRun.length, failed, notRun: notRun.length },
+      counts: {
+        planned: cases.length, computed: cases.length - failed - notRun.length - missing, failed, notRun: notRun.length,
+        ...(options.versus ? { missing } : {}),
+      },
       notRun,
       seconds: options.seconds,
+      ...(options.shard ? { shard: options.shard } : {}),
     };
     const summary = buildSummary(cases);
+    const versus: ReportVersus | null = options.versus ? { predictionsB: options.versus.predictionsB, stats: buildVersusStats(cases) } : null;
+    const extra = versus ? versusCsvColumns(versusQuantities(cases)) : undefined;
     const done = cases.filter((c) => c.status === 'done');
     const volumeMetricKeys = unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics))));
     const sliceMetricKeys = unionKeys(done.map((c) => c.sliceMetricKeys));
@@ -150,24 +186,35 @@ export class ReportWriter {
       slicesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.slicesCsv)),
       html: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.html)),
     };
+    const thumbs = options.shard ? await ChunkedFile.create(tmp(PART_THUMBNAILS)) : null;
     try {
-      const top = Object.entries({ ...header, summary }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+      const top = Object.entries({ ...header, summary, ...(versus ? { versus } : {}) }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
       await files.json.write(`{\n${top.join(',\n')},\n "cases": [\n`);
-      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys));
+      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys, extra));
       await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys));
-      await files.html.write(htmlStart(header, summary, cases, columns, options.html));
+      const start = htmlStart(header, summary, cases, columns, options.html);
+      if (versus) {
+        // The A-versus-B section goes before the case table (htmlStart ends by opening it).
+        const at = start.lastIndexOf('<h2>Cases</h2>');
+        await files.html.write(start.slice(0, at) + versusSectionHtml(versus, cases, axis) + '\n' + start.slice(at));
+      } else {
+        await files.html.write(start);
+      }
       for (const [i, c] of cases.entries()) {
         const spooled = c.status === 'done' ? JSON.parse(await readFile(this.spoolFile(c.index), 'utf8')) as Spooled : null;
-        await files.json.write(`${i > 0 ? ',\n' : ''}${JSON.stringify(reportCase(c, spooled?.result ?? null))}`);
-        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks));
+        await files.json.write(`${i > 0 ? ',\n' : ''}${JSON.stringify(reportCase(c, spooled?.result ?? null, spooled?.resultB ?? null))}`);
+        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks, extra));
         if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks));
         await files.html.write(htmlCaseRows(c, spooled?.result ?? null, spooled?.thumbnails ?? [], columns, axis));
+        if (thumbs && spooled) await thumbs.write(JSON.stringify({ case: c.case, thumbnails: spooled.thumbnails }) + '\n');
       }
+      await thumbs?.close();
       await files.json.write('\n ]\n}\n');
       await files.html.write(htmlEnd(options.html));
       for (const f of Object.values(files)) await f.close();
     } catch (error) {
       for (const f of Object.values(files)) await f.abandon();
+      await thumbs?.abandon();
       await this.discard();
       throw error;
     }
@@ -177,6 +224,7 @@ export class ReportWriter {
       slicesCsv: join(this.dir, REPORT_FILE_NAMES.slicesCsv), html: join(this.dir, REPORT_FILE_NAMES.html),
     };
     for (const key of ['json', 'casesCsv', 'slicesCsv', 'html'] as const) await rename(files[key].path, out[key]);
+    if (thumbs) await rename(thumbs.path, join(this.dir, PART_THUMBNAILS));
     await this.discard();
     return out;
   }

@@ -1,0 +1,67 @@
+/**
+ * Text renderings of `compare --versus` (issue #12). CSV: `compare --format csv` rows of A, of B
+ * and of the difference B − A, told apart by a first `model` column (A, B, B-A; counts blank on
+ * difference rows). Table: per label, the volume losses and metrics of A, B and Δ side by side.
+ */
+import { LOSS_IDS } from '../kernels/lossIds';
+import type { VersusResult } from './difference';
+import { metricColumns, resultToCsv } from './formatResult';
+
+function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function versusToCsv(v: VersusResult): string {
+  const a = resultToCsv(v).trimEnd().split('\n');
+  const b = resultToCsv(v.versus).trimEnd().split('\n');
+  const header = a[0]!;
+  const columns = header.split(',');
+  const lines = [`model,${header}`, ...a.slice(1).map((l) => `A,${l}`), ...b.slice(1).map((l) => `B,${l}`)];
+  const metricIds = metricColumns(v.metricSettings?.level);
+  const multi = v.difference.multiclass;
+  const countCells = columns.slice(2, columns.indexOf(LOSS_IDS[0])).map(() => '');
+  for (const label of v.difference.labels) {
+    const metricCells = (m: Record<string, number | null> | undefined) =>
+      metricIds.length ? [...metricIds.map((id) => m?.[id] ?? null), ''] : [];
+    for (const s of label.slices) {
+      const softmax = multi ? multi.slices.find((x) => x.index === s.index)?.losses.lovaszSoftmax ?? null : null;
+      lines.push(['B-A', String(label.label), s.index, ...countCells, ...LOSS_IDS.map((id) => s.losses[id] ?? null), softmax,
+        ...metricCells(s.metrics)].map(csvField).join(','));
+    }
+    lines.push(['B-A', String(label.label), 'volume', ...countCells, ...LOSS_IDS.map((id) => label.volume[id] ?? null),
+      multi ? multi.volume.lovaszSoftmax : null, ...metricCells(label.metrics)].map(csvField).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function fmt(v: number | null | undefined, signed = false): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+  const a = Math.abs(v);
+  const text = v === 0 ? '0' : a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
+  return signed && v > 0 ? `+${text}` : text;
+}
+
+/** Per label: one row per loss and metric, columns A, B, Δ (B − A). Slices: see --format json/csv. */
+export function versusToTable(v: VersusResult): string {
+  const out = [`prediction A  ${v.prediction}`, `prediction B  ${v.versus.prediction}`, `label         ${v.label}`,
+    `shape         ${v.shape.join(' × ')}   axis ${v.axis}   kind A ${v.predictionKind}, B ${v.versus.predictionKind}`];
+  const bByLabel = new Map(v.versus.labels.map((l) => [String(l.label), l]));
+  for (const d of v.difference.labels) {
+    const la = v.labels.find((l) => String(l.label) === String(d.label));
+    const lb = bByLabel.get(String(d.label));
+    const rows: string[][] = [['quantity', 'A', 'B', 'Δ (B − A)']];
+    for (const id of LOSS_IDS) rows.push([`${id} loss`, fmt(la?.volume[id]), fmt(lb?.volume[id]), fmt(d.volume[id], true)]);
+    for (const [id, delta] of Object.entries(d.metrics ?? {})) {
+      const get = (m: unknown) => (m as Record<string, number | null> | undefined)?.[id] ?? null;
+      rows.push([`metrics.${id}`, fmt(get(la?.metrics)), fmt(get(lb?.metrics)), fmt(delta, true)]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    out.push('', `label ${d.label}: volume (per-slice values: --format json or csv)`);
+    for (const r of rows) out.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  }
+  const m = v.difference.multiclass;
+  if (m) out.push('', `lovaszSoftmax: A ${fmt(v.multiclass?.volume.lovaszSoftmax)}  B ${fmt(v.versus.multiclass?.volume.lovaszSoftmax)}  Δ ${fmt(m.volume.lovaszSoftmax, true)}`);
+  return out.join('\n') + '\n';
+}
