@@ -44,12 +44,15 @@ const MARGIN = { left: 44, right: 8, top: 14, bottom: 22 } as const;
 export class LossChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  /** What the lines and bars are, when there are lines (three-way editor): "— A  ┄ B  ▮ B − A". */
+  private readonly key: HTMLElement;
   private data: ChartData | null = null;
   private dragging = false;
 
   constructor(private readonly onNavigate: (index: number) => void) {
     this.canvas = el('canvas', { class: 'mi-chart-canvas', role: 'img', 'aria-label': 'Loss per slice' });
-    this.element = el('div', { class: 'mi-chart' }, this.canvas);
+    this.key = el('div', { class: 'mi-chart-key mi-dim', hidden: true });
+    this.element = el('div', { class: 'mi-chart' }, this.canvas, this.key);
     onResize(this.element, () => this.draw());
     onThemeChange(() => this.draw());
     this.listen();
@@ -57,6 +60,10 @@ export class LossChart {
 
   update(data: ChartData): void {
     this.data = data;
+    const lines = data.lines ?? [];
+    this.key.hidden = lines.length === 0;
+    const text = lines.length === 0 ? '' : `${lines.map((l) => `${l.dash.length === 0 ? '——' : '- - -'} ${l.name}`).join('   ')}   ▮ bars: ${data.name}`;
+    if (this.key.textContent !== text) this.key.textContent = text;
     this.draw();
   }
 

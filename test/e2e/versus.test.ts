@@ -110,6 +110,7 @@ describe('compare editor webview: two predictions against one label', { skip }, 
     assert.deepEqual(cells, ['0.5000', '0.7000', '+0.2000']);
     const lines = await page.evaluate(`document.querySelector('.mi-chart-canvas').dataset.lines`) as string;
     assert.equal(lines, 'A: Dice loss,B: Dice loss');
+    assert.equal(await call(page, 'text', '.mi-chart-key'), '—— A: Dice loss   - - - B: Dice loss   ▮ bars: Dice loss, B − A');
     // Dice loss Δ = B − A: [0, +0.1, −0.2, −0.45, +0.2]: B loses most on slice 4 (index), wins most on slice 3.
     await page.keyboard.press('w');
     await eventually(async () => assert.equal(editor.host.last('stateChanged')?.state.index, 4));
