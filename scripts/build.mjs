@@ -16,6 +16,9 @@ const node = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode', 'playwright-core', 'mocha', 'fast-check', 'esbuild'],
+  // Test-only hooks (the editor probe, test commands, cancelAfterCases) are compiled out of the
+  // packaged extension: `if (__TEST_HOOKS__ …)` becomes `if (false …)` and the code is dropped.
+  define: { __TEST_HOOKS__: production ? 'false' : 'true' },
 };
 
 function entries(dir, suffix) {

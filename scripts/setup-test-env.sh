@@ -5,7 +5,7 @@
 # Why code-server: @vscode/test-electron downloads VS Code from the update server, which is
 # unreachable here. The npm package code-server@4.100.3 ships VS Code 1.100.3's own server
 # (lib/vscode/out/server-main.js) with the Node extension host; Debian's chromium drives it.
-# See /work/shared/notes/real-vscode-tests.md for the facts this script relies on.
+# See the shared notes on running real VS Code offline (real-vscode-tests.md) for the facts this script relies on.
 set -Eeuo pipefail
 
 CODE_SERVER_VERSION=4.100.3

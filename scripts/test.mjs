@@ -1,5 +1,5 @@
 // npm test — the one test command (README and .ci/run): prepares the machine (idempotent),
-// builds, typechecks, runs the unit and browser tests (node:test) and the suite inside a real
+// builds, typechecks, lints (with a format check), runs the unit and browser tests (node:test) and the suite inside a real
 // VS Code, then prints one closing line `N passed, N failed` over all of them.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -32,6 +32,9 @@ if ((await run('node', ['scripts/build.mjs'])).code !== 0) broken = true;
 step('typecheck');
 if ((await run('npx', ['tsc', '-p', '.', '--noEmit'])).code !== 0) broken = true;
 if ((await run('npx', ['tsc', '-p', 'webview', '--noEmit'])).code !== 0) broken = true;
+
+step('lint and format check (eslint: typescript-eslint + @stylistic; eslint.config.mjs)');
+if ((await run('npx', ['eslint', '.'])).code !== 0) broken = true;
 
 step(onlyUnit ? 'unit tests' : 'unit and browser tests (node:test)');
 mkdirSync('test-results', { recursive: true });

@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Mask Inspector', { log: true });
   const triage = new TriageStore(vscode.workspace.workspaceFolders?.[0]?.uri ?? null, log);
   const marks = new MarksStore(context.workspaceState, triage);
-  const probe = testMode ? new TestProbe() : null;
+  const probe = __TEST_HOOKS__ && testMode ? new TestProbe() : null;
   const provider = new CompareEditorProvider(
     { extensionUri: context.extensionUri, marks, log, probe },
     {
@@ -91,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // After the provider is registered: masks opened at startup in the text editor move to it.
     reopenMaskTabs(log),
   );
-  if (probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }));
+  if (__TEST_HOOKS__ && probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }));
 }
 
 export function deactivate(): void {

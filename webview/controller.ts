@@ -7,6 +7,7 @@ import { lossName, quantityGeometry, sliceLabel, sliceNumber, spacingKnownFor } 
 import type { HostMessage, InitMessage, LabelKey, PredictionSide, SliceMark, TriageCommand, ViewState } from '../src/core/protocol';
 import { differenceBarColour, differenceOf, lossOfB, sideValue, versusBadness, versusRows, type SideData, type VersusRank } from './versusValues';
 import { formatLoss, themeColor } from './dom';
+import { ConventionsStrip } from './conventionsStrip';
 import { HeaderStrip } from './headerStrip';
 import { LossChart } from './lossChart';
 import { savedUi, type HostChannel } from './messaging';
@@ -27,6 +28,8 @@ const NO_ROWS: readonly SliceRow[] = [];
 export class EditorController {
   readonly state = new EditorState();
   readonly header = new HeaderStrip();
+  /** Issue 11's strip, inside the header (shown only when the host computed library conventions). */
+  readonly conventions = new ConventionsStrip();
   readonly status = new StatusLine();
   readonly banner = new ErrorBanner();
   readonly empty: EmptyState;
@@ -349,6 +352,7 @@ export class EditorController {
     if (loaded === null) return;
     const versus = this.state.isVersus() ? { volume: this.state.volumeLosses('b'), metrics: this.state.volumeMetrics('b') } : undefined;
     this.header.update(loaded, this.state.volumeLosses(), this.state.view.label, this.state.volumeMetrics(), versus);
+    if (this.conventions.element.parentElement !== this.header.element) this.header.element.append(this.conventions.element);
     const why = this.hausdorffUnavailable();
     this.toolbar.setHausdorffAvailable(why === null, why ?? '');
     this.refreshToolbar();
@@ -365,6 +369,7 @@ export class EditorController {
     const count = this.state.sliceCount();
     const losses = this.state.axisLosses();
     const metrics = this.state.axisMetrics();
+    this.conventions.update(losses, index);
     const markAt = (i: number) => this.state.mark(axis, i);
     this.toolbar.setSlice(index, count, this.state.mark(axis, index));
     this.refreshPartner();

@@ -1,4 +1,5 @@
 /** Small DOM helpers. Text always goes in through textContent: file names come from the user's disk. */
+import { formatLoss as formatLossValue } from '../src/core/format';
 
 type Attributes = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -56,10 +57,7 @@ export function onThemeChange(changed: () => void): void {
 
 /** Loss values: four significant decimals are what users compare across slices. */
 export function formatLoss(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '–';
-  if (!Number.isFinite(value)) return String(value);
-  if (value !== 0 && Math.abs(value) < 1e-3) return value.toExponential(2);
-  return value.toFixed(4);
+  return value === null || value === undefined ? '–' : formatLossValue(value);
 }
 
 /** Voxel counts are integers for hard predictions and soft sums otherwise. */

@@ -6,17 +6,12 @@
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
 } from '../src/core/kernels/metricIds';
+import { METRIC_BETTER, metricBadness, type Better } from '../src/core/ranking';
 import {
   metricDisplayValue, metricName, metricShort, metricUnit, VOLUME_GEOMETRY, withUnit, type QuantityGeometry, type Unit,
 } from '../src/core/quantityNames';
 
-/**
- * 'higher': higher is better (Dice-like), so the worst slice has the lowest value. 'lower':
- * lower is better (distances, missed and false-positive lesions). 'zero': the further from 0
- * the worse (relative volume difference). 'none': no better or worse (volumes, lesion counts):
- * ranked by value, largest first, like the voxel counts.
- */
-export type Better = 'higher' | 'lower' | 'zero' | 'none';
+export type { Better };
 
 export interface MetricInfo {
   /** Short, for table headers and the header strip (quantityNames' `short`). */
@@ -28,13 +23,8 @@ export interface MetricInfo {
   readonly better: Better;
 }
 
-/** Which direction is worse: the one piece of knowledge here that is not a name (names: src/core/quantityNames). */
-const BETTER: { readonly [K in MetricId]: Better } = {
-  dice: 'higher', iou: 'higher', precision: 'higher', recall: 'higher', specificity: 'higher',
-  labelVolumeMl: 'none', predictionVolumeMl: 'none', relativeVolumeDifference: 'zero',
-  hausdorff: 'lower', hd95: 'lower', assd: 'lower', surfaceDice: 'higher',
-  labelLesions: 'none', detectedLesions: 'none', missedLesions: 'lower', falsePositiveLesions: 'lower',
-};
+/** Which direction is worse: the one definition, src/core/ranking.ts (names: src/core/quantityNames). */
+const BETTER: { readonly [K in MetricId]: Better } = METRIC_BETTER;
 
 export const METRIC_INFO: { readonly [K in MetricId]: MetricInfo } = Object.fromEntries(
   (Object.keys(BETTER) as MetricId[]).map((id) => [id, { title: metricShort(id), name: metricName(id), unit: metricUnit(id), better: BETTER[id] }]),
@@ -83,14 +73,9 @@ export function metricValue(metrics: Metrics | undefined, id: MetricId): number 
   return typeof v === 'number' ? v : null;
 }
 
-/** Larger is worse; NaN for a null value (ranked last). */
+/** Larger is worse; NaN for a null value (ranked last). The one definition: src/core/ranking.ts. */
 export function badness(id: MetricId, value: number | null): number {
-  if (value === null) return Number.NaN;
-  switch (METRIC_INFO[id].better) {
-    case 'higher': return -value;
-    case 'zero': return Math.abs(value);
-    default: return value;
-  }
+  return metricBadness(id, value);
 }
 
 /** A metric value for display: "—" for null, units left to the caller. */

@@ -6,6 +6,8 @@
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import { LOSS_IDS } from '../src/core/kernels/lossIds';
+import { disagreements } from '../src/core/analysis/conventionStrip';
+import { CONVENTION_LOSS_IDS, CONVENTION_LOSS_LABELS, CONVENTIONS } from '../src/core/kernels/conventions/conventionIds';
 import type { MetricId, Metrics } from '../src/core/kernels/metricIds';
 import type { SliceMark } from '../src/core/protocol';
 import { lossName, lossShort, sliceNumber, VOLUME_GEOMETRY, type QuantityGeometry } from '../src/core/quantityNames';
@@ -48,7 +50,7 @@ export interface TableSort {
   readonly descending: boolean;
 }
 
-type Group = 'Slice' | 'A vs B' | 'Losses' | 'Voxels' | 'Metrics';
+type Group = 'Slice' | 'A vs B' | 'Losses' | 'Voxels' | 'Metrics' | 'Conventions';
 
 interface Column {
   readonly key: string;
@@ -119,7 +121,31 @@ function versusColumns(v: VersusColumns | undefined): Column[] {
   ];
 }
 
-function columns(multiclass: boolean, metricIds: readonly MetricId[], geometry: QuantityGeometry = VOLUME_GEOMETRY, versus?: VersusColumns): Column[] {
+/**
+ * Issue 11: a sortable column per library loss id the rows carry (settings maskInspector.losses.*),
+ * and "Disagree", the number of named losses whose conventions disagree in kind in the slice
+ * (sorted worst-first, the slices where the conventions disagree come first).
+ */
+function conventionColumns(rows: readonly SliceRow[]): Column[] {
+  const first = rows[0]?.losses as Readonly<Record<string, number>> | undefined;
+  if (first === undefined) return [];
+  const ids = CONVENTION_LOSS_IDS.filter((id) => id in first);
+  if (ids.length === 0) return [];
+  const conventions = CONVENTIONS.filter((c) => c === 'seed' || ids.some((id) => id.startsWith(`${c}.`)));
+  const why = (row: SliceRow) => disagreements(row.losses, [], conventions);
+  return [
+    ...ids.map((id): Column => ({ key: id, title: id, description: `${CONVENTION_LOSS_LABELS[id]} (${id})`, group: 'Conventions',
+      value: (row) => (row.losses as Readonly<Record<string, number>>)[id] ?? Number.NaN, format: (v) => formatLoss(v), firstDescending: true })),
+    { key: 'conventions:disagree', title: 'Disagree', description: 'Named losses whose conventions disagree in kind in this slice',
+      group: 'Conventions', value: (row) => why(row).length, format: (v) => (v > 0 ? `⚠ ${v}` : ''), firstDescending: true,
+      tooltip: (row) => why(row).join('\n') || null },
+  ];
+}
+
+function columns(
+  multiclass: boolean, metricIds: readonly MetricId[], geometry: QuantityGeometry = VOLUME_GEOMETRY, rows: readonly SliceRow[] = [],
+  versus?: VersusColumns,
+): Column[] {
   const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
     ({ key, title, description, group: 'Voxels', value: (row) => row[key], format: (v) => formatCount(v), firstDescending: true });
   return [
@@ -139,6 +165,7 @@ function columns(multiclass: boolean, metricIds: readonly MetricId[], geometry: 
     count('fp', 'FP', 'False positives'),
     count('fn', 'FN', 'False negatives'),
     ...metricIds.map((id) => metricColumn(id, geometry)),
+    ...conventionColumns(rows),
   ];
 }
 
@@ -177,7 +204,7 @@ export class SliceTable {
     const currentChanged = this.data?.current !== data.current;
     this.data = data;
     if (structureChanged) {
-      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.geometry, data.versus);
+      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.geometry, data.rows, data.versus);
       // A restored sort on a metric column waits for the metrics instead of being dropped.
       const sortable = this.columns.some((c) => c.key === this.sort.key) || (this.sort.key.startsWith('metric:') && data.metrics === null);
       if (!sortable) this.sort = { key: 'index', descending: false };

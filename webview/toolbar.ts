@@ -4,6 +4,7 @@
  * the chart's selector (losses, then metrics). @vscode-elements gives them VS Code's look and
  * keyboard behaviour; each carries an accessible label.
  */
+import { PREDICTION_KIND_OPTIONS, PREDICTION_KIND_TITLES } from '../src/core/predictionKinds';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-label/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
@@ -98,9 +99,7 @@ export class Toolbar {
   private readonly axis = select('mi-axis', 'Slice axis', AXES.map((a) => [a, AXIS_NAMES[a]]));
   private readonly label = select('mi-label', 'Label', []);
   private readonly labelField: HTMLElement;
-  private readonly kind = select('mi-kind', 'Prediction kind', [
-    ['auto', 'Auto'], ['probability', 'Probability'], ['logits', 'Logits'], ['labels', 'Label map'],
-  ]);
+  private readonly kind = select('mi-kind', 'Prediction kind', PREDICTION_KIND_OPTIONS.map((k) => [k, PREDICTION_KIND_TITLES[k]] as [string, string]));
   private readonly overlay = select('mi-overlay', 'Overlay', OVERLAY_OPTIONS);
   private overlayVersus = false;
   /** Three-way editor: rank slices by where B loses most or wins most (W/N/P). */

@@ -4,30 +4,16 @@
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import type { LossId } from '../src/core/kernels/lossIds';
+import { lossBadness, rankByBadness as rankRows } from '../src/core/ranking';
 
-/**
- * Slice indices, non-empty slices first (an empty slice's score says nothing about the model),
- * each group by `badness` descending (larger is worse); ties and NaN (last) by index so the order
- * is stable.
- */
+/** Slice indices worst first by `badness` (larger is worse): the one order of src/core/ranking.ts. */
 export function rankByBadness(rows: readonly SliceRow[], badness: (row: SliceRow) => number): number[] {
-  const values = new Map(rows.map((row) => [row.index, badness(row)]));
-  const sorted = [...rows].sort((a, b) => {
-    if (a.empty !== b.empty) return a.empty ? 1 : -1;
-    const va = values.get(a.index)!;
-    const vb = values.get(b.index)!;
-    const aNaN = Number.isNaN(va);
-    const bNaN = Number.isNaN(vb);
-    if (aNaN !== bNaN) return aNaN ? 1 : -1;
-    if (!aNaN && va !== vb) return vb - va;
-    return a.index - b.index;
-  });
-  return sorted.map((row) => row.index);
+  return rankRows(rows, badness).map((row) => row.index);
 }
 
 /** By a loss: a higher loss is worse. */
 export function rankSlices(rows: readonly SliceRow[], loss: LossId): number[] {
-  return rankByBadness(rows, (row) => row.losses[loss]);
+  return rankByBadness(rows, (row) => lossBadness(row.losses[loss]));
 }
 
 /**

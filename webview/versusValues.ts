@@ -2,7 +2,7 @@
  * The three-way editor's numbers: the chosen loss or metric per slice for A and for B, their
  * difference B − A (null where either is null, as the CLI's `difference`), and the ranking of
  * slices by how much worse (or better) B is. "Worse" follows the one definition of a quantity's
- * direction (metricInfo.ts badness: a loss, a distance or a missed lesion is worse higher, a
+ * direction (src/core/ranking.ts, through metricInfo.ts badness: a loss, a distance or a missed lesion is worse higher, a
  * Dice-like metric lower, the relative volume difference further from 0).
  */
 import type { SliceRow } from '../src/core/analysis/result';

@@ -19,7 +19,7 @@ export const COMPARE_MASKS = 'maskInspector.compareMasks';
 
 /** showOpenDialog filters match the last extension only, so .nii.gz needs "gz". */
 export const MASK_FILE_FILTERS: { readonly [name: string]: string[] } = {
-  'Masks (NIfTI, NRRD, MetaImage, NumPy, PNG)': ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'npy', 'npz', 'png'],
+  'Masks (NIfTI, NRRD, MetaImage, NumPy, DICOM-SEG, PNG)': ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'npy', 'npz', 'dcm', 'png'],
   'All files': ['*'],
 };
 

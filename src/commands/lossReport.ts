@@ -27,9 +27,10 @@ import { marksLookupFor, reportMarksFor, type LatestReport } from '../editor/lat
 import { relativeName } from '../editor/marksStore';
 import type { ReportPanel } from '../editor/reportPanel';
 import { readSettings, SECTION } from '../editor/settings';
+import { readConventionSettings } from '../editor/conventionSettings';
 import type { TriageStore } from '../editor/triageStore';
 import { defaultReportDir, planLocalFolders, planLocalVersusFolders, runFolderReport, type FolderReportOutcome } from '../report/runFolderReport';
-import { defaultCaseJobs } from '../worker/casePool';
+import { capThreads, mostCaseThreads, type ThreadChoice } from '../worker/threadBudget';
 import { describeVersus } from '../report/describeVersus';
 import type { VersusPlan } from '../core/analysis/versusPairing';
 
@@ -184,9 +185,10 @@ function reportDirFor(predictionDir: vscode.Uri): string {
   return join(parent, `mask-inspector-report-${basename(predictionDir.fsPath) || 'predictions'}`);
 }
 
-function reportJobs(predictionDir: vscode.Uri): number {
-  const jobs = vscode.workspace.getConfiguration(SECTION, predictionDir).get<number>('report.jobs') ?? 0;
-  return Number.isInteger(jobs) && jobs > 0 ? jobs : defaultCaseJobs();
+function reportJobs(predictionDir: vscode.Uri, requested: number | undefined): ThreadChoice {
+  const jobs = requested ?? vscode.workspace.getConfiguration(SECTION, predictionDir).get<number>('report.jobs') ?? 0;
+  // A workspace setting of 400 must not start 400 threads: capped at what the machine can use.
+  return capThreads(Number.isInteger(jobs) && jobs > 0 ? jobs : undefined, mostCaseThreads(), `maskInspector.report.jobs ${jobs}`);
 }
 
 let running = false;
@@ -274,7 +276,9 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
   function execute(
     plan: FolderPlan, outDir: string, scripted: LossReportArgs | null, predictionDir: vscode.Uri, settings: ReturnType<typeof readSettings>,
   ): Thenable<FolderReportOutcome> {
-    const jobs = scripted?.jobs ?? reportJobs(predictionDir);
+    const choice = reportJobs(predictionDir, scripted?.jobs);
+    if (choice.warning) log.warn(`loss report: ${choice.warning}`);
+    const jobs = choice.threads;
     const total = plan.pairs.length;
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, cancellable: true,
@@ -291,8 +295,11 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
       log.info(`loss report: ${total} cases on ${Math.min(jobs, total)} worker thread${Math.min(jobs, total) === 1 ? '' : 's'} → ${outDir}`);
       progress.report({ message: `0/${total} cases` });
       try {
+        const conventions = readConventionSettings(predictionDir);
+        for (const problem of conventions.problems) log.warn(`loss report: ${problem}`);
         return await runFolderReport(plan, {
           outDir, jobs, kind: settings.kind, axis: settings.defaultAxis, maxVoxels: settings.maxVoxels,
+          conventions: conventions.settings,
           workerFile: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'caseWorker.js').fsPath,
           marks: marksLookupFor(plan.pairs, ctx.triage),
           html: { marks: reportMarksFor(plan.pairs, ctx.triage) },
@@ -310,7 +317,7 @@ export function registerLossReport(ctx: ReportContext): vscode.Disposable {
                 message: `${p.done}/${p.total} cases${p.failed > 0 ? ` (${p.failed} failed)` : ''}${p.running.length > 0 ? ` — ${p.running.join(', ')}` : ''}`,
               });
             }
-            if (scripted?.cancelAfterCases !== undefined && p.done >= scripted.cancelAfterCases) cancel(`stopped after ${p.done} cases (cancelAfterCases)`);
+            if (__TEST_HOOKS__ && scripted?.cancelAfterCases !== undefined && p.done >= scripted.cancelAfterCases) cancel(`stopped after ${p.done} cases (cancelAfterCases)`);
           },
         });
       } finally {

@@ -1,9 +1,10 @@
 /**
  * The custom editor `maskInspector.compare` ("Mask Inspector") for .nii, .nii.gz, .seg.nrrd, and as an
- * option .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz.
+ * option .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz, .dcm (DICOM-SEG).
  * Read-only: it never writes the masks. Keeps track of open documents (one worker each) and of
  * the active editor, which palette commands and the status bar act on.
  */
+import { escapeHtml } from '../core/escape';
 import * as vscode from 'vscode';
 import { CompareSession, type SessionServices } from './compareSession';
 import { Disposable } from './dispose';
@@ -155,8 +156,4 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
     this._active = session;
     this._onDidChangeActiveSession.fire(session);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

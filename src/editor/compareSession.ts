@@ -47,6 +47,8 @@ function defaultView(pair: PairSummary, settings: EditorSettings): ViewState {
   };
 }
 
+const AXIS_INDEX = { i: 0, j: 1, k: 2 } as const;
+
 export class CompareSession extends Disposable {
   private webviewReady = false;
   /** Generation of the pair the webview was last initialised with; null before the first init. */
@@ -176,7 +178,7 @@ export class CompareSession extends Disposable {
         this.services.probe?.mark(this.document.uri.toString(), 'ready');
         return this.sendPair();
       case 'requestSlice': return this.answerSlice(message.requestId, message.axis, message.index);
-      case 'requestLosses': return this.answerLosses(message.axis);
+      case 'requestLosses': return this.computeLosses(message.axis);
       case 'setKind':
         try {
           await this.document.setKind(message.kind);
@@ -189,6 +191,12 @@ export class CompareSession extends Disposable {
       case 'setMark': {
         const state = this.document.state;
         if (state.kind !== 'ready') return;
+        // Against the pair's real shape: a mark beyond the last slice is refused, not written.
+        const slices = state.pair.shape[AXIS_INDEX[message.axis]];
+        if (message.index >= slices) {
+          this.services.log.warn(`${this.document.uri.path}: ignored a mark on slice ${message.index} of axis ${message.axis}, which has ${slices} slices`);
+          return;
+        }
         const { type: _type, ...change } = message;
         await this.services.marks.setMark(state.key, change);
         return;
@@ -232,6 +240,11 @@ export class CompareSession extends Disposable {
     }
   }
 
+  /** The losses of `axis`; a failure (a computing thread that died…) is shown with a Retry. */
+  private computeLosses(axis: Axis): Promise<void> {
+    return this.answerLosses(axis).catch((error: unknown) => this.reportFailure(error, () => { void this.computeLosses(axis); }));
+  }
+
   private async answerLosses(axis: Axis): Promise<void> {
     const state = this.document.state;
     if (state.kind !== 'ready' || state.uris.label === null) return; // nothing to compare: the webview says so itself
@@ -244,7 +257,7 @@ export class CompareSession extends Disposable {
       // B first: the webview redraws on A's message and then has both.
       if (lossesB !== undefined) this.post({ type: 'losses', side: 'b', axis, labels: lossesB.labels, multiclass: lossesB.multiclass });
       this.post({ type: 'losses', axis, labels: losses.labels, multiclass: losses.multiclass });
-      void this.answerMetrics(axis).catch((error: unknown) => this.reportFailure(error));
+      void this.answerMetrics(axis).catch((error: unknown) => this.reportFailure(error, () => { void this.computeLosses(axis); }));
     } finally {
       if (--this.lossesInFlight === 0) this.post({ type: 'status', text: this.document.status });
     }
@@ -268,7 +281,7 @@ export class CompareSession extends Disposable {
   }
 
   /** Errors a person can act on go to a notification (and the editor); internal ones to the log too. */
-  private reportFailure(error: unknown): void {
+  private reportFailure(error: unknown, retry?: () => void): void {
     if (isDisposedError(error) || this.isDisposed) return;
     const message = error instanceof Error ? error.message : String(error);
     const file = error instanceof SessionError ? error.file : null;
@@ -276,6 +289,12 @@ export class CompareSession extends Disposable {
     this.services.log.error(`${this.document.uri.path}: ${text}`);
     // In the editor too (until the next init), where the person is looking.
     this.post({ type: 'error', message: text });
-    void vscode.window.showErrorMessage(`Mask Inspector: ${text}`);
+    if (retry === undefined) {
+      void vscode.window.showErrorMessage(`Mask Inspector: ${text}`);
+      return;
+    }
+    void vscode.window.showErrorMessage(`Mask Inspector: ${text}`, 'Retry').then((choice) => {
+      if (choice === 'Retry' && !this.isDisposed) retry();
+    });
   }
 }

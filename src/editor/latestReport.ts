@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { PairRef } from '../core/analysis/triage';
 import type { ReportMark, MarksLookup } from '../core/report/reportCsv';
 import type { ReportSliceMark } from '../core/report/reportHtml';
-import { indexReport, type IndexedCase, type ReportIndex } from '../core/report/reportIndex';
+import { indexReport, MAX_REPORT_JSON_BYTES, type IndexedCase, type ReportIndex } from '../core/report/reportIndex';
 import { Disposable, type IDisposable } from './dispose';
 import { pairRefOf } from './marksStore';
 import type { TriageStore } from './triageStore';
@@ -30,6 +30,10 @@ export function casePair(c: { prediction: string; label: string }): PairRef {
 export async function loadReportIndex(json: vscode.Uri): Promise<ReportIndex> {
   let text: string;
   try {
+    const { size } = await vscode.workspace.fs.stat(json);
+    if (size > MAX_REPORT_JSON_BYTES) {
+      throw new Error(`the file is ${(size / 1024 ** 2).toFixed(0)} MB, more than the ${MAX_REPORT_JSON_BYTES / 1024 ** 2} MB a report.json may be`);
+    }
     text = new TextDecoder().decode(await vscode.workspace.fs.readFile(json));
   } catch (error) {
     throw new Error(error instanceof vscode.FileSystemError && error.code === 'FileNotFound'

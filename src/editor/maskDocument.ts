@@ -16,6 +16,8 @@ import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import { readConventionSettings } from './conventionSettings';
+import { NOT_REGULAR } from '../core/io/readVolume';
 import { readSettings, reportSettingsProblems } from './settings';
 
 export type DocumentState =
@@ -35,6 +37,10 @@ export interface DocumentDeps {
 async function readBytes(uri: vscode.Uri): Promise<FilePayload> {
   const name = relativeName(uri);
   try {
+    // A FIFO or device is never read (it can block the read forever): stat says what it is first.
+    const { type } = await vscode.workspace.fs.stat(uri);
+    if ((type & vscode.FileType.Directory) !== 0) throw new SessionError(name, 'this is a folder, not a mask file');
+    if ((type & vscode.FileType.File) === 0) throw new SessionError(name, NOT_REGULAR);
     return { name, bytes: transferableBytes(await withDataFile(uri, name, await vscode.workspace.fs.readFile(uri))) };
   } catch (error) {
     if (error instanceof SessionError) throw error;
@@ -231,6 +237,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
       const pair = await this.client.open({
         prediction, label, underlay, kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis,
+        conventions: readConventionSettings(this.uri).settings,
         // Nothing is shown yet: a big pair is previewed while it decodes.
         previewMinVoxels: this._state.kind === 'loading' ? PREVIEW_MIN_VOXELS : null,
         onPreview: (preview) => {

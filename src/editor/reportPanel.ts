@@ -6,12 +6,21 @@
  * on that pair at that slice. The page's context menu (webview/context) toggles marks.
  */
 import * as vscode from 'vscode';
+import { MAX_REPORT_JSON_BYTES } from '../core/report/reportIndex';
+import { renderReportPage } from '../core/report/reportPage';
 import { reportHtmlForWebview } from '../core/report/reportWebview';
 import type { LabelKey } from '../core/protocol';
 import { Disposable } from './dispose';
 import { reportMarksFor, type LatestReport } from './latestReport';
 import type { TriageStore } from './triageStore';
 import { createNonce } from './webviewHtml';
+
+/** A file's bytes, refused unread above `limit`. */
+async function readBounded(uri: vscode.Uri, limit: number): Promise<Uint8Array> {
+  const { size } = await vscode.workspace.fs.stat(uri);
+  if (size > limit) throw new Error(`the file is ${(size / 1024 ** 2).toFixed(0)} MB, more than the ${limit / 1024 ** 2} MB this panel reads`);
+  return vscode.workspace.fs.readFile(uri);
+}
 
 export const REPORT_VIEW_TYPE = 'maskInspector.report';
 
@@ -71,12 +80,16 @@ export class ReportPanel extends Disposable {
   async show(): Promise<void> {
     const json = this.latest.uri;
     if (json === null || this.latest.index === null) throw new Error('there is no loss report to show; run "Mask Inspector: Loss Report…" first');
-    const htmlUri = vscode.Uri.joinPath(json, '..', 'report.html');
+    // Rendered from the tool's own template and report.json; report.html on disk gives only its
+    // thumbnails, as checked data: URIs (src/core/report/reportPage.ts). Its scripts never run.
     let html: string;
     try {
-      html = reportHtmlForWebview(new TextDecoder().decode(await vscode.workspace.fs.readFile(htmlUri)), createNonce());
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(await readBounded(json, MAX_REPORT_JSON_BYTES)));
+      const htmlUri = vscode.Uri.joinPath(json, '..', 'report.html');
+      const onDisk = await readBounded(htmlUri, MAX_REPORT_JSON_BYTES).then((b) => new TextDecoder().decode(b), () => null);
+      html = reportHtmlForWebview(renderReportPage(parsed, onDisk, {}), createNonce());
     } catch (error) {
-      throw new Error(`${htmlUri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${json.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const title = `Loss Report: ${this.latest.index.predictionDir.split(/[\\/]/).filter(Boolean).pop() ?? 'predictions'}`;
     if (this.panel === undefined) {

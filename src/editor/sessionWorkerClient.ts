@@ -3,6 +3,7 @@
  * every pending promise is rejected when the worker dies or the client is disposed, so no
  * caller waits forever. No `vscode` import: the timing bench and unit tests drive it directly.
  */
+import { exactArrayBuffer } from '../core/io/bytes';
 import { Worker } from 'node:worker_threads';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import type { MetricSettings } from '../core/kernels/metricIds';
@@ -141,7 +142,6 @@ function expect<T extends SessionReply['type']>(reply: SessionReply, type: T): E
  * would hand the worker (and detach here) memory that holds other data.
  */
 export function transferableBytes(bytes: Uint8Array): ArrayBuffer {
-  const buffer = bytes.buffer;
-  if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer as ArrayBuffer;
+  // Not bytes.slice().buffer: on a pooled Node Buffer that is the whole pool (src/core/io/bytes.ts).
+  return exactArrayBuffer(bytes);
 }

@@ -3,6 +3,7 @@
  * editor: it falls back to the default and is listed in `problems`, which the caller shows once,
  * naming the setting and what it must be.
  */
+import { PREDICTION_KIND_OPTIONS } from '../core/predictionKinds';
 import * as vscode from 'vscode';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import { DEFAULT_UNDERLAY_PATTERNS, parsePairingRules, type PairingRule } from '../core/analysis/pairing';
@@ -69,7 +70,7 @@ export function readSettings(scope?: vscode.Uri): EditorSettings {
   const defaultAxis = pick('defaultAxis', 'k' as Axis, oneOf(['i', 'j', 'k'] as const), '"i", "j" or "k"');
   const defaultLoss = pick('defaultLoss', 'dice' as LossId, oneOf(LOSS_IDS), `one of ${LOSS_IDS.join(', ')}`);
   const kind = pick('predictionKind', 'auto' as PredictionKindOption,
-    oneOf(['auto', 'probability', 'logits', 'labels'] as const), '"auto", "probability", "logits" or "labels"');
+    oneOf(PREDICTION_KIND_OPTIONS), PREDICTION_KIND_OPTIONS.map((k) => `"${k}"`).join(', '));
   const maxVoxels = pick('maxVoxels', DEFAULT_MAX_VOXELS,
     (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0, 'a positive whole number');
 

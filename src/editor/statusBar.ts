@@ -3,15 +3,16 @@
  * the slice is, and its triage marks. Clicking it jumps to the next worst slice.
  */
 import * as vscode from 'vscode';
+import { formatLoss } from '../core/format';
 import { sliceSize } from '../core/protocol';
 import { lossName, sliceLabel, slicePosition } from '../core/quantityNames';
 import type { CompareSession } from './compareSession';
 import { Disposable, type IDisposable } from './dispose';
 import type { MarksStore } from './marksStore';
 
-function formatLoss(value: number | null): string {
-  if (value === null) return '…';
-  return Math.abs(value) >= 1e-3 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+/** '…' while the losses are computed; else the one loss format (src/core/format.ts). */
+function lossText(value: number | null): string {
+  return value === null ? '…' : formatLoss(value);
 }
 
 const AXIS_WORDS = { k: 'axial', j: 'coronal', i: 'sagittal' } as const;
@@ -53,7 +54,7 @@ export class LossStatusBar extends Disposable {
     const hasLabel = state.uris.label !== null;
     const marks = `${mark?.reviewed ? ' $(check)' : ''}${mark?.flagged ? ' $(bookmark)' : ''}`;
     this.item.text = hasLabel
-      ? `$(pulse) ${loss} ${formatLoss(session.currentLoss)}${where ? ` · ${where}` : ''}${marks}`
+      ? `$(pulse) ${loss} ${lossText(session.currentLoss)}${where ? ` · ${where}` : ''}${marks}`
       : `$(pulse) ${where}${marks}`;
     this.item.tooltip = hasLabel
       ? `Mask Inspector: ${loss} of ${sliceLabel(view.index, count).toLowerCase()} along ${view.axis} (label ${view.label})` +

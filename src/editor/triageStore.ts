@@ -17,7 +17,7 @@
 import * as vscode from 'vscode';
 import {
   changedPairs, EMPTY_TRIAGE, markOf, marksOf, mergeTriage, parseTriage, serialiseTriage, setTriageMark, triageEqual,
-  writeAtomically, TRIAGE_DIR, TRIAGE_FILE_NAME, TRIAGE_PATH,
+  writeAtomically, MAX_TRIAGE_FILE_BYTES, TRIAGE_DIR, TRIAGE_FILE_NAME, TRIAGE_PATH,
   type AtomicFileSystem, type PairRef, type TriageChange, type TriageData, type TriageMark,
 } from '../core/analysis/triage';
 import { Disposable } from './dispose';
@@ -40,6 +40,13 @@ const workspaceFs: AtomicFileSystem<vscode.Uri> = {
   rename: (from, to) => Promise.resolve(vscode.workspace.fs.rename(from, to, { overwrite: true })),
   remove: (uri) => Promise.resolve(vscode.workspace.fs.delete(uri, { useTrash: false })),
 };
+
+/** The triage file is larger than MAX_TRIAGE_FILE_BYTES: a problem like a parse error, and never read. */
+class TooLarge extends Error {
+  constructor(size: number) {
+    super(`the file is ${(size / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_TRIAGE_FILE_BYTES / 1024 / 1024} MB a triage file may be`);
+  }
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -157,9 +164,11 @@ export class TriageStore extends Disposable {
     return this.pendingSave;
   }
 
-  /** The file's text, or null when there is none. */
+  /** The file's text, or null when there is none. A file above the size bound is not read: TooLarge. */
   private async readText(): Promise<string | null> {
     try {
+      const { size } = await vscode.workspace.fs.stat(this.file!);
+      if (size > MAX_TRIAGE_FILE_BYTES) throw new TooLarge(size);
       return decoder.decode(await vscode.workspace.fs.readFile(this.file!));
     } catch (error) {
       if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return null;
@@ -177,7 +186,8 @@ export class TriageStore extends Disposable {
     try {
       text = await this.readText();
     } catch (error) {
-      this.log.error(`${TRIAGE_PATH}: cannot be read: ${errorText(error)}`);
+      if (error instanceof TooLarge) this.setProblem(error.message);
+      else this.log.error(`${TRIAGE_PATH}: cannot be read: ${errorText(error)}`);
       return false;
     }
     if (text === this.lastText && this.problem === null) return false; // our own write, or nothing new
@@ -222,6 +232,7 @@ export class TriageStore extends Disposable {
     try {
       text = await this.readText();
     } catch (error) {
+      if (error instanceof TooLarge) this.setProblem(error.message);
       this.log.error(`${TRIAGE_PATH}: cannot be read before saving: ${errorText(error)}; the marks are kept in memory`);
       return;
     }

@@ -5,19 +5,24 @@
  */
 import { LOSS_IDS } from '../core/kernels/lossIds';
 import { EDITOR_ACTIONS, type ViewState, type WebviewMessage } from '../core/protocol';
+import { MAX_NOTE_CHARS, MAX_TRIAGE_SLICE } from '../core/analysis/triage';
+import { isPredictionKindOption } from '../core/predictionKinds';
 
 type Fields = Record<string, unknown>;
 
 const isAxis = (v: unknown) => v === 'i' || v === 'j' || v === 'k';
-const isIndex = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isKind = (v: unknown) => v === 'auto' || v === 'probability' || v === 'logits' || v === 'labels';
+// Slice indices and request ids: whole numbers a volume can have (1e300 is an integer too).
+const isIndex = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isSliceIndex = (v: unknown) => isIndex(v) && (v as number) <= MAX_TRIAGE_SLICE;
+const isKind = isPredictionKindOption;
+const isNote = (v: unknown) => typeof v === 'string' && v.length <= MAX_NOTE_CHARS;
 const isLabelKey = (v: unknown) => v === 'foreground' || (typeof v === 'number' && Number.isFinite(v));
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
 
 function isViewState(v: unknown): v is ViewState {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Fields;
-  return isAxis(s['axis']) && isIndex(s['index']) && [s['zoom'], s['panX'], s['panY']].every((n) => typeof n === 'number' && Number.isFinite(n)) &&
+  return isAxis(s['axis']) && isSliceIndex(s['index']) && [s['zoom'], s['panX'], s['panY']].every((n) => typeof n === 'number' && Number.isFinite(n)) &&
     (LOSS_IDS as readonly unknown[]).includes(s['loss']) && isLabelKey(s['label']);
 }
 
@@ -28,13 +33,13 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
   const ok = (valid: boolean, what: string): WebviewMessage | string => (valid ? (m as unknown as WebviewMessage) : `${String(m['type'])}: ${what}`);
   switch (m['type']) {
     case 'ready': return ok(true, '');
-    case 'requestSlice': return ok(isIndex(m['requestId']) && isAxis(m['axis']) && isIndex(m['index']), 'needs a requestId, an axis i/j/k and a slice index ≥ 0');
+    case 'requestSlice': return ok(isIndex(m['requestId']) && isAxis(m['axis']) && isSliceIndex(m['index']), 'needs a requestId, an axis i/j/k and a slice index ≥ 0');
     case 'requestLosses': return ok(isAxis(m['axis']), 'needs an axis i/j/k');
     case 'setKind': return ok(isKind(m['kind']), 'kind must be auto, probability, logits or labels');
     case 'setMark':
-      return ok(isAxis(m['axis']) && isIndex(m['index']) && optional(m['reviewed'], (v) => typeof v === 'boolean') &&
-        optional(m['flagged'], (v) => typeof v === 'boolean') && optional(m['note'], (v) => typeof v === 'string'),
-      'needs an axis, a slice index, and boolean reviewed/flagged');
+      return ok(isAxis(m['axis']) && isSliceIndex(m['index']) && optional(m['reviewed'], (v) => typeof v === 'boolean') &&
+        optional(m['flagged'], (v) => typeof v === 'boolean') && optional(m['note'], isNote),
+      `needs an axis, a slice index, boolean reviewed/flagged and a note of at most ${MAX_NOTE_CHARS} characters`);
     case 'stateChanged':
       return ok(isViewState(m['state']) && (m['currentLoss'] === null || typeof m['currentLoss'] === 'number'), 'needs a complete view state');
     case 'action': return ok((EDITOR_ACTIONS as readonly unknown[]).includes(m['action']), 'unknown action');

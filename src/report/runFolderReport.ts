@@ -4,6 +4,7 @@
  * come in through callbacks and an AbortSignal, nothing here prints or exits.
  */
 import { readdir, stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { version } from '../../package.json';
 import { metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
@@ -17,6 +18,7 @@ import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
 import type { MetricParams, MetricsLevel } from '../core/kernels/metricIds';
 import type { CaseOptions } from '../core/report/computeCase';
+import { conventionsRecord, type ConventionSettings } from '../core/analysis/conventionRange';
 import type { MarksLookup } from '../core/report/reportCsv';
 import type { HtmlOptions } from '../core/report/reportHtml';
 import type { ReportSettings } from '../core/report/reportModel';
@@ -32,6 +34,8 @@ export interface FolderReportOptions {
   readonly params?: LossParams;
   readonly metrics?: MetricsLevel;
   readonly metricParams?: Partial<MetricParams>;
+  /** Library conventions and their parameters (default: the seed's losses only). */
+  readonly conventions?: ConventionSettings;
   readonly maxVoxels?: number;
   /** Worst slices drawn per label (default 3). */
   readonly thumbnails?: number;
@@ -95,7 +99,12 @@ export const listLocalDirectory: ListDirectory = async (dir) => {
 export function planLocalFolders(
   predictionDir: string, labelDir: string, pairing: FolderPairingOption = 'auto', rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,
 ): Promise<FolderPlan> {
-  return listFolderPlan(resolve(predictionDir), resolve(labelDir), listLocalDirectory, pairing, rules, join, readTextFile);
+  // One folder under two names (LABEL_DIR a symlink to PRED_DIR) is one folder: compared by real
+  // path, else every file would be paired with itself (Dice 1, exit 0).
+  const real = (dir: string) => { try { return realpathSync(dir); } catch { return resolve(dir); } };
+  const prediction = resolve(predictionDir);
+  const label = real(prediction) === real(labelDir) ? prediction : resolve(labelDir);
+  return listFolderPlan(prediction, label, listLocalDirectory, pairing, rules, join, readTextFile);
 }
 
 /**
@@ -121,6 +130,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     kind: options.kind ?? 'auto', axis: options.axis ?? 'k', params: options.params ?? DEFAULT_LOSS_PARAMS,
     ...(options.metrics !== undefined ? { metrics: options.metrics } : {}),
     ...(options.metricParams !== undefined ? { metricParams: options.metricParams } : {}),
+    ...(options.conventions !== undefined ? { conventions: options.conventions } : {}),
   };
   const metrics = metricSettingsOf(compare);
   const caseOptions: CaseOptions = {
@@ -135,6 +145,7 @@ export function reportSettingsOf(plan: FolderPlan, options: FolderReportOptions)
     pairing: { requested: plan.requested, mode: plan.mode },
     kind: compare.kind, axis: compare.axis, lossParams: { ...compare.params }, metrics,
     maxVoxels: caseOptions.maxVoxels!, thumbnails: { perLabel: caseOptions.thumbnails!, size: caseOptions.thumbnailSize! },
+    ...(options.conventions ? { conventions: conventionsRecord(options.conventions) } : {}),
   };
   return { caseOptions, settings };
 }

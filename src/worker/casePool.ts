@@ -7,12 +7,12 @@
  * run goes on.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CasePair } from '../core/analysis/folderPairing';
 import type { CaseOptions, CaseOutcome } from '../core/report/computeCase';
 import type { CaseJob, CaseReply } from './caseMessages';
+import { mostCaseThreads } from './threadBudget';
 import { awaitReply } from './workerJob';
 
 /** dist/caseWorker.js next to the bundle that imports this module (dist/cli.js, dist/extension.js). */
@@ -20,12 +20,9 @@ export function defaultCaseWorkerFile(): string {
   return join(__dirname, 'caseWorker.js');
 }
 
-/** Memory a worker may need for one large case (two 512×512×300 volumes decoded, metrics, scratch). */
-const WORKER_BUDGET_BYTES = 1.5 * 1024 ** 3;
-
-/** One worker per core, but no more than half the machine's memory allows at WORKER_BUDGET_BYTES each. */
+/** One worker per core, but no more than half the machine's memory allows (threadBudget.ts). */
 export function defaultCaseJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(totalmem() / 2 / WORKER_BUDGET_BYTES)));
+  return mostCaseThreads();
 }
 
 export interface CaseProgress {

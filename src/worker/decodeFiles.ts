@@ -14,6 +14,7 @@
  * Anything else (PNG, a file the fast path does not take or that fails) goes through readVolume,
  * whose result and error messages the fast path reproduces exactly.
  */
+import { ownsWholeBuffer } from '../core/io/bytes';
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
@@ -380,8 +381,8 @@ export function serveOneDecode(port: MessagePort): void {
     decodeHere(job.file, job.maxVoxels, job.scan, callbacks).then(
       ({ volume, values, ms }) => {
         // The voxels are shared, not copied; a non-shared buffer (never expected) is transferred.
-        const buffer = volume.data.buffer;
-        port.postMessage({ type: 'done', ok: true, volume, values, ms } satisfies HelperMessage, buffer instanceof ArrayBuffer ? [buffer] : []);
+        // Only a buffer the voxels span whole may be transferred (src/core/io/bytes.ts); else cloned.
+        port.postMessage({ type: 'done', ok: true, volume, values, ms } satisfies HelperMessage, ownsWholeBuffer(volume.data) ? [volume.data.buffer] : []);
       },
       (error: unknown) => {
         const message: HelperMessage = error instanceof FileError

@@ -1,5 +1,6 @@
 /** Messages between rangePool (any thread) and rangeWorker threads. */
 import type { RangeResult } from '../core/analysis/computeRange';
+import type { ConventionSettings } from '../core/analysis/conventionRange';
 import type { PreparedPair } from '../core/analysis/inputs';
 import type { SliceMetricsRange, VolumeMetricsResult } from '../core/analysis/metrics';
 import type { Axis } from '../core/analysis/result';
@@ -16,6 +17,8 @@ export interface RangeJob {
   readonly metrics: MetricSettings;
   readonly start: number;
   readonly end: number;
+  /** Library conventions (absent or null: the seed's losses only). */
+  readonly conventions?: ConventionSettings | null;
 }
 
 /** The 3D (volume-level) metrics of every label: one job per pair and settings. */

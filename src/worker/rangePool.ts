@@ -5,7 +5,7 @@
  * metrics are one more job, on the last worker (which then gets no slices), computed once per
  * pair and settings.
  */
-import { availableParallelism } from 'node:os';
+import { mostRangeThreads } from './threadBudget';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -20,7 +20,7 @@ import type { Volume, VoxelArray } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import type { LabelMetrics } from '../core/protocol';
 import type { RangeReply, WorkerJob } from './rangeMessages';
-import { awaitReply } from './workerJob';
+import { awaitReply, WorkerGoneError } from './workerJob';
 
 /** dist/rangeWorker.js next to the bundle that imports this module. */
 export function defaultRangeWorkerFile(): string {
@@ -28,7 +28,7 @@ export function defaultRangeWorkerFile(): string {
 }
 
 export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
+  return mostRangeThreads();
 }
 
 function sharedCopy(data: VoxelArray): VoxelArray {
@@ -46,7 +46,15 @@ export function sharePair(pair: PreparedPair): PreparedPair {
 }
 
 async function runJob<T extends RangeResult | VolumeMetricsResult | SliceMetricsRange>(worker: Worker, job: WorkerJob): Promise<T> {
-  const reply = await awaitReply<RangeReply>(worker, job);
+  let reply: RangeReply;
+  try {
+    reply = await awaitReply<RangeReply>(worker, job);
+  } catch (error) {
+    if (error instanceof WorkerGoneError) {
+      throw new WorkerGoneError(`a computing thread stopped (out of memory or crashed) before the ${job.task === 'range' ? 'losses' : 'metrics'} were done; it has been replaced — try again`);
+    }
+    throw error;
+  }
   if (!reply.ok) throw new Error(reply.message);
   return reply.result as T;
 }
@@ -62,8 +70,32 @@ export class RangePool {
   /** Volume metrics per pair object and settings (they do not depend on the axis). */
   private readonly volumeMetrics = new WeakMap<PreparedPair, Map<string, Promise<VolumeMetricsResult>>>();
 
-  constructor(readonly size: number, workerFile = defaultRangeWorkerFile()) {
-    this.workers = Array.from({ length: size }, () => new Worker(workerFile));
+  constructor(readonly size: number, private readonly workerFile = defaultRangeWorkerFile()) {
+    this.workers = Array.from({ length: size }, (_, i) => this.spawn(i));
+  }
+
+  /**
+   * A worker for slot `slot`, replaced by a fresh one when it exits (out of memory, a crash):
+   * its jobs in flight fail (awaitReply), later ones run on the replacement.
+   */
+  private spawn(slot: number): Worker {
+    const worker = new Worker(this.workerFile);
+    // Errors reach the job in flight through awaitReply; an idle worker's must not be unhandled.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      if (this.disposed || this.workers[slot] !== worker) return;
+      this.workers[slot] = this.spawn(slot);
+      this.replaced++;
+    });
+    return worker;
+  }
+
+  /** Workers replaced after they stopped (diagnostics). */
+  replaced = 0;
+
+  /** The current worker threads (diagnostics and tests: a test kills one mid-job). */
+  get threads(): readonly Worker[] {
+    return this.workers;
   }
 
   /** Computes `pair` (voxel arrays already in shared memory, see sharePair) over the pool. */
@@ -86,6 +118,7 @@ export class RangePool {
     const ranges = splitSlices(count, rangeWorkers.length);
     const results = await Promise.all(ranges.map(([start, end], i) => runJob<RangeResult>(rangeWorkers[i]!, {
       task: 'range', id: this.nextId++, pair, axis: options.axis, params: options.params, metrics, start, end,
+      conventions: options.conventions ?? null,
     })));
     return assembleResult(pair, options, results, volume ? await volume : null);
   }
@@ -146,7 +179,7 @@ export async function compareInParallel(
 ): Promise<CompareResult> {
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
   if (Math.min(jobs, count) <= 1) {
-    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options))]);
+    return assembleResult(pair, options, [computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options), options.conventions ?? null)]);
   }
   const pool = new RangePool(Math.min(jobs, count), workerFile);
   try {

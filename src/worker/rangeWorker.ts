@@ -3,6 +3,7 @@
  * whose voxel arrays live in SharedArrayBuffers, so no volume is copied per worker — or the
  * volume-level metrics of the pair.
  */
+import { ownsWholeBuffer } from '../core/io/bytes';
 import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
@@ -16,7 +17,7 @@ port.on('message', (job: WorkerJob) => {
   try {
     const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
       : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }
-        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics);
+        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics, job.conventions ?? null);
     reply = { id: job.id, ok: true, result };
   } catch (error) {
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
@@ -27,7 +28,8 @@ port.on('message', (job: WorkerJob) => {
 function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsRange): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   const add = (a: { buffer: ArrayBufferLike } | null | undefined) => {
-    if (a && a.buffer instanceof ArrayBuffer && !buffers.includes(a.buffer)) buffers.push(a.buffer);
+    // Only arrays spanning their whole buffer: a view's buffer would carry more than the array.
+    if (a && ownsWholeBuffer(a as ArrayBufferView) && !buffers.includes(a.buffer as ArrayBuffer)) buffers.push(a.buffer as ArrayBuffer);
   };
   if ('rows' in result) {
     for (const r of result.rows) add(r);
@@ -37,7 +39,9 @@ function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsR
     for (const l of result.labels) add(l);
     return buffers;
   }
-  for (const l of result.labels) { add(l.sums); add(l.lovasz); add(l.keysLo); add(l.keysHi); add(l.metrics); }
+  for (const l of result.labels) { add(l.sums); add(l.lovasz); add(l.keysLo); add(l.keysHi); add(l.metrics); add(l.conventionSums); }
+  const mcc = result.multiclassConventions;
+  if (mcc) { add(mcc.rows); add(mcc.lovasz); add(mcc.classLoss); for (const k of mcc.classKeys ?? []) { add(k?.lo); add(k?.hi); } }
   const mc = result.multiclass;
   if (mc) {
     add(mc.slices); add(mc.classGts); add(mc.classLoss); add(mc.classFp); add(mc.classFn);

@@ -4,6 +4,7 @@
  * carries an `id` and gets exactly one reply with that id. Pixel and file bytes travel as
  * transferred ArrayBuffers, never copied.
  */
+import type { ConventionSettings } from '../core/analysis/conventionRange';
 import type { Axis, LabelResult, MulticlassResult, PredictionKindOption } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
@@ -27,6 +28,8 @@ export interface OpenRequest {
   readonly kind: PredictionKindOption;
   readonly maxVoxels: number;
   readonly params: LossParams;
+  /** Library loss conventions (settings maskInspector.losses.*); absent: the seed's losses only. */
+  readonly conventions?: ConventionSettings;
   /** Threads for the loss computation (rangeWorker.js), at least one; the session thread only serves slices. */
   readonly jobs: number;
   /**

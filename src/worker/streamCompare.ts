@@ -121,7 +121,7 @@ class SlabRunner {
       const [start, end] = this.queue.shift()!;
       const request: RangeJob = {
         task: 'range', id: this.nextId++, pair: this.pair, axis: this.options.axis, params: this.options.params,
-        metrics: this.metrics, start, end,
+        metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
       };
       const job = awaitReply<RangeReply>(worker, request).then((reply) => {
         if (!reply.ok) throw new Error(reply.message);
@@ -140,7 +140,8 @@ class SlabRunner {
       if (this.failure !== null) throw this.failure;
       const next = this.queue.shift();
       if (next === undefined) break;
-      this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics));
+      this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics,
+        this.options.conventions ?? null));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (this.running.size > 0) await Promise.all([...this.running]);

@@ -13,6 +13,7 @@ import {
 } from './decodeFiles';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis/result';
+import type { ConventionSettings } from '../core/analysis/conventionRange';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
 import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
 import { labelNamesFor, labelNamesObject } from '../core/io/labelNames';
@@ -35,6 +36,7 @@ interface Session {
   readonly kind: PredictionKindOption;
   readonly maxVoxels: number;
   readonly params: LossParams;
+  readonly conventions?: ConventionSettings | undefined;
   readonly jobs: number;
   readonly generation: number;
   pair: PreparedPair;
@@ -281,7 +283,10 @@ async function open(request: OpenRequest): Promise<Session> {
   poolIsSpare = false;
   precomputeAxis = request.precomputeAxis;
   const decodeMs: Partial<Record<FileRole, number>> = {};
-  const options: BuildOptions = { kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs };
+  const options: BuildOptions = {
+    kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs,
+    ...(request.conventions ? { conventions: request.conventions } : {}),
+  };
   const wantsPreview = request.previewMinVoxels !== null && request.previewMinVoxels !== undefined && session === null;
   const reserved = wantsPreview ? ++generation : undefined;
   const watch = reserved === undefined ? null : previewWatch(request, reserved, options);
@@ -406,7 +411,9 @@ function losses(s: Session, axis: Axis): Promise<CompareResult> {
     startSharing(s);
     // Losses only: the webview shows no evaluation metrics yet, and with them (level 'all': surface
     // distances) the loss panel would wait about four times longer for a 512×512×300 pair.
-    result = s.sharing!.then(() => rangePool.compare(s.pair, { kind: s.kind, axis, params: s.params, metrics: EDITOR_METRICS }));
+    result = s.sharing!.then(() => rangePool.compare(s.pair, {
+      kind: s.kind, axis, params: s.params, metrics: EDITOR_METRICS, ...(s.conventions ? { conventions: s.conventions } : {}),
+    }));
     s.losses.set(axis, result);
     // A failed computation may succeed later (e.g. after a worker ran out of memory): do not cache it.
     result.catch(() => s.losses.delete(axis));

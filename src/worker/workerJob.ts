@@ -1,11 +1,29 @@
-/** Posts one job to a worker thread and waits for the reply carrying the same id. */
+/**
+ * Posts one job to a worker thread and waits for the reply carrying the same id. Settles always:
+ * a worker that has already exited (its `exit` event long gone, threadId −1) fails the job at
+ * once, and one that exits or throws meanwhile fails it then (issue #9: a job sent to a dead
+ * range worker waited forever).
+ */
 import type { Worker } from 'node:worker_threads';
 
+/** The worker thread stopped (out of memory, a native crash, terminated): the job will never be answered. */
+export class WorkerGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerGoneError';
+  }
+}
+
+export function isWorkerAlive(worker: Worker): boolean {
+  return worker.threadId >= 0;
+}
+
 export function awaitReply<R extends { readonly id: number }>(worker: Worker, job: { readonly id: number }): Promise<R> {
+  if (!isWorkerAlive(worker)) return Promise.reject(new WorkerGoneError('the worker thread had already stopped (out of memory or crashed)'));
   return new Promise((resolve, reject) => {
     const onMessage = (reply: R) => { if (reply.id === job.id) { cleanup(); resolve(reply); } };
-    const onError = (error: Error) => { cleanup(); reject(error); };
-    const onExit = (code: number) => { cleanup(); reject(new Error(`the worker thread exited (code ${code}) before finishing`)); };
+    const onError = (error: Error) => { cleanup(); reject(new WorkerGoneError(`the worker thread failed: ${error.message}`)); };
+    const onExit = (code: number) => { cleanup(); reject(new WorkerGoneError(`the worker thread exited (code ${code}) before finishing: out of memory, or it crashed`)); };
     const cleanup = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);

@@ -25,6 +25,7 @@ import type { RangeReply, WorkerJob } from '../../src/worker/rangeMessages';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 import { runReportBench } from './reportBench';
+import { conventionsBench } from './conventionsBench';
 import { runFormatsBench } from './formatsBench';
 import { runWholeProcessBench } from './wholeProcess';
 
@@ -174,7 +175,15 @@ async function main(): Promise<void> {
   const all2 = await timed(() => pool2.compare({ ...shared }, { ...options, metrics: 'all' }));
   report(`compare --metrics all, 2 worker threads (3D job on a worker of its own)`, `${all2.ms.toFixed(0)} ms (+${(all2.ms - none2.ms).toFixed(0)} ms)`);
   await pool2.dispose();
+  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, report);
   report('peak RSS of this process', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+/** `npm run bench -- --conventions`: only issue 11's rows (bench data generated if missing). */
+async function conventionsOnly(): Promise<void> {
+  const files = ensureData();
+  const pair = preparePair(readVolumeFile(files.predGz!), readVolumeFile(files.labelGz!), 'auto');
+  await conventionsBench(repo, { predGz: files.predGz!, labelGz: files.labelGz! }, pair, nz, reps, report);
 }
 
 /** Time of one volume-metrics job in a worker that has run nothing yet (started beforehand). */
@@ -202,9 +211,11 @@ function countSurfaceSlices(rows: Float64Array, count: number): number {
 }
 
 // `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead;
-// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts).
+// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts);
+// `--conventions`: only issue 11's rows (test/bench/conventionsBench.ts).
 (process.argv.includes('--report') ? runReportBench(process.argv.slice(2))
-  : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2)) : main()).catch((error: unknown) => {
+  : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2))
+    : process.argv.includes('--conventions') ? conventionsOnly() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

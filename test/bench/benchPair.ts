@@ -38,4 +38,3 @@ export function ensureBenchPair(dims: readonly [number, number, number], root = 
   writeFileSync(hard, gz6(writeNifti({ shape: pair.dims, dtype: 'uint8', values: pair.hard, pixdim, srow })));
   return files;
 }
-

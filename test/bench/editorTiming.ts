@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
@@ -35,7 +35,7 @@ const usePreview = !argv.includes('--no-preview');
 const jobs = Number(flag('--jobs', String(Math.max(1, availableParallelism()))));
 const sizeName = `${nx}x${ny}x${nz}`;
 const benchData = join(repo, 'bench-data', sizeName);
-const dataDir = flag('--dir', existsSync(join(benchData, 'label_u8.nii.gz')) ? benchData : join('/tmp/mask-inspector-bench', sizeName));
+const dataDir = flag('--dir', existsSync(join(benchData, 'label_u8.nii.gz')) ? benchData : join(tmpdir(), 'mask-inspector-bench', sizeName));
 /** --worker: another build of the session worker (in dist/, next to rangeWorker.js), to compare variants. */
 const workerFile = resolve(flag('--worker', join(repo, 'dist', 'worker.js')));
 const files = { prediction: join(dataDir, 'prediction_prob_f32.nii.gz'), label: join(dataDir, 'label_u8.nii.gz') };

@@ -128,4 +128,3 @@ export async function runWholeProcessBench(argv: readonly string[]): Promise<voi
     : '  6. python3 with torch and nibabel is not installed (Debian: python3-torch python3-nibabel): no ratio');
   console.log(`load average after: ${load()}`);
 }
-

@@ -10,6 +10,7 @@ import {
   addSumRow, SUM_FIELDS, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_PREDICTED, SUM_T,
 } from '../kernels/sums';
 import { computeRange, type RangeResult } from './computeRange';
+import { withConventions, type ConventionSettings } from './conventionRange';
 import { preparePair, type PreparedPair } from './inputs';
 import { addMetricCounts, computeVolumeMetrics, metricsFromRaw, type VolumeMetricsResult } from './metrics';
 import type { Axis, CompareResult, LabelResult, MulticlassResult, PredictionKindOption, SliceRow } from './result';
@@ -23,6 +24,8 @@ export interface CompareOptions {
   readonly metrics?: MetricsLevel;
   /** Threshold, surface tolerance and lesion connectivity; missing ones take DEFAULT_METRIC_PARAMS. */
   readonly metricParams?: Partial<MetricParams>;
+  /** Library conventions to add (shared/spec/conventions.md); absent: the seed's losses only. */
+  readonly conventions?: ConventionSettings;
 }
 
 /** The metric settings of `options`, defaults filled in and checked (RangeError on a bad parameter). */
@@ -47,7 +50,7 @@ export function volumeMetricsKey(s: MetricSettings): string {
 export function comparePair(prediction: Volume, label: Volume, options: CompareOptions): CompareResult {
   const pair = preparePair(prediction, label, options.kind);
   const { count } = sliceGeometry(pair.prediction.dims, options.axis);
-  const range = computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+  const range = computeRange(pair, options.axis, options.params, 0, count, false, metricSettingsOf(options), options.conventions ?? null);
   return assembleResult(pair, options, [range]);
 }
 
@@ -132,7 +135,7 @@ export function assembleResult(
     if (!withMetrics) return { label, volume: volumeLosses, slices };
     return { label, volume: volumeLosses, metrics: metricsFromRaw(volumeCounts, 0, volumeRaw ? volumeRaw.labels[li]! : null, 0, voxelMm3), slices };
   });
-  return {
+  const result: CompareResult = {
     prediction: pair.prediction.source,
     label: pair.label.source,
     shape: pair.prediction.dims.slice(0, 3),
@@ -144,6 +147,7 @@ export function assembleResult(
     labels,
     ...(pair.multiclassClasses !== null ? { multiclass: assembleMulticlass(pair, sorted) } : {}),
   };
+  return options.conventions ? withConventions(result, pair, sorted, options.conventions) : result;
 }
 
 function assembleMulticlass(pair: PreparedPair, ranges: readonly RangeResult[]): MulticlassResult {
@@ -173,7 +177,8 @@ function assembleMulticlass(pair: PreparedPair, ranges: readonly RangeResult[]):
     }
   }
   return {
-    classes: Array.from({ length: classes }, (_, c) => c),
+    // The class values present (dense: a label map {0, 1, 2e9} has three classes, not 2e9 + 1).
+    classes: pair.classValues.slice(0, classes),
     volume: { lovaszSoftmax: present > 0 ? sum / present : 0 },
     slices,
   };

@@ -11,6 +11,13 @@ import { accumulateSoftSlice } from '../kernels/softSlice';
 import {
   hardSums, SUM_FIELDS, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_N, SUM_T, voxelTermConstants,
 } from '../kernels/sums';
+import { C_FIELDS, hardConventionSums, hardVoxelTerms } from '../kernels/conventions/binarySums';
+import { accumulateSoftSliceWithConventions } from '../kernels/conventions/fusedSoftSlice';
+import { hardMulticlassRow, mcRowFields } from '../kernels/conventions/multiclassSums';
+import {
+  computeSoftMulticlassConventions, hardMulticlassLovasz, needsConventionSums, runConstants,
+  type ConventionSettings, type MulticlassConventionRange,
+} from './conventionRange';
 import type { PreparedPair } from './inputs';
 import { computeSliceMetrics } from './metrics';
 import type { Axis } from './result';
@@ -28,6 +35,8 @@ export interface LabelRange {
   readonly keysHi: Uint32Array | null;
   /** Metric rows (M_FIELDS per slice, see metricIds.ts), or null when metrics are off. */
   readonly metrics: Float64Array | null;
+  /** Library-convention sums (C_FIELDS per slice, conventions/binarySums.ts), when conventions are on. */
+  readonly conventionSums?: Float64Array | null;
 }
 
 export interface MulticlassRange {
@@ -48,6 +57,8 @@ export interface RangeResult {
   readonly end: number;
   readonly labels: readonly LabelRange[];
   readonly multiclass: MulticlassRange | null;
+  /** The libraries' multi-class sums, when conventions are on and there is a multi-class value. */
+  readonly multiclassConventions?: MulticlassConventionRange | null;
 }
 
 const keys = new LovaszKeys();
@@ -62,11 +73,12 @@ function sortedCopy(keep: boolean): { lo: Uint32Array | null; hi: Uint32Array | 
  */
 export function computeRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
-  metrics: MetricSettings = NO_METRICS,
+  metrics: MetricSettings = NO_METRICS, conventions: ConventionSettings | null = null,
 ): RangeResult {
+  const conv = needsConventionSums(conventions) ? conventions : null;
   const losses = pair.kind === 'labels'
-    ? computeHardRange(pair, axis, params, start, end)
-    : computeSoftRange(pair, axis, params, start, end, keepKeys);
+    ? computeHardRange(pair, axis, params, start, end, conv)
+    : computeSoftRange(pair, axis, params, start, end, keepKeys, conv);
   const count = end - start;
   // At the losses' own threshold (p ≥ 0.5) the overlap counts are already in the sums.
   const rows = metrics.level === 'none' ? null
@@ -92,7 +104,9 @@ type LossRangeResult = Omit<RangeResult, 'labels'> & { readonly labels: readonly
 
 function computeSoftRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
+  conv: ConventionSettings | null,
 ): LossRangeResult {
+  const convRun = conv ? runConstants(conv) : null;
   const dims = pair.prediction.dims;
   const { width, height, count: sliceCount } = sliceGeometry(dims, axis);
   const n = width * height;
@@ -110,6 +124,7 @@ function computeSoftRange(
     const channel = pair.channels > 1 ? (label as number) : 0;
     const target = label === 'foreground' ? 1 : label;
     const sums = new Float64Array(count * SUM_FIELDS);
+    const conventionSums = convRun ? new Float64Array(count * C_FIELDS) : null;
     keys.reset(sliceCount);
     for (let s = start; s < end; s++) {
       for (let from = 0; from < n; from += run) {
@@ -123,7 +138,13 @@ function computeSoftRange(
         }
         gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
         if (label === 'foreground') for (let i = 0; i < len; i++) lab[i] = lab[i]! > 0 ? 1 : 0;
-        accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s);
+        if (conventionSums) {
+          // The seed's pass with the library sums added (conventions/fusedSoftSlice.ts).
+          accumulateSoftSliceWithConventions(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s,
+            convRun!, conventionSums, s - start);
+        } else {
+          accumulateSoftSlice(p, raw, pair.kind === 'logits', lab, target, len, k, sums, s - start, keys, s);
+        }
       }
     }
     sortKeys(keys);
@@ -133,7 +154,7 @@ function computeSoftRange(
     const lovasz = new Float64Array(count);
     const rangeLovasz = lovaszFromSortedKeys(keys, gts, lovasz, totalGts, start);
     const kept = sortedCopy(keepKeys);
-    labels.push({ sums, lovasz, rangeLovasz, keysLo: kept.lo, keysHi: kept.hi });
+    labels.push({ sums, lovasz, rangeLovasz, keysLo: kept.lo, keysHi: kept.hi, conventionSums });
   }
 
   let multiclass: MulticlassRange | null = null;
@@ -172,14 +193,19 @@ function computeSoftRange(
     for (let r = 0; r < count; r++) slices[r] = present[r]! > 0 ? slices[r]! / present[r]! : 0;
     multiclass = { slices, classGts, classLoss, classFp: null, classFn: null, classKeys: keepKeys ? classKeys : null };
   }
-  return { start, end, labels, multiclass };
+  const multiclassConventions = convRun && pair.multiclassClasses !== null
+    ? computeSoftMulticlassConventions(pair, axis, start, end, convRun, keepKeys) : null;
+  return { start, end, labels, multiclass, multiclassConventions };
 }
 
 /**
  * Label-map predictions: p is 0 or 1, so one confusion matrix per slice between prediction
  * and label values gives every label's sums and both Lovasz losses, with no sort.
  */
-function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number): LossRangeResult {
+function computeHardRange(
+  pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, conv: ConventionSettings | null,
+): LossRangeResult {
+  const hardTerms = conv ? hardVoxelTerms(runConstants(conv)) : null;
   const dims = pair.prediction.dims;
   const { width, height } = sliceGeometry(dims, axis);
   const n = width * height;
@@ -195,8 +221,12 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
   const labValues = int32 ? new Int32Array(run) : new Float64Array(run);
   const confusion = new Float64Array(classCount * classCount);
   const labelIndex = pair.labels.map((l) => indexOf.get(l as number)!);
-  const labels = labelIndex.map(() => ({ sums: new Float64Array(count * SUM_FIELDS), lovasz: new Float64Array(count) }));
+  const labels = labelIndex.map(() => ({
+    sums: new Float64Array(count * SUM_FIELDS), lovasz: new Float64Array(count),
+    conventionSums: hardTerms ? new Float64Array(count * C_FIELDS) : null,
+  }));
   const mc = pair.multiclassClasses !== null;
+  const mcConventionRows = hardTerms && mc ? new Float64Array(count * mcRowFields(pair.multiclassClasses!)) : null;
   const multiSlices = new Float64Array(count);
   const total = new Float64Array(classCount * classCount);
   const small = values[0]! >= 0 && values[classCount - 1]! < 1 << 16;
@@ -229,10 +259,12 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
       if (row >= 0) {
         hardSums(tp, fp, fn, n, k, labels[row]!.sums, s - start);
         labels[row]!.lovasz[s - start] = lovaszOfEqualErrors(2, labelled, fp, fn);
+        if (hardTerms) hardConventionSums(tp, fp, fn, n, hardTerms, labels[row]!.conventionSums!, s - start);
       }
       if (mc && labelled > 0) { mcLoss += lovaszOfEqualErrors(1, labelled, fp, fn); mcPresent++; }
     }
     multiSlices[s - start] = mcPresent > 0 ? mcLoss / mcPresent : 0;
+    if (mcConventionRows) hardMulticlassRow(confusion, values, pair.multiclassClasses!, n, hardTerms!, mcConventionRows, s - start);
     for (let i = 0; i < total.length; i++) total[i]! += confusion[i]!;
   }
 
@@ -243,18 +275,19 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
     const classLoss = new Float64Array(classes);
     const classFp = new Float64Array(classes);
     const classFn = new Float64Array(classes);
-    values.forEach((v, c) => {
+    values.forEach((_v, c) => {
       let predicted = 0, labelled = 0;
       for (let o = 0; o < classCount; o++) {
         predicted += total[c * classCount + o]!;
         labelled += total[o * classCount + c]!;
       }
       const tp = total[c * classCount + c]!;
-      if (v < classes) {
-        classGts[v] = labelled;
-        classFp[v] = predicted - tp;
-        classFn[v] = labelled - tp;
-        classLoss[v] = lovaszOfEqualErrors(1, labelled, predicted - tp, labelled - tp);
+      // Dense classes (inputs.ts): class index c is value classValues[c].
+      if (c < classes) {
+        classGts[c] = labelled;
+        classFp[c] = predicted - tp;
+        classFn[c] = labelled - tp;
+        classLoss[c] = lovaszOfEqualErrors(1, labelled, predicted - tp, labelled - tp);
       }
     });
     multiclass = { slices: multiSlices, classGts, classLoss, classFp, classFn, classKeys: null };
@@ -263,6 +296,9 @@ function computeHardRange(pair: PreparedPair, axis: Axis, params: LossParams, st
     start, end,
     labels: labels.map((l) => ({ ...l, rangeLovasz: NaN, keysLo: null, keysHi: null })),
     multiclass,
+    multiclassConventions: mcConventionRows
+      ? { rows: mcConventionRows, lovasz: hardMulticlassLovasz(mcConventionRows, pair.multiclassClasses!, count), classLoss: null, classKeys: null }
+      : null,
   };
 }
 

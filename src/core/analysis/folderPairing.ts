@@ -242,7 +242,7 @@ export function planFolderPairs(
   const listIgnored = (listing: FolderListing) => {
     for (const e of [...listing.entries].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.isDirectory) continue;
-      if (maskNameParts(e.name) === null) ignored.push({ name: e.name, path: join(listing.dir, e.name), reason: 'not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz)' });
+      if (maskNameParts(e.name) === null) ignored.push({ name: e.name, path: join(listing.dir, e.name), reason: 'not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz, .dcm)' });
     }
   };
   listIgnored(predictions);

@@ -1,18 +1,16 @@
 /** Text renderings of a CompareResult: CSV for spreadsheets, a table for terminals. */
+import { csvField } from '../csv';
+import { formatLoss } from '../format';
 import { LOSS_IDS, type LossId } from '../kernels/lossIds';
 import { lossName, lossShort, sliceNumber } from '../quantityNames';
 import {
   LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId, type Metrics, type MetricsLevel,
 } from '../kernels/metricIds';
 import type { CompareResult, PredictionKind, SliceRow } from './result';
+import { conventionColumnsOf, conventionTables, seedShown } from './formatConventions';
 
 const COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** Metric columns of a result, in output order (none when metrics are off). */
 export function metricColumns(level: MetricsLevel | undefined): readonly MetricId[] {
@@ -35,18 +33,21 @@ export function resultToCsv(result: CompareResult): string {
   const metricIds = metricColumns(result.metricSettings?.level);
   // Metric columns are named by their JSON path: the losses already have `dice` and `iou` columns.
   const metricHeader = metricIds.length ? [...metricIds, 'undefinedReasons'].map((id) => `metrics.${id}`) : [];
-  const header = ['label', 'slice', ...COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax', ...metricHeader];
+  const conv = conventionColumnsOf(result);
+  const seedIds = seedShown(result) ? LOSS_IDS : [];
+  const softmaxColumn = seedShown(result) ? ['lovaszSoftmax'] : [];
+  const header = ['label', 'slice', ...COUNT_COLUMNS, ...seedIds, ...softmaxColumn, ...conv.header, ...metricHeader];
   const lines = [header.join(',')];
   const multi = result.multiclass;
   const metricCells = (m: Metrics | undefined) => (metricIds.length && m ? [...metricIds.map((id) => m[id]), reasonsText(m)] : []);
   for (const label of result.labels) {
     for (const row of label.slices) {
       const softmax = multi ? multi.slices[row.index]?.losses.lovaszSoftmax ?? '' : '';
-      lines.push([label.label, row.index, ...COUNT_COLUMNS.map((c) => row[c]), ...LOSS_IDS.map((id) => row.losses[id]), softmax,
-        ...metricCells(row.metrics)].map(csvField).join(','));
+      lines.push([label.label, row.index, ...COUNT_COLUMNS.map((c) => row[c]), ...seedIds.map((id) => row.losses[id]),
+        ...softmaxColumn.map(() => softmax), ...conv.cells(label, row.index), ...metricCells(row.metrics)].map(csvField).join(','));
     }
-    lines.push([label.label, 'volume', ...COUNT_COLUMNS.map(() => ''), ...LOSS_IDS.map((id) => label.volume[id]),
-      multi ? multi.volume.lovaszSoftmax : '', ...metricCells(label.metrics)].map(csvField).join(','));
+    lines.push([label.label, 'volume', ...COUNT_COLUMNS.map(() => ''), ...seedIds.map((id) => label.volume[id]),
+      ...softmaxColumn.map(() => (multi ? multi.volume.lovaszSoftmax : '')), ...conv.cells(label, null), ...metricCells(label.metrics)].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -62,11 +63,6 @@ function lossHeading(id: LossId): [string, string] {
   return cut < 0 ? ['', name] : [name.slice(0, cut), name.slice(cut + 1)];
 }
 
-function formatLoss(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
-}
 
 function formatRatio(v: number): string {
   return v === 0 || v === 1 ? String(v) : v.toFixed(4);
@@ -126,15 +122,17 @@ export function resultToTable(result: CompareResult): string {
   out.push(`prediction  ${result.prediction}`);
   out.push(`label       ${result.label}`);
   out.push(`shape       ${result.shape.join(' × ')}   spacing ${result.spacing.map((s) => +s.toPrecision(4)).join(' × ')} mm   axis ${result.axis}   kind ${result.predictionKind}`);
-  const headings = LOSS_IDS.map(lossHeading);
+  const seedIds = seedShown(result) ? LOSS_IDS : [];
+  const headings = seedIds.map(lossHeading);
   const header = ['slice', 'label', 'pred', 'TP', 'FP', 'FN', ...headings.map((h) => h[1])];
   const over = ['', '', '', '', '', '', ...headings.map((h) => h[0])];
-  for (const label of result.labels) {
+  const libraryTables = conventionTables(result, formatLoss, pad);
+  for (const [li, label] of result.labels.entries()) {
     const rows: string[][] = [];
     const worst = new Set([...label.slices].filter((s) => !s.empty).sort((a, b) => b.losses.dice - a.losses.dice).slice(0, 5).map((s) => s.index));
     const cells = (name: string, r: SliceRow | null, losses: Record<string, number>) => [
       name, r ? String(r.labelVoxels) : '', r ? String(r.predictedVoxels) : '', r ? String(r.tp) : '', r ? String(r.fp) : '', r ? String(r.fn) : '',
-      ...LOSS_IDS.map((id) => formatLoss(losses[id]!)),
+      ...seedIds.map((id) => formatLoss(losses[id]!)),
     ];
     rows.push(cells('volume', null, label.volume));
     for (const s of label.slices) if (!s.empty) rows.push(cells(`${worst.has(s.index) ? '*' : ''}${sliceNumber(s.index)}`, s, s.losses));
@@ -143,13 +141,19 @@ export function resultToTable(result: CompareResult): string {
     out.push('');
     out.push(`label ${label.label}${label.name !== undefined ? ` (${label.name})` : ''}: ${label.slices.length} slices (numbered 1–${label.slices.length}), ${empty} empty (not listed); * = 5 worst by Dice loss`);
     if (label.metrics) out.push(...metricsLines(label.metrics, result));
-    out.push(pad(over, widths));
-    out.push(pad(header, widths));
-    for (const r of rows) out.push(pad(r, widths));
+    if (seedIds.length > 0) {
+      out.push(pad(over, widths));
+      out.push(pad(header, widths));
+      for (const r of rows) out.push(pad(r, widths));
+    }
+    out.push(...libraryTables.label(li));
   }
   if (result.multiclass) {
     out.push('');
-    out.push(`${lossName('lovaszSoftmax')} over classes ${result.multiclass.classes.join(', ')}: volume ${formatLoss(result.multiclass.volume.lovaszSoftmax)}`);
+    if (seedIds.length > 0) {
+      out.push(`${lossName('lovaszSoftmax')} over classes ${result.multiclass.classes.join(', ')}: volume ${formatLoss(result.multiclass.volume.lovaszSoftmax)}`);
+    }
+    out.push(...libraryTables.multiclass());
   }
   return out.join('\n') + '\n';
 }

@@ -5,13 +5,9 @@
  */
 import { LOSS_IDS } from '../kernels/lossIds';
 import type { VersusResult } from './difference';
+import { csvField } from '../csv';
 import { metricColumns, resultToCsv } from './formatResult';
 
-function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function versusToCsv(v: VersusResult): string {
   const a = resultToCsv(v).trimEnd().split('\n');

@@ -2,6 +2,7 @@
  * Checks a prediction/label pair and decides how to read it (shared/spec/losses.md, "Inputs"):
  * the prediction kind, the labels to report, and warnings. Nothing here computes a loss.
  */
+import { segOnPartnerGrid } from '../io/dicomSegGrid';
 import type { Volume } from '../io/volume';
 import type { LabelKey } from '../protocol';
 import type { PredictionKind, PredictionKindOption } from './result';
@@ -29,12 +30,30 @@ export interface PreparedPair {
   readonly classValues: readonly number[];
   /** Channels of a 4D prediction; 1 otherwise. */
   readonly channels: number;
-  /** Classes 0 … C − 1 of the Lovasz-Softmax, or null when the spec does not call for it. */
+  /**
+   * Number of classes of the Lovasz-Softmax (class c is `classValues[c]`: label maps are
+   * remapped densely; 4D predictions have classValues 0 … C − 1), or null when not called for.
+   */
   readonly multiclassClasses: number | null;
   readonly warnings: readonly string[];
 }
 
 const PROBABILITY_SLACK = 1e-6;
+
+/**
+ * Most distinct values (background included) a label map — or the classes of a 4D prediction —
+ * may hold. Work and memory follow the values present (rows, per-label metrics, the confusion
+ * matrix is classes²), never the largest value; past this many the pair is refused
+ * (docs/limits.md). Semantic segmentation sets stay far below (TotalSegmentator: 118).
+ */
+export const MAX_DISTINCT_LABELS = 256;
+
+function checkLabelCount(file: string, count: number, what: string): void {
+  if (count > MAX_DISTINCT_LABELS) {
+    throw new InputError(file, `${what} holds more than ${MAX_DISTINCT_LABELS} distinct label values (the most Mask Inspector compares); ` +
+      'is this an image or an instance map rather than a semantic label map?');
+  }
+}
 
 function describeVoxel(flat: number, dims: readonly number[]): string {
   const [i, j, k] = voxelCoordinates(flat, dims);
@@ -102,6 +121,11 @@ export interface KnownValues {
 }
 
 export function preparePair(prediction: Volume, label: Volume, kindOption: PredictionKindOption, known: KnownValues = {}): PreparedPair {
+  // A DICOM-SEG holds only its segments' frames: place it on its partner's grid (dicomSegGrid.ts).
+  const labelOnGrid = segOnPartnerGrid(label, prediction);
+  if (labelOnGrid) ({ label, known } = { label: labelOnGrid, known: { prediction: known.prediction } });
+  const predictionOnGrid = segOnPartnerGrid(prediction, label);
+  if (predictionOnGrid) ({ prediction, known } = { prediction: predictionOnGrid, known: { label: known.label } });
   const pd = prediction.dims, ld = label.dims;
   if (ld.length > 3 && ld[3] !== 1) {
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
@@ -114,6 +138,12 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       (numpy && reversed ? ' — a NumPy array is read in ITK order (z, y, x): save an array indexed [i, j, k] (nibabel) transposed, arr.T' : ''));
   }
   const warnings = [...new Set([...sameGeometryWarnings(prediction, label), ...prediction.readNotes ?? [], ...label.readNotes ?? []])];
+  if (prediction.spacingAssumed !== undefined && prediction.spacingAssumed.length > 0) {
+    // The prediction's spacing is the one distances and volumes use (result.spacing).
+    const axes = prediction.spacingAssumed.map((a) => 'ijk'[a]).join(', ');
+    warnings.push(`the prediction's voxel size (pixdim) along ${axes} is NaN, infinite or 0: distances (HD, HD95, ASSD, surface Dice) ` +
+      'and volumes use an assumed spacing of 1 mm there, so their units may be wrong');
+  }
 
   const labelScan = known.label?.scan ?? scanValues(label.data);
   checkFinite(label, labelScan, 'the label map');
@@ -122,7 +152,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       `the label map holds non-integer values (first at voxel ${describeVoxel(labelScan.firstNonInteger, ld)}: ` +
       `${label.data[labelScan.firstNonInteger]}); a label must hold integer labels — is this the prediction?`);
   }
-  let labelValues = known.label?.distinct?.slice() ?? distinctIntegers(label.data, labelScan);
+  let labelValues = known.label?.distinct?.slice() ?? distinctIntegers(label.data, labelScan, MAX_DISTINCT_LABELS);
+  checkLabelCount(label.source, labelValues.length, 'the label map');
   const binaryLabel = pngBinaryAsLabelOne(label, labelValues);
   if (binaryLabel) {
     label = binaryLabel;
@@ -134,9 +165,13 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   const knownPredValues = known.prediction?.distinct?.slice() ?? null;
   checkFinite(prediction, predScan, 'the prediction');
   const channels = pd.length > 3 ? pd[3]! : 1;
+  checkLabelCount(prediction.source, channels, `the ${channels}-channel prediction`);
 
   let kind: PredictionKind;
   let predValues: number[] | null = null;
+  // A PNG read as probabilities is divided by its maximum sample: in [0, 1] by construction, so
+  // the raw scan's range (0…255) says nothing about clamping.
+  let pngScaled = false;
   if (channels > 1) {
     if (kindOption === 'labels' || kindOption === 'logits' || predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK) {
       throw new InputError(prediction.source,
@@ -145,7 +180,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     }
     kind = 'probability';
   } else if (prediction.format === 'png') {
-    predValues = knownPredValues ?? distinctIntegers(prediction.data, predScan);
+    predValues = knownPredValues ?? distinctIntegers(prediction.data, predScan, MAX_DISTINCT_LABELS);
     const binary = pngBinaryAsLabelOne(prediction, predValues);
     const holdsLabels = predValues.every((v) => v === 0 || labelValues.includes(v));
     if (kindOption === 'labels' || (kindOption === 'auto' && (binary || holdsLabels))) {
@@ -159,6 +194,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
     } else {
       kind = 'probability';
       prediction = pngAsProbability(prediction);
+      pngScaled = true;
     }
   } else if (kindOption !== 'auto') {
     kind = kindOption;
@@ -175,8 +211,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       `the prediction was read as a label map but holds non-integer values (first at voxel ` +
       `${describeVoxel(predScan.firstNonInteger, pd)}); use --kind probability or logits`);
   }
-  const clampProbability = kind === 'probability' && (predScan.min < 0 || predScan.max > 1);
-  if (kind === 'probability' && (predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK)) {
+  const clampProbability = kind === 'probability' && !pngScaled && (predScan.min < 0 || predScan.max > 1);
+  if (kind === 'probability' && !pngScaled && (predScan.min < -PROBABILITY_SLACK || predScan.max > 1 + PROBABILITY_SLACK)) {
     warnings.push(`prediction values run from ${predScan.min} to ${predScan.max}, outside [0, 1]; clamped to [0, 1] as probabilities`);
   }
 
@@ -185,19 +221,23 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   let multiclassClasses: number | null = null;
   if (kind === 'labels') {
     // Here the prediction is still the caller's volume (only PNGs are remapped, and they set predValues).
-    predValues ??= knownPredValues ?? distinctIntegers(prediction.data, scanValues(prediction.data));
+    predValues ??= knownPredValues ?? distinctIntegers(prediction.data, scanValues(prediction.data), MAX_DISTINCT_LABELS);
+    checkLabelCount(prediction.source, predValues.length, 'the prediction label map');
     // Neither file holds a label: report label 1, as the soft kinds do, so empty pairs still get rows.
     classValues = [...new Set([0, ...labelValues, ...predValues])].sort((a, b) => a - b);
+    checkLabelCount(prediction.source, classValues.length, `with the label map ${label.source}, the prediction`);
     if (classValues.every((v) => v === 0)) classValues = [0, 1];
     labels = classValues.filter((v) => v !== 0);
-    if (labelForeground.length >= 2) multiclassClasses = Math.max(...classValues) + 1;
+    // Dense classes: class c is classValues[c], so memory follows the labels present, not max(value).
+    if (labelForeground.length >= 2) multiclassClasses = classValues.length;
   } else if (channels > 1) {
     classValues = Array.from({ length: channels }, (_, c) => c);
     labels = classValues.slice(1);
     multiclassClasses = channels;
     const stray = labelForeground.filter((v) => v >= channels);
     if (stray.length > 0) {
-      warnings.push(`label values ${stray.join(', ')} have no channel in the ${channels}-channel prediction; they count as background of every channel`);
+      const listed = stray.length > 8 ? `${stray.slice(0, 8).join(', ')} and ${stray.length - 8} more` : stray.join(', ');
+      warnings.push(`label values ${listed} have no channel in the ${channels}-channel prediction; they count as background of every channel`);
     }
   } else {
     classValues = labelValues;

@@ -11,6 +11,7 @@
  *   underlay     DATASET/imagesTr/case_0000.nii.gz (nnU-Net channel 0), images/case.png, …
  */
 import { posix } from 'node:path';
+import { globMatch } from '../glob';
 
 export type MaskRole = 'prediction' | 'label';
 
@@ -71,7 +72,7 @@ export interface PartnerCandidate {
 }
 
 /** Longest first, so case.seg.nrrd has the stem "case" (io/fileNames.ts MASK_EXTENSIONS). */
-const MASK_EXTENSION = /\.(seg\.nrrd|nii\.gz|nii|png|nrrd|nhdr|mha|mhd|npy|npz)$/i;
+const MASK_EXTENSION = /\.(seg\.nrrd|seg\.dcm|nii\.gz|nii|png|nrrd|nhdr|mha|mhd|npy|npz|dcm)$/i;
 /** Folders of images, never of masks, even when they hold a file of the same name. */
 const IMAGE_FOLDER = /^(images?|imgs?)([_-]?(tr|ts|val|test|train))?$/i;
 
@@ -80,13 +81,8 @@ export function splitMaskName(name: string): { stem: string; ext: string } | nul
   return m ? { stem: name.slice(0, m.index), ext: name.slice(m.index) } : null;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
 function matchesAny(name: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => globToRegExp(p).test(name));
+  return patterns.some((p) => globMatch(p, name));
 }
 
 function folderRules(rules: readonly PairingRule[]): FolderRule[] {
@@ -367,7 +363,7 @@ export function parsePairingRules(value: unknown): { rules: PairingRule[]; probl
 /**
  * The parts of a mask file name under `rules` (added for the folder report, folderPairing.ts):
  * extension, stem, case key (stem without role suffix), the suffix and the role it gives.
- * Null when the name is not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz).
+ * Null when the name is not a mask file (.nii, .nii.gz, .png, .nrrd, .nhdr, .mha, .mhd, .npy, .npz, .dcm).
  */
 export function maskNameParts(
   name: string, rules: readonly PairingRule[] = DEFAULT_PAIRING_RULES,

@@ -4,9 +4,11 @@
  */
 import type { Losses } from '../kernels/lossIds';
 import type { Metrics, MetricSettings } from '../kernels/metricIds';
+import type { ConventionLossId, ConventionLosses } from '../kernels/conventions/conventionIds';
+import type { ConventionsRecord } from './conventionRange';
 
-export type PredictionKind = 'probability' | 'logits' | 'labels';
-export type PredictionKindOption = PredictionKind | 'auto';
+import type { PredictionKind } from '../predictionKinds';
+export type { PredictionKind, PredictionKindOption } from '../predictionKinds';
 export type Axis = 'i' | 'j' | 'k';
 
 export interface SliceRow {
@@ -19,7 +21,8 @@ export interface SliceRow {
   readonly fn: number;
   /** No label voxel and no predicted voxel. */
   readonly empty: boolean;
-  readonly losses: Losses;
+  /** The seed's losses, and the library ids of the conventions asked for (conventionIds.ts). */
+  readonly losses: Losses & ConventionLosses;
   /** Evaluation metrics of the slice (2D, in-plane mm); absent when metrics are 'none'. */
   readonly metrics?: Metrics;
 }
@@ -30,7 +33,9 @@ export interface LabelResult {
   /** The label's name (io/labelNames.ts: .seg.nrrd segment, nnU-Net dataset.json, setting), when known. */
   readonly name?: string;
   /** The losses of the whole volume. */
-  readonly volume: Losses;
+  readonly volume: Losses & ConventionLosses;
+  /** Library ids whose values use the project's substitute logit (label-map prediction); with conventions only. */
+  readonly substituted?: readonly ConventionLossId[];
   /** Evaluation metrics of the whole volume (3D); absent when metrics are 'none'. */
   readonly metrics?: Metrics;
   readonly slices: readonly SliceRow[];
@@ -38,8 +43,9 @@ export interface LabelResult {
 
 export interface MulticlassResult {
   readonly classes: readonly number[];
-  readonly volume: { readonly lovaszSoftmax: number };
-  readonly slices: readonly { readonly index: number; readonly losses: { readonly lovaszSoftmax: number } }[];
+  readonly volume: { readonly lovaszSoftmax: number } & ConventionLosses;
+  readonly substituted?: readonly ConventionLossId[];
+  readonly slices: readonly { readonly index: number; readonly losses: { readonly lovaszSoftmax: number } & ConventionLosses }[];
 }
 
 export interface CompareResult {
@@ -52,6 +58,8 @@ export interface CompareResult {
   /** What the metrics were computed with; absent when metrics are 'none'. */
   readonly metricSettings?: MetricSettings;
   readonly warnings: readonly string[];
+  /** The conventions reported and the parameters changed from their defaults (absent: seed only, not asked). */
+  readonly conventions?: ConventionsRecord;
   readonly labels: readonly LabelResult[];
   readonly multiclass?: MulticlassResult;
 }

@@ -23,6 +23,7 @@
  * an entry keeps the order it was first written in. Pairs sort by key and marks by axis and
  * slice, one mark per line, so git diffs and merges stay line-sized.
  */
+import { csvField } from '../csv';
 import type { Axis } from './result';
 
 export const TRIAGE_DIR = '.mask-inspector';
@@ -33,6 +34,16 @@ export const TRIAGE_FORMAT = 'mask-inspector-triage';
 export const TRIAGE_VERSION = 1;
 
 const AXES: readonly Axis[] = ['i', 'j', 'k'];
+
+/**
+ * Bounds on what a (possibly hostile, committed) triage file or a webview message may hold
+ * (docs/limits.md). No volume has a million slices along an axis (NIfTI-1 dims are int16);
+ * the editor checks marks against the open pair's real shape on top of this.
+ */
+export const MAX_TRIAGE_SLICE = 1_048_575;
+export const MAX_NOTE_CHARS = 4000;
+/** Larger triage files are refused unread (a team's marks are kilobytes). */
+export const MAX_TRIAGE_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Two masks compared; label null: a mask shown alone. Paths are workspace-relative. */
 export interface PairRef {
@@ -117,6 +128,7 @@ export function markOf(data: TriageData, pair: PairRef, axis: Axis, slice: numbe
 /** `data` with `change` applied (a new map; `data` is not modified). */
 export function setTriageMark(data: TriageData, pair: PairRef, change: TriageChange): TriageData {
   checkSlice(change.axis, change.slice);
+  checkNote(change.note?.trim());
   const key = canonicalKey(pair);
   const existing = data.get(key);
   const marks = existing?.marks ?? [];
@@ -136,7 +148,15 @@ export function setTriageMark(data: TriageData, pair: PairRef, change: TriageCha
 
 function checkSlice(axis: Axis, slice: number): void {
   if (!AXES.includes(axis)) throw new RangeError(`the axis must be i, j or k (got ${String(axis)})`);
-  if (!Number.isInteger(slice) || slice < 0) throw new RangeError(`the slice must be a whole number ≥ 0 (got ${slice})`);
+  if (!Number.isInteger(slice) || slice < 0 || slice > MAX_TRIAGE_SLICE) {
+    throw new RangeError(`the slice must be a whole number from 0 to ${MAX_TRIAGE_SLICE} (got ${slice})`);
+  }
+}
+
+function checkNote(note: string | undefined): void {
+  if (note !== undefined && note.length > MAX_NOTE_CHARS) {
+    throw new RangeError(`a note holds at most ${MAX_NOTE_CHARS} characters (this one has ${note.length})`);
+  }
 }
 
 // ---------- the file ----------
@@ -177,6 +197,7 @@ function mergeMarkLists(a: readonly TriageMark[], b: readonly TriageMark[]): Tri
  * are combined: reviewed or flagged if either is, both notes.
  */
 export function parseTriage(text: string): TriageParse {
+  if (text.length > MAX_TRIAGE_FILE_BYTES) return { ok: false, error: `the file is larger than ${MAX_TRIAGE_FILE_BYTES / 1024 / 1024} MB, the most a triage file may be` };
   if (text.trim() === '') return { ok: true, data: EMPTY_TRIAGE };
   const conflict = /^(<{7}|={7}|>{7})( |$)/m.exec(text);
   if (conflict) return { ok: false, error: `unresolved merge conflict markers (${conflict[1]} at ${position(text, conflict.index)}); resolve the conflict and save` };
@@ -211,12 +232,15 @@ export function parseTriage(text: string): TriageParse {
       for (const k of Object.keys(m)) if (!['axis', 'slice', 'reviewed', 'flagged', 'note'].includes(k)) return fail(`${where}: unknown field "${k}"`);
       if (!AXES.includes(m['axis'] as Axis)) return fail(`${where}.axis must be "i", "j" or "k" (it is ${JSON.stringify(m['axis'])})`);
       const slice = m['slice'];
-      if (typeof slice !== 'number' || !Number.isInteger(slice) || slice < 0) return fail(`${where}.slice must be a whole number ≥ 0 (it is ${JSON.stringify(slice)})`);
+      if (typeof slice !== 'number' || !Number.isInteger(slice) || slice < 0 || slice > MAX_TRIAGE_SLICE) {
+        return fail(`${where}.slice must be a whole number from 0 to ${MAX_TRIAGE_SLICE} (it is ${JSON.stringify(slice)})`);
+      }
       for (const flag of ['reviewed', 'flagged'] as const) {
         if (m[flag] !== undefined && typeof m[flag] !== 'boolean') return fail(`${where}.${flag} must be true or false (it is ${JSON.stringify(m[flag])})`);
       }
       if (m['note'] !== undefined && typeof m['note'] !== 'string') return fail(`${where}.note must be a string (it is ${JSON.stringify(m['note'])})`);
       const note = typeof m['note'] === 'string' ? m['note'].trim() : undefined;
+      if (note !== undefined && note.length > MAX_NOTE_CHARS) return fail(`${where}.note has ${note.length} characters; a note holds at most ${MAX_NOTE_CHARS}`);
       marks.push(makeMark(m['axis'] as Axis, slice, m['reviewed'] === true, m['flagged'] === true, note || undefined));
     }
     const canonical = canonicalKey(pair);
@@ -309,10 +333,6 @@ export function mergeTriage(base: TriageData, ours: TriageData, theirs: TriageDa
 
 export const TRIAGE_CSV_COLUMNS = ['prediction', 'label', 'axis', 'slice', 'reviewed', 'flagged', 'note'] as const;
 
-function csvCell(value: string | number | boolean): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** One row per marked slice, pairs by key, slices by axis and index. */
 export function triageCsv(data: TriageData): string {
@@ -320,7 +340,7 @@ export function triageCsv(data: TriageData): string {
   const pairs = [...data.values()].sort((a, b) => (triageKey(a) < triageKey(b) ? -1 : triageKey(a) > triageKey(b) ? 1 : 0));
   for (const p of pairs) {
     for (const m of p.marks) {
-      rows.push([p.prediction, p.label ?? '', m.axis, m.slice, m.reviewed, m.flagged, m.note ?? ''].map(csvCell).join(','));
+      rows.push([p.prediction, p.label ?? '', m.axis, m.slice, m.reviewed, m.flagged, m.note ?? ''].map(csvField).join(','));
     }
   }
   return rows.join('\n') + '\n';

@@ -54,7 +54,7 @@ export function scanValues(data: VoxelArray): ValueScan {
 }
 
 /** Sorted distinct values of an integer-valued volume (scan says allIntegers and finite). */
-export function distinctIntegers(data: VoxelArray, scan: ValueScan): number[] {
+export function distinctIntegers(data: VoxelArray, scan: ValueScan, limit = Infinity): number[] {
   if (data.length === 0) return [];
   const range = scan.max - scan.min + 1;
   if (range <= 1 << 22) {
@@ -72,7 +72,8 @@ export function distinctIntegers(data: VoxelArray, scan: ValueScan): number[] {
     return found;
   }
   const set = new Set<number>();
-  for (let offset = 0; offset < data.length; offset += CHUNK) {
+  // Past `limit` the caller refuses the file: stop there, so memory follows the cap, not the file.
+  for (let offset = 0; offset < data.length && set.size <= limit; offset += CHUNK) {
     const length = loadChunk(data, offset);
     for (let i = 0; i < length; i++) set.add(chunk[i]!);
   }

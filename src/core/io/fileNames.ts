@@ -2,11 +2,11 @@
 import * as path from 'node:path';
 import { checkDataFileName } from './detached';
 
-/** Every extension Mask Inspector opens, any letter case (`.seg.nrrd` is an `.nrrd`). */
-export const MASK_FILE_PATTERN = /\.(nii|nii\.gz|png|nrrd|nhdr|mha|mhd|npy|npz)$/i;
+/** Every extension Mask Inspector opens, any letter case (`.seg.nrrd` is an `.nrrd`, `.dcm` a DICOM-SEG). */
+export const MASK_FILE_PATTERN = /\.(nii|nii\.gz|png|nrrd|nhdr|mha|mhd|npy|npz|dcm)$/i;
 
 /** The same extensions, longest first, for cutting a case id off a file name. */
-export const MASK_EXTENSIONS = ['.seg.nrrd', '.nii.gz', '.nii', '.png', '.nrrd', '.nhdr', '.mha', '.mhd', '.npy', '.npz'] as const;
+export const MASK_EXTENSIONS = ['.seg.nrrd', '.seg.dcm', '.nii.gz', '.nii', '.png', '.nrrd', '.nhdr', '.mha', '.mhd', '.npy', '.npz', '.dcm'] as const;
 
 /** The extension MASK_EXTENSIONS finds at the end of `name` (lower case), or ''. */
 export function maskExtension(name: string): string {

@@ -4,7 +4,7 @@
  *   planNifti(header bytes)  → validated shape, datatype, byte range (no allocation)
  *   decodeNifti(plan, file)  → typed array view/copy, scl_slope/scl_inter, spacing, affine
  */
-import { niftiAffine, niftiSpacing } from './niftiAffine';
+import { niftiAffine, niftiSpacingChecked } from './niftiAffine';
 import { datatypeName, SUPPORTED_DTYPE_NAMES, supportedDatatype, voxelArrayFrom } from './niftiDatatypes';
 import type { SupportedDatatype } from './niftiDatatypes';
 import {
@@ -67,8 +67,9 @@ export function decodeNifti(plan: NiftiPlan, fileBytes: Uint8Array, source: stri
   const { header } = plan;
   const raw = voxelArrayFrom(fileBytes, plan.dataStart, plan.voxelCount, plan.datatype, header.littleEndian);
   const { data, scaled } = applyScaling(raw, header);
-  const spacing = niftiSpacing(header);
+  const { spacing, assumed } = niftiSpacingChecked(header);
   return {
+    ...(assumed.length > 0 ? { spacingAssumed: assumed } : {}),
     source,
     format: plan.kind,
     dims: plan.dims,
@@ -115,7 +116,7 @@ function volumeDims(dim: readonly number[]): number[] {
  */
 function effectiveVoxOffset(header: NiftiHeader): number {
   const stored = header.voxOffset;
-  if (!Number.isFinite(stored)) {
+  if (!Number.isFinite(stored) || stored < 0) {
     throw new VolumeReadError(`the NIfTI header's vox_offset is ${stored}, not a byte offset; the header is damaged`);
   }
   const minimum = header.version === 1 ? NIFTI1_MIN_VOX_OFFSET : NIFTI2_MIN_VOX_OFFSET;

@@ -6,8 +6,22 @@ import type { NiftiHeader } from './niftiHeader';
 
 /** |pixdim[1..3]|, with 0 / missing / non-finite replaced by 1 (nibabel's header fix does the same). */
 export function niftiSpacing(header: NiftiHeader): [number, number, number] {
-  const one = (v: number | undefined): number => (v === undefined || !Number.isFinite(v) || v === 0 ? 1 : Math.abs(v));
-  return [one(header.pixdim[1]), one(header.pixdim[2]), one(header.pixdim[3])];
+  return niftiSpacingChecked(header).spacing;
+}
+
+/**
+ * The spacing and the axes (0, 1, 2) whose pixdim was unusable (NaN, ±Inf or 0) and is assumed
+ * to be 1 mm: distances and volumes along them are then in an assumed unit, and the comparison
+ * says so (inputs.ts warning).
+ */
+export function niftiSpacingChecked(header: NiftiHeader): { spacing: [number, number, number]; assumed: number[] } {
+  const assumed: number[] = [];
+  const one = (axis: number): number => {
+    const v = header.pixdim[axis + 1];
+    if (v === undefined || !Number.isFinite(v) || v === 0) { assumed.push(axis); return 1; }
+    return Math.abs(v);
+  };
+  return { spacing: [one(0), one(1), one(2)], assumed };
 }
 
 /**

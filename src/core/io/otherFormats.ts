@@ -1,4 +1,6 @@
 /** Dispatch for the formats beyond NIfTI and PNG, by content (magic bytes or first header key). */
+import { isDicom } from './dicomParse';
+import { readDicomSeg } from './dicomSeg';
 import { isMetaImage, metaRawDataStart, readMetaImage } from './metaImage';
 import { isNpy, parseNpyHeader, readNpy } from './npy';
 import { isZip, readNpz } from './npz';
@@ -6,12 +8,13 @@ import { readNrrd } from './nrrd';
 import { isNrrd, parseNrrdHeader } from './nrrdHeader';
 import type { ReadOptions, Volume } from './volume';
 
-/** The Volume, or undefined when the bytes are none of NRRD, MetaImage, .npy, .npz. */
+/** The Volume, or undefined when the bytes are none of NRRD, MetaImage, .npy, .npz, DICOM. */
 export function readOtherFormat(bytes: Uint8Array, source: string, options: ReadOptions): Volume | undefined {
   if (isNrrd(bytes)) return readNrrd(bytes, source, options);
   if (isNpy(bytes)) return readNpy(bytes, source, options);
   if (isZip(bytes)) return readNpz(bytes, source, options);
   if (isMetaImage(bytes)) return readMetaImage(bytes, source, options);
+  if (isDicom(bytes)) return readDicomSeg(bytes, source, options);
   return undefined;
 }
 

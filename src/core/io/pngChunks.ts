@@ -40,6 +40,7 @@ export function scanPng(bytes: Uint8Array): PngLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const imageData: Uint8Array[] = [];
   let ihdr: Omit<PngLayout, 'imageData'> | undefined;
+  let palette = false;
   let offset = PNG_SIGNATURE.length;
   for (;;) {
     if (offset + 12 > bytes.length) throw truncated();
@@ -57,6 +58,8 @@ export function scanPng(bytes: Uint8Array): PngLayout {
       ihdr = parseIhdr(view, body);
     } else if (type === 'IDAT') {
       imageData.push(bytes.subarray(body, body + length));
+    } else if (type === 'PLTE') {
+      palette = true;
     } else if (type === 'IEND') {
       break;
     }
@@ -64,6 +67,10 @@ export function scanPng(bytes: Uint8Array): PngLayout {
   }
   if (imageData.length === 0) {
     throw new VolumeReadError('the PNG has no image data (no IDAT chunk); the file is damaged — re-export it');
+  }
+  if (ihdr!.colorType === 'palette' && !palette) {
+    // The PNG specification requires PLTE for colour type 3; without it the indices mean nothing.
+    throw new VolumeReadError('the PNG is a palette image without a palette (no PLTE chunk); the file is damaged — re-export it');
   }
   return { ...ihdr, imageData };
 }

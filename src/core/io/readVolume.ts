@@ -5,6 +5,7 @@
  * Every failure is a VolumeReadError whose message names no file (callers prefix it).
  */
 import * as fs from 'node:fs';
+import { dicomFolderFile } from './dicomFolder';
 import { dataFilePath, MASK_FILE_PATTERN } from './fileNames';
 import { formatBytes, gunzipPrefix, gunzipSmall, gunzipWhole, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from './gzip';
 import { decodeNifti, planNifti } from './nifti';
@@ -40,8 +41,9 @@ export function readVolume(bytes: Uint8Array, fileName: string, options: ReadOpt
 }
 
 /** Reads a file from disk (the file is only ever opened for reading). */
-export function readVolumeFile(path: string, options: ReadOptions = {}): Volume {
+export function readVolumeFile(filePath: string, options: ReadOptions = {}): Volume {
   checkOptions(options);
+  const path = dicomFolderFile(filePath); // a folder holding one DICOM-SEG is that file
   const bytes = readWholeFile(path, options, alignmentPad(path));
   const readDataFile = options.readDataFile ?? ((name: string) => {
     try {
@@ -111,11 +113,16 @@ function checkOptions(options: ReadOptions): void {
   }
 }
 
+/** FIFOs, devices and sockets are never read: they can block, or never end (/dev/zero). */
+export const NOT_REGULAR = 'not a regular file (a device, FIFO or socket); it is not read';
+
 /** Bytes to put before the file in memory so that an uncompressed NRRD/MetaImage/.npy's voxels start 8-byte aligned. */
 function alignmentPad(path: string): number {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(path, 'r');
+    // Non-blocking and checked on the descriptor: a FIFO or device is never waited on here either.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) return 0;
     const head = new Uint8Array(64 * 1024);
     const n = fs.readSync(fd, head, 0, head.length, 0);
     const start = rawDataStart(head.subarray(0, n));
@@ -135,8 +142,13 @@ function alignmentPad(path: string): number {
 function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(path, 'r');
-    const size = fs.fstatSync(fd).size;
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. Whatever
+    // was opened is then checked on the descriptor itself, so a swap after a stat cannot fool it.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new VolumeReadError('this is a directory, not an image file');
+    if (!stat.isFile()) throw new VolumeReadError(NOT_REGULAR);
+    const size = stat.size;
     if (size > MAX_BUFFER_BYTES) {
       throw new VolumeReadError(
         `the file is ${formatBytes(size)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} Node.js can hold in one buffer`);

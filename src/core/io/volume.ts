@@ -7,7 +7,7 @@ export type VoxelArray =
   | Uint8Array | Int8Array | Int16Array | Uint16Array
   | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-export type VolumeFormat = 'nifti1' | 'nifti2' | 'png' | 'nrrd' | 'metaimage' | 'npy' | 'npz';
+export type VolumeFormat = 'nifti1' | 'nifti2' | 'png' | 'nrrd' | 'metaimage' | 'npy' | 'npz' | 'dicom-seg';
 
 /** A segment a file names (3D Slicer .seg.nrrd): the voxel value it has in `data`, its name and colour. */
 export interface VolumeSegment {
@@ -25,6 +25,8 @@ export interface Volume {
   readonly dims: readonly number[];
   /** Voxel size in mm along i, j, k (pixdim[1..3]; 1 for PNG and NumPy). */
   readonly spacing: readonly [number, number, number];
+  /** NIfTI axes (0, 1, 2) whose pixdim was NaN, infinite or 0, so their spacing is an assumed 1 mm. */
+  readonly spacingAssumed?: readonly number[];
   /**
    * 4×4 voxel→world matrix, row-major, in NIfTI's RAS+ world (sform if set, else qform, else from
    * spacing). NRRD and MetaImage (LPS) are converted to RAS so affines of all formats compare.

@@ -12,7 +12,7 @@ import type { CompareResult } from '../analysis/result';
 import { sliceGeometry } from '../analysis/slicing';
 import { DEFAULT_MAX_VOXELS } from '../io/volume';
 import { caseThumbnails, DEFAULT_THUMBNAIL_SIZE, DEFAULT_THUMBNAILS_PER_LABEL, type Thumbnail } from './thumbnails';
-import { readInputFile } from '../analysis/readInput';
+import { checkDistinctFiles, readInputFile } from '../analysis/readInput';
 import { distinctIntegers, scanValues, type VolumeValues } from '../analysis/valueScan';
 import type { VoxelArray } from '../io/volume';
 import { labelNamesFor, parseLabelNamesSetting, withLabelNames } from '../io/labelNames';
@@ -73,7 +73,7 @@ function labelValuesOf(data: VoxelArray): VolumeValues {
 
 function compute(prepared: PreparedPair, options: CaseOptions): CompareResult {
   const { count } = sliceGeometry(prepared.prediction.dims, options.axis);
-  const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options));
+  const range = computeRange(prepared, options.axis, options.params, 0, count, false, metricSettingsOf(options), options.conventions ?? null);
   return assembleResult(prepared, options, [range]);
 }
 
@@ -83,6 +83,7 @@ export function computeCase(pair: ReportPair, options: CaseOptions): CaseOutcome
   const base = { case: pair.case, prediction: pair.prediction, label: pair.label, ...(predictionB !== null ? { predictionB } : {}) };
   try {
     const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
+    checkDistinctFiles(pair.prediction, pair.label);
     // The label is read (and decoded) once, also for a second prediction.
     const label = readInputFile(pair.label, maxVoxels);
     // …and scanned once: B's preparePair reuses A's scan of the label values.

@@ -6,6 +6,7 @@
  * `reviewed`, `flagged`, `note` come from an optional marks lookup (the triage file, next phase)
  * and are empty without one.
  */
+import { csvLine } from '../csv';
 import type { Axis, CompareResult } from '../analysis/result';
 import { LOSS_IDS } from '../kernels/lossIds';
 import type { CaseSummary } from './reportModel';
@@ -18,16 +19,6 @@ export interface ReportMark {
 }
 
 export type MarksLookup = (caseId: string, axis: Axis, slice: number | null) => ReportMark | undefined;
-
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' && !Number.isFinite(value) ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
-  return cells.map(csvField).join(',') + '\n';
-}
 
 const MARK_COLUMNS = ['reviewed', 'flagged', 'note'] as const;
 
@@ -57,28 +48,31 @@ export interface ExtraColumns {
   readonly cells: (c: CaseSummary, label: string | null) => readonly (string | number | null)[];
 }
 
-export function casesCsvHeader(metricKeys: readonly string[], extra?: ExtraColumns): string {
+/** `conventionIds`: library-convention loss ids (issue 11) after the seed's, volume values. */
+export function casesCsvHeader(metricKeys: readonly string[], extra?: ExtraColumns, conventionIds: readonly string[] = []): string {
   return csvLine([
     'case', 'label', 'status', 'prediction_file', 'reference_file', 'predictionKind', ...CASE_COUNT_COLUMNS,
-    ...LOSS_IDS, 'lovaszSoftmax', ...metricHeader(metricKeys), 'worstSlices', 'warnings', 'error', ...MARK_COLUMNS,
+    ...LOSS_IDS, 'lovaszSoftmax', ...conventionIds, ...metricHeader(metricKeys), 'worstSlices', 'warnings', 'error', ...MARK_COLUMNS,
     ...(extra?.header ?? []),
   ]);
 }
 
-export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup, extra?: ExtraColumns): string {
+export function casesCsvRows(
+  c: CaseSummary, metricKeys: readonly string[], axis: Axis, marks?: MarksLookup, extra?: ExtraColumns, conventionIds: readonly string[] = [],
+): string {
   const mark = markCells(marks?.(c.case, axis, null));
   const head = [c.case];
   const files = [c.prediction, c.label];
   if (c.status !== 'done') {
     const error = c.status === 'notRun' || !c.error ? 'not run: the report was cancelled' : `${c.error.file ? `${c.error.file}: ` : ''}${c.error.message}`;
     return csvLine([...head, '', c.status, ...files, '', ...CASE_COUNT_COLUMNS.map(() => ''), ...LOSS_IDS.map(() => ''), '',
-      ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark, ...(extra?.cells(c, null) ?? [])]);
+      ...conventionIds.map(() => ''), ...metricHeader(metricKeys).map(() => ''), '', '', error, ...mark, ...(extra?.cells(c, null) ?? [])]);
   }
   return c.labels.map((l) => {
     const v = l.values;
     return csvLine([
       ...head, String(l.label), c.status, ...files, c.predictionKind, l.slices, l.emptySlices, v.n_ref, v.n_pred, v.TP, v.FP, v.FN,
-      ...LOSS_IDS.map((id) => v.losses[id]), c.lovaszSoftmax,
+      ...LOSS_IDS.map((id) => v.losses[id]), c.lovaszSoftmax, ...conventionIds.map((id) => v.losses[id] ?? null),
       ...metricCells(v.metrics, metricKeys),
       l.worstSlices.join(' '), c.warnings.join(' | '), '', ...mark, ...(extra?.cells(c, String(l.label)) ?? []),
     ]);
@@ -87,12 +81,14 @@ export function casesCsvRows(c: CaseSummary, metricKeys: readonly string[], axis
 
 export const SLICE_COUNT_COLUMNS = ['labelVoxels', 'predictedVoxels', 'tp', 'fp', 'fn', 'empty'] as const;
 
-export function slicesCsvHeader(metricKeys: readonly string[]): string {
-  return csvLine(['case', 'label', 'slice', ...SLICE_COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax',
+export function slicesCsvHeader(metricKeys: readonly string[], conventionIds: readonly string[] = []): string {
+  return csvLine(['case', 'label', 'slice', ...SLICE_COUNT_COLUMNS, ...LOSS_IDS, 'lovaszSoftmax', ...conventionIds,
     ...metricHeader(metricKeys), ...MARK_COLUMNS]);
 }
 
-export function slicesCsvRows(caseId: string, result: CompareResult, metricKeys: readonly string[], marks?: MarksLookup): string {
+export function slicesCsvRows(
+  caseId: string, result: CompareResult, metricKeys: readonly string[], marks?: MarksLookup, conventionIds: readonly string[] = [],
+): string {
   const out: string[] = [];
   const multi = result.multiclass;
   for (const label of result.labels) {
@@ -100,6 +96,7 @@ export function slicesCsvRows(caseId: string, result: CompareResult, metricKeys:
       out.push(csvLine([
         caseId, String(label.label), s.index, ...SLICE_COUNT_COLUMNS.map((c) => s[c]), ...LOSS_IDS.map((id) => s.losses[id]),
         multi ? multi.slices[s.index]?.losses.lovaszSoftmax : null,
+        ...conventionIds.map((id) => (s.losses as Record<string, number | undefined>)[id] ?? null),
         ...metricCells(s.metrics, metricKeys),
         ...markCells(marks?.(caseId, result.axis, s.index)),
       ]));

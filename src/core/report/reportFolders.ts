@@ -10,6 +10,7 @@
  */
 import { posix } from 'node:path';
 import { caseKey, DEFAULT_PAIRING_RULES, type PairingRule } from '../analysis/pairing';
+import { globMatch } from '../glob';
 
 export interface MaskFolder {
   /** POSIX path of the folder. */
@@ -28,11 +29,6 @@ export interface FolderGuess {
   readonly predictionNamed: boolean;
 }
 
-/** `*` matches any run of characters; case-insensitive. */
-export function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
-  return re.test(name);
-}
 
 const IMAGE_FOLDER = /^(images?(t[rs])?|imgs?)$/i;
 

@@ -16,6 +16,7 @@
  * (✓), flagged (⚑) and noted (✎) — drawn with CSS, so sorting by case is unaffected. In the
  * webview, thumbnails and rows also carry data-vscode-context for the webview context menu.
  */
+import { escapeHtml } from '../escape';
 import type { Axis, CompareResult } from '../analysis/result';
 import { LOSS_IDS, type LossParams } from '../kernels/lossIds';
 import { METRIC_NAMES } from '../quantityNames';
@@ -44,9 +45,6 @@ export interface HtmlOptions {
   readonly marks?: readonly ReportSliceMark[];
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function fmt(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';

@@ -5,9 +5,11 @@
  * cases view, "Next Unreviewed Worst Slice" and the report panel all rank through here.
  */
 import type { Axis } from '../analysis/result';
+import { MAX_TRIAGE_SLICE } from '../analysis/triage';
 import { LOSS_IDS, type LossId } from '../kernels/lossIds';
-import type { MetricId } from '../kernels/metricIds';
+import { LESION_METRIC_IDS, OVERLAP_METRIC_IDS, SURFACE_METRIC_IDS, type MetricId } from '../kernels/metricIds';
 import { lossName, lossShort, METRIC_NAMES, metricName, metricShort, metricUnit, withUnit } from '../quantityNames';
+import { lossBadness, METRIC_BETTER, metricBadness } from '../ranking';
 import type { LabelKey } from '../protocol';
 
 export interface IndexedLabel {
@@ -50,10 +52,14 @@ export interface ReportIndex {
   readonly sortIds: readonly string[];
 }
 
-/** Metrics where a higher value is better (the rest but the neutral ones: higher is worse). */
-export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set(['dice', 'iou', 'precision', 'recall', 'specificity', 'surfaceDice', 'detectedLesions']);
-/** Sizes, not errors: ranked largest first. */
-const NEUTRAL = new Set(['labelVolumeMl', 'predictionVolumeMl', 'labelLesions']);
+/**
+ * Metrics where a higher value is better when two models are compared on the same label (paired
+ * statistics): the one table's 'higher' metrics (src/core/ranking.ts), plus detected lesions —
+ * with the label fixed, more found is better, though across cases the count has no direction.
+ */
+export const HIGHER_IS_BETTER: ReadonlySet<string> = new Set([
+  ...(Object.keys(METRIC_BETTER) as MetricId[]).filter((id) => METRIC_BETTER[id] === 'higher'), 'detectedLesions',
+]);
 
 /** The metric ids clash with two loss ids (dice, iou): metrics are `metrics.<id>` as sort ids. */
 export const METRIC_PREFIX = 'metrics.';
@@ -78,7 +84,7 @@ function knownMetric(metric: string): metric is MetricId {
 export function isRankable(id: string): boolean {
   if (isLossId(id)) return true;
   const metric = metricOf(id);
-  return !NEUTRAL.has(metric) && metric !== 'detectedLesions';
+  return !(knownMetric(metric) && METRIC_BETTER[metric] === 'none') && metric !== 'detectedLesions';
 }
 
 /** "Dice loss", "Hausdorff distance (mm)", "Dice (lowest first)": what a sort id is, for people. */
@@ -86,7 +92,7 @@ export function sortIdLabel(id: string): string {
   if (isLossId(id)) return lossName(id as LossId);
   const metric = metricOf(id);
   if (!knownMetric(metric)) return metric;
-  return `${withUnit(metricName(metric), metricUnit(metric))}${HIGHER_IS_BETTER.has(metric) ? ' (lowest first)' : ''}`;
+  return `${withUnit(metricName(metric), metricUnit(metric))}${METRIC_BETTER[metric] === 'higher' ? ' (lowest first)' : ''}`;
 }
 
 /** "Dice loss", "HD (mm)": the compact name, for the view's description. */
@@ -107,18 +113,27 @@ export function sortIdValueText(id: string, value: number | null | undefined, fo
 }
 
 /**
- * How bad a value is, for ranking worst first: a loss or an error-like metric as is, a
- * higher-is-better metric negated, the relative volume difference by magnitude. NaN (null) ranks
- * after every number.
+ * How bad a value is, for ranking worst first (src/core/ranking.ts, the one definition): a loss as
+ * is, a metric by its direction. A null or unknown value ranks after every number.
  */
 export function badness(id: string, value: number): number {
-  if (!Number.isFinite(value)) return -Infinity;
-  if (isLossId(id)) return value;
-  const metric = id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) : id;
-  if (HIGHER_IS_BETTER.has(metric)) return -value;
-  if (metric === 'relativeVolumeDifference') return Math.abs(value);
-  if (NEUTRAL.has(metric)) return value;
-  return value;
+  const bad = isLossId(id) ? lossBadness(value) : metricBadness(id.startsWith(METRIC_PREFIX) ? id.slice(METRIC_PREFIX.length) as MetricId : id as MetricId, value);
+  return Number.isNaN(bad) ? -Infinity : bad;
+}
+
+/** report.json files above this are refused unread (docs/limits.md). */
+export const MAX_REPORT_JSON_BYTES = 512 * 1024 * 1024;
+
+const KNOWN_METRICS: ReadonlySet<string> = new Set([...OVERLAP_METRIC_IDS, ...SURFACE_METRIC_IDS, ...LESION_METRIC_IDS]);
+
+/** No volume axis is longer (NIfTI-1 dims are int16; the triage file has the same bound). */
+const MAX_SLICES = MAX_TRIAGE_SLICE + 1;
+
+/** Slices along `axis` of a result's `shape` [nx, ny, nz]; null when the shape is not one. */
+function slicesAlong(shape: unknown, axis: Axis): number | null {
+  if (!Array.isArray(shape) || shape.length !== 3) return null;
+  if (!shape.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_SLICES)) return null;
+  return shape[axis === 'i' ? 0 : axis === 'j' ? 1 : 2] as number;
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -152,13 +167,14 @@ export function indexReport(json: unknown): ReportIndex {
   const axis: Axis = settings['axis'] === 'i' || settings['axis'] === 'j' ? settings['axis'] : 'k';
   const cases = top['cases'] as unknown[];
 
-  // Per-slice metric ids: every numeric (or null) key of any slice's metrics.
+  // Per-slice metric ids: every known metric id (a hostile file's thousands of made-up keys would
+  // each cost a column per slice) with a numeric (or null) value in any slice's metrics.
   const metricIds = new Set<string>();
   for (const raw of cases) {
     for (const l of (record(record(raw)['result'])['labels'] as unknown[] | undefined) ?? []) {
       const first = ((record(l)['slices'] as unknown[] | undefined) ?? []).map(record).find((s) => s['metrics'] !== undefined);
       if (!first) continue;
-      for (const [k, v] of Object.entries(record(first['metrics']))) if (typeof v === 'number' || v === null) metricIds.add(k);
+      for (const [k, v] of Object.entries(record(first['metrics']))) if (KNOWN_METRICS.has(k) && (typeof v === 'number' || v === null)) metricIds.add(k);
     }
   }
   const sortIds = [...LOSS_IDS, ...[...metricIds].map((k) => METRIC_PREFIX + k)];
@@ -173,13 +189,17 @@ export function indexReport(json: unknown): ReportIndex {
       const l = record(rawLabel);
       const label: LabelKey = typeof l['label'] === 'number' ? l['label'] : 'foreground';
       const slices = ((l['slices'] as unknown[] | undefined) ?? []).map(record);
-      const count = slices.reduce((n, s) => Math.max(n, (num(s['index']) ?? -1) + 1), 0);
+      // Validated against the pair's real shape (a 150-byte file claiming slice 5e8 must not
+      // allocate gigabytes): indices beyond the slices along the axis are dropped.
+      const along = slicesAlong(record(c['result'])['shape'], axis) ?? slices.length;
+      const isSlice = (n: number | null): n is number => n !== null && Number.isInteger(n) && n >= 0 && n < along;
+      const count = slices.reduce((n, s) => { const i = num(s['index']); return isSlice(i) ? Math.max(n, i + 1) : n; }, 0);
       const empty = new Uint8Array(count);
       const values = new Map<string, Float64Array>();
       for (const id of sortIds) values.set(id, new Float64Array(count).fill(NaN));
       for (const s of slices) {
         const index = num(s['index']);
-        if (index === null || index < 0 || !Number.isInteger(index)) continue;
+        if (!isSlice(index)) continue;
         empty[index] = s['empty'] === true ? 1 : 0;
         for (const id of sortIds) values.get(id)![index] = valueOf(s, id) ?? NaN;
       }
@@ -191,7 +211,7 @@ export function indexReport(json: unknown): ReportIndex {
       const name = typeof l['name'] === 'string' ? l['name'] : undefined;
       return {
         label, ...(name !== undefined ? { name } : {}), volume, sliceCount: count, empty, values,
-        worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => Number.isInteger(n)) : [],
+        worstSlices: Array.isArray(worstList) ? worstList.filter((n): n is number => typeof n === 'number' && n < count && isSlice(n)) : [],
       };
     });
     return {

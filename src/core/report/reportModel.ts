@@ -13,6 +13,7 @@
 import type { FolderPairingMode, FolderPairingOption, PlanFile } from '../analysis/folderPairing';
 import type { Axis, CompareResult, LabelResult, PredictionKindOption } from '../analysis/result';
 import type { LossParams } from '../kernels/lossIds';
+import type { ConventionsRecord } from '../analysis/conventionRange';
 import type { MetricSettings } from '../kernels/metricIds';
 import type { LabelKey } from '../protocol';
 import type { CaseError, CaseOutcome } from './computeCase';
@@ -32,6 +33,8 @@ export interface ReportSettings {
   readonly metrics: MetricSettings;
   readonly maxVoxels: number;
   readonly thumbnails: { readonly perLabel: number; readonly size: number };
+  /** The loss conventions reported and every parameter of the library ones (issue 11). */
+  readonly conventions?: ConventionsRecord;
 }
 
 /** Per label of a case, nnU-Net's keys plus ours (see the file comment). */

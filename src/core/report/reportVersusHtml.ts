@@ -10,7 +10,8 @@ import type { MetricId } from '../kernels/metricIds';
 import { lossName, METRIC_NAMES, metricName, metricUnit, withUnit, type LossNameId } from '../quantityNames';
 import { METRIC_PREFIX } from './reportIndex';
 import { pairedDirection, type PairedStats } from './pairedStats';
-import { escapeHtml, fmt } from './reportHtml';
+import { escapeHtml } from '../escape';
+import { fmt } from './reportHtml';
 import type { CaseSummary } from './reportModel';
 import { versusPoints, type ReportVersus, type VersusPoint } from './versusStats';
 

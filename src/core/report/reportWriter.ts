@@ -7,12 +7,14 @@
  * under temporary names and renames them into place — a reader never sees half a file, and an
  * older report in the folder is replaced only when the new one is complete. The spool is removed.
  */
-import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CasePair, FolderPlan } from '../analysis/folderPairing';
+import { createExclusive, makeFolders, removeStale, temporaryName } from '../io/safeFs';
 import type { CompareResult } from '../analysis/result';
 import type { CaseOutcome } from './computeCase';
 import { casesCsvHeader, casesCsvRows, slicesCsvHeader, slicesCsvRows, type MarksLookup } from './reportCsv';
+import { conventionIdsOf } from '../kernels/conventions/conventionIds';
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlColumns, type HtmlOptions } from './reportHtml';
 import { reportGeometry } from './reportNames';
 import {
@@ -24,6 +26,10 @@ import type { VersusPair, VersusPlan } from '../analysis/versusPairing';
 import { versusCsvColumns } from './reportVersusCsv';
 import { versusSectionHtml } from './reportVersusHtml';
 import { buildVersusStats, versusQuantities, type ReportVersus } from './versusStats';
+
+const SPOOL_PREFIX = '.mask-inspector-spool-';
+/** Leftovers of a run: `.report.json.tmp-<pid>-…` (and the other three) and `.mask-inspector-spool-<pid>-…`. */
+export const STALE_PATTERN = /^(?:\.(?:report\.json|cases\.csv|slices\.csv|report\.html)\.tmp|\.mask-inspector-spool)-(\d+)(?:-|$)/;
 
 export const REPORT_FILE_NAMES = { json: 'report.json', casesCsv: 'cases.csv', slicesCsv: 'slices.csv', html: 'report.html' } as const;
 
@@ -76,8 +82,9 @@ class ChunkedFile {
   private size = 0;
   private constructor(readonly path: string, private readonly handle: FileHandle) {}
 
+  /** A new file, created exclusively (never through a planted file or symlink). */
   static async create(path: string): Promise<ChunkedFile> {
-    return new ChunkedFile(path, await open(path, 'w'));
+    return new ChunkedFile(path, await createExclusive(path));
   }
 
   async write(text: string): Promise<void> {
@@ -110,10 +117,14 @@ export class ReportWriter {
 
   private constructor(readonly dir: string, private readonly spool: string, private readonly worstCount: number) {}
 
-  /** Creates `dir` (and parents) and a spool folder inside it. */
+  /**
+   * Creates `dir` (and parents) and a spool folder inside it, after removing what killed runs
+   * left there (temporary files and spools of processes that are gone).
+   */
   static async create(dir: string, worstCount = 3): Promise<ReportWriter> {
-    await mkdir(dir, { recursive: true });
-    const spool = await mkdtemp(join(dir, '.mask-inspector-spool-'));
+    await makeFolders(dir);
+    await removeStale(dir, STALE_PATTERN);
+    const spool = await mkdtemp(join(dir, `${SPOOL_PREFIX}${process.pid}-`));
     return new ReportWriter(dir, spool, worstCount);
   }
 
@@ -126,7 +137,7 @@ export class ReportWriter {
     if (this.closed) throw new Error('the report was already written');
     if (outcome.status === 'done') {
       const spooled: Spooled = { result: outcome.result, thumbnails: outcome.thumbnails, ...(outcome.resultB ? { resultB: outcome.resultB } : {}) };
-      await writeFile(this.spoolFile(index), JSON.stringify(spooled));
+      await writeFile(this.spoolFile(index), JSON.stringify(spooled), { flag: 'wx' });
     }
     this.summaries.set(index, summariseCase(index, outcome, image, this.worstCount));
   }
@@ -174,12 +185,12 @@ export class ReportWriter {
     const versus: ReportVersus | null = options.versus ? { predictionsB: options.versus.predictionsB, stats: buildVersusStats(cases) } : null;
     const extra = versus ? versusCsvColumns(versusQuantities(cases)) : undefined;
     const done = cases.filter((c) => c.status === 'done');
-    const volumeMetricKeys = unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics))));
+    const columns = htmlColumnsOf(cases);
+    const volumeMetricKeys = columns.metricKeys;
     const sliceMetricKeys = unionKeys(done.map((c) => c.sliceMetricKeys));
-    const columns: HtmlColumns = { metricKeys: volumeMetricKeys, multiclass: done.some((c) => c.lovaszSoftmax !== null), geometry: reportGeometry(done) };
     const axis = options.settings.axis;
 
-    const tmp = (name: string) => join(this.dir, `.${name}.tmp-${process.pid}`);
+    const tmp = (name: string) => temporaryName(this.dir, name);
     const files = {
       json: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.json)),
       casesCsv: await ChunkedFile.create(tmp(REPORT_FILE_NAMES.casesCsv)),
@@ -190,8 +201,9 @@ export class ReportWriter {
     try {
       const top = Object.entries({ ...header, summary, ...(versus ? { versus } : {}) }).map(([k, v]) => ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
       await files.json.write(`{\n${top.join(',\n')},\n "cases": [\n`);
-      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys, extra));
-      await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys));
+      const conventionIds = options.settings.conventions ? conventionIdsOf(options.settings.conventions.list) : [];
+      await files.casesCsv.write(casesCsvHeader(volumeMetricKeys, extra, conventionIds));
+      await files.slicesCsv.write(slicesCsvHeader(sliceMetricKeys, conventionIds));
       const start = htmlStart(header, summary, cases, columns, options.html);
       if (versus) {
         // The A-versus-B section goes before the case table (htmlStart ends by opening it).
@@ -203,8 +215,8 @@ export class ReportWriter {
       for (const [i, c] of cases.entries()) {
         const spooled = c.status === 'done' ? JSON.parse(await readFile(this.spoolFile(c.index), 'utf8')) as Spooled : null;
         await files.json.write(`${i > 0 ? ',\n' : ''}${JSON.stringify(reportCase(c, spooled?.result ?? null, spooled?.resultB ?? null))}`);
-        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks, extra));
-        if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks));
+        await files.casesCsv.write(casesCsvRows(c, volumeMetricKeys, axis, options.marks, extra, conventionIds));
+        if (spooled) await files.slicesCsv.write(slicesCsvRows(c.case, spooled.result, sliceMetricKeys, options.marks, conventionIds));
         await files.html.write(htmlCaseRows(c, spooled?.result ?? null, spooled?.thumbnails ?? [], columns, axis));
         if (thumbs && spooled) await thumbs.write(JSON.stringify({ case: c.case, thumbnails: spooled.thumbnails }) + '\n');
       }
@@ -234,6 +246,15 @@ export class ReportWriter {
     this.closed = true;
     await rm(this.spool, { recursive: true, force: true });
   }
+}
+
+/** The report page's columns for these cases (the writer and the report panel). */
+export function htmlColumnsOf(cases: readonly CaseSummary[]): HtmlColumns {
+  const done = cases.filter((c) => c.status === 'done');
+  return {
+    metricKeys: unionKeys(done.flatMap((c) => c.labels.map((l) => numericKeys(l.values.metrics)))),
+    multiclass: done.some((c) => c.lovaszSoftmax !== null), geometry: reportGeometry(done),
+  };
 }
 
 function numericKeys(o: Readonly<Record<string, unknown>> | undefined): string[] {

@@ -3,6 +3,7 @@
  * palette PNG data: URI (black background; Okabe–Ito colours, safe for colour-blind readers),
  * nearest-neighbour, at most `maxSize` pixels on the long side, aspect ratio from the voxel spacing.
  */
+import { lossBadness, rankByBadness } from '../ranking';
 import { encode } from 'fast-png';
 import type { PreparedPair } from '../analysis/inputs';
 import type { Axis, LabelResult } from '../analysis/result';
@@ -30,8 +31,7 @@ export interface Thumbnail {
 
 /** The `count` worst non-empty slices by Dice loss (highest first; ties: lower index first). */
 export function worstSlices(label: LabelResult, count = DEFAULT_THUMBNAILS_PER_LABEL): number[] {
-  return label.slices.filter((s) => !s.empty)
-    .sort((a, b) => b.losses.dice - a.losses.dice || a.index - b.index)
+  return rankByBadness(label.slices.filter((s) => !s.empty), (s) => lossBadness(s.losses.dice))
     .slice(0, count).map((s) => s.index);
 }
 

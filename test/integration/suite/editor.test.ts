@@ -22,7 +22,6 @@ let root: vscode.Uri;
 const file = (relative: string) => vscode.Uri.joinPath(root, relative);
 
 
-
 const ofType = <T>(list: Record<string, unknown>[], type: string) => list.filter((m) => m['type'] === type) as unknown as T[];
 
 function expectedResult(prediction: string, label: string): CompareResult {

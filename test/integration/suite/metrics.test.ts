@@ -16,7 +16,6 @@ let root: vscode.Uri;
 const file = (relative: string) => vscode.Uri.joinPath(root, relative);
 
 
-
 /** JSON-equal: what crossed postMessage against what the engine returns. */
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
