@@ -399,4 +399,3 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 function withVersus(a: PairSummary, b: PairSummary): PairSummary {
   return { ...a, versus: { predictionName: b.predictionName, predictionKind: b.predictionKind, predictionChannels: b.predictionChannels, warnings: b.warnings } };
 }
-
