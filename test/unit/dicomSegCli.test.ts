@@ -27,7 +27,11 @@ test('.dcm and .seg.dcm are mask names', () => {
 });
 
 test('CLI compare: a SEG file and a folder holding one give the NIfTI twin\'s numbers, named by the segment labels', () => {
-  const twin = compare(resolve(FORMATS, 'label.nii.gz'), resolve(FORMATS, 'label.nii.gz'));
+  // The twin is the NIfTI label against a copy of itself (a file is never compared with itself).
+  const copyDir = mkdtempSync(resolve(tmpdir(), 'mi-dicomseg-twin-'));
+  copyFileSync(resolve(FORMATS, 'label.nii.gz'), resolve(copyDir, 'label.nii.gz'));
+  const twin = compare(resolve(FORMATS, 'label.nii.gz'), resolve(copyDir, 'label.nii.gz'));
+  rmSync(copyDir, { recursive: true, force: true });
   for (const seg of ['label.seg.dcm', 'seg_folder']) {
     const result = compare(resolve(FORMATS, 'label.nii.gz'), resolve(FORMATS, seg));
     assert.deepEqual(result.labels.map((l) => [l.label, l.name]), [[1, 'liver'], [2, 'tumour']]);
