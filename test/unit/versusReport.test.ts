@@ -16,6 +16,7 @@ import { wilcoxon } from '../../src/core/report/pairedStats';
 import { repoRoot } from './helpers/fixtures';
 import { parseCsv } from './helpers/reportTree';
 import { makeVersusTree } from './helpers/versusTree';
+import { indexReport } from '../../src/core/report/reportIndex';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -131,5 +132,13 @@ describe('report --versus', () => {
     const bad = run('report', tree.predictions, tree.labels, '--versus', join(tree.root, 'nope'));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^error: .*nope: not a folder/);
+  });
+
+  test('the report index gives each paired case its prediction B (a click opens the three-way editor), none to a missing one', () => {
+    const index = indexReport(json());
+    const c1 = index.cases.find((c) => c.case === 'c1')!;
+    assert.ok(c1.predictionB !== undefined && c1.predictionB.startsWith(tree.predictionsB), `c1: ${c1.predictionB}`);
+    assert.ok(c1.prediction.startsWith(tree.predictions));
+    assert.equal(index.cases.find((c) => c.case === 'c4')!.predictionB, undefined);
   });
 });
