@@ -17,6 +17,7 @@ import { repoRoot } from './helpers/fixtures';
 import { parseCsv } from './helpers/reportTree';
 import { makeVersusTree } from './helpers/versusTree';
 import { indexReport } from '../../src/core/report/reportIndex';
+import { renderReportPage } from '../../src/core/report/reportPage';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -126,6 +127,31 @@ describe('report --versus', () => {
     assert.equal((section.match(/<circle /g) ?? []).length, 2 * 4, 'one dot per computed case, per headline quantity');
     assert.doesNotMatch(html, /(src|href)="https?:/);
     assert.doesNotMatch(html, / style="/, 'no inline style attributes (webview CSP)');
+  });
+
+  test('report.html: a dot or bar carries the slice where A and B differ most (|Δ Dice loss|), computed here from both results', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<h2>Model A versus model B</h2>'), html.indexOf('<h2>Cases</h2>'));
+    for (const name of computed) {
+      const a = single(tree.predictions, name).labels[0]!;
+      const b = single(tree.predictionsB, name).labels[0]!;
+      let expected = -1, most = -1;
+      for (const s of a.slices) {
+        const d = Math.abs(b.slices.find((t) => t.index === s.index)!.losses.dice - s.losses.dice);
+        if (d > most) { most = d; expected = s.index; }
+      }
+      const slices = [...section.matchAll(new RegExp(`data-case="${name}" data-slice="(\\d*)"`, 'g'))].map((m) => m[1]);
+      assert.ok(slices.length > 0, `${name}: no clickable dot or bar`);
+      for (const slice of slices) assert.equal(slice, String(expected), name);
+    }
+  });
+
+  test('the report panel (rendered from report.json) shows the same A-versus-B section as report.html', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const page = renderReportPage(json(), html, {});
+    const section = (text: string) => text.slice(text.indexOf('<h2>Model A versus model B</h2>'), text.indexOf('<h2>Cases</h2>'));
+    assert.ok(section(html).length > 100);
+    assert.equal(section(page), section(html));
   });
 
   test('usage: --versus needs a folder', () => {
