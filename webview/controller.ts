@@ -3,8 +3,10 @@
  * every navigation or view change. Views only draw what the state says.
  */
 import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
-import { lossName, quantityGeometry, sliceLabel, sliceNumber, spacingKnownFor } from '../src/core/quantityNames';
+import { anyLossName, quantityGeometry, sliceLabel, sliceNumber, spacingKnownFor } from '../src/core/quantityNames';
 import type { HostMessage, InitMessage, LabelKey, PredictionSide, SliceMark, TriageCommand, ViewState } from '../src/core/protocol';
+import { CONVENTION_LOSS_IDS, type ConventionLossId } from '../src/core/kernels/conventions/conventionIds';
+import { lossBadness } from '../src/core/ranking';
 import { differenceBarColour, differenceOf, lossOfB, sideValue, versusBadness, versusRows, type SideData, type VersusRank } from './versusValues';
 import { formatLoss, themeColor } from './dom';
 import { ConventionsStrip } from './conventionsStrip';
@@ -15,11 +17,11 @@ import { badness, formatMetricFor, formatMm, metricIdsOf, metricTitle, metricVal
 import { pixelOfVoxel } from './sliceData';
 import { SlicePresenter } from './slicePresenter';
 import { SliceTable } from './sliceTable';
-import { EditorState, normaliseViewState } from './state';
+import { DEFAULT_LOSS, EditorState, normaliseViewState } from './state';
 import { EmptyState } from './emptyState';
 import { ErrorBanner, StatusLine } from './statusBanner';
 import { renderLegend } from './legend';
-import { Toolbar, type ChartSelection, type PlaneLayout } from './toolbar';
+import { Toolbar, type ChartLibraryLosses, type ChartSelection, type PlaneLayout } from './toolbar';
 import { RankingCache, stepInRanking } from './triage';
 
 /** One shared empty list: the table redraws its header whenever the rows' identity changes. */
@@ -83,6 +85,7 @@ export class EditorController {
       case 'losses':
         this.state.setLosses(message);
         if (message.axis !== this.state.view.axis) return;
+        this.dropUncomputedLoss();
         this.refreshAll();
         return this.notify(); // the current loss is known now
       case 'metrics':
@@ -178,7 +181,7 @@ export class EditorController {
     const metric = this.state.view.metric;
     if (metric === undefined) {
       const loss = this.state.view.loss;
-      return this.ranking.get(rows, `loss:${loss}`, null, (row) => row.losses[loss]);
+      return this.ranking.get(rows, `loss:${loss}`, null, (row) => lossBadness(row.losses[loss]));
     }
     const metrics = this.state.axisMetrics();
     if (metrics === undefined) return null;
@@ -359,7 +362,25 @@ export class EditorController {
     this.refreshPanels();
   }
 
+  /** The library losses (issue 11) the selected label's rows carry along this axis, and the substituted ones. */
+  private libraryLosses(): ChartLibraryLosses {
+    const result = this.state.axisLosses()?.result;
+    if (result === undefined) return { ids: [], substituted: [] };
+    return { ids: CONVENTION_LOSS_IDS.filter((id) => result.volume[id] !== undefined), substituted: result.substituted ?? [] };
+  }
+
+  /**
+   * A restored library loss that is no longer computed (maskInspector.losses.conventions changed)
+   * falls back to the default loss, as an unknown id does in normaliseViewState.
+   */
+  private dropUncomputedLoss(): void {
+    const loss = this.state.view.loss;
+    if (!(CONVENTION_LOSS_IDS as readonly string[]).includes(loss) || this.libraryLosses().ids.includes(loss as ConventionLossId)) return;
+    this.state.view = { ...this.state.view, loss: DEFAULT_LOSS };
+  }
+
   private refreshToolbar(): void {
+    this.toolbar.setLibraryLosses(this.libraryLosses());
     this.toolbar.setView(this.state.view, this.presenter.overlayMode, this.presenter.windowPreset, this.layout);
   }
 
@@ -379,7 +400,7 @@ export class EditorController {
     if (this.state.isVersus()) return this.refreshVersusPanels(rows, placeholder, markAt);
     if (metric === undefined) {
       this.chart.update({
-        count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: lossName(loss), current: index, markAt, placeholder,
+        count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: anyLossName(loss, this.libraryLosses().substituted.includes(loss as ConventionLossId)), current: index, markAt, placeholder,
       });
     } else {
       const slices = metrics?.result.slices;
@@ -404,7 +425,7 @@ export class EditorController {
     const a = this.side('a');
     const b = this.side('b');
     const quantity = { loss, ...(metric === undefined ? {} : { metric }) };
-    const name = metric === undefined ? lossName(loss) : metricTitle(metric, geometry);
+    const name = metric === undefined ? anyLossName(loss, this.libraryLosses().substituted.includes(loss as ConventionLossId)) : metricTitle(metric, geometry);
     const format = metric === undefined ? (v: number) => formatLoss(v) : (v: number) => formatMetricFor(metric, v, geometry);
     const valueA = (i: number) => sideValue(a, quantity, i);
     const valueB = (i: number) => sideValue(b, quantity, i);

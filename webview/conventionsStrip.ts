@@ -11,7 +11,8 @@ import { sliceNumber } from '../src/core/quantityNames';
 import { el, formatLoss } from './dom';
 import type { AxisLosses } from './state';
 
-const NAMES: Record<Convention, string> = { seed: 'seed', monai: 'MONAI', smp: 'SMP', nnunet: 'nnU-Net' };
+/** How each convention is named on screen (the strip, the chart selector's groups). */
+export const NAMES: Record<Convention, string> = { seed: 'seed', monai: 'MONAI', smp: 'SMP', nnunet: 'nnU-Net' };
 
 /** The conventions whose ids a loss object holds (the seed's always). */
 function conventionsIn(losses: Readonly<Record<string, unknown>>): Convention[] {

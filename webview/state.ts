@@ -3,10 +3,10 @@
  * and the marks. The controller mutates it; views read it.
  */
 import type { Axis, LabelResult, MulticlassResult, SliceRow } from '../src/core/analysis/result';
-import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
+import type { LossId } from '../src/core/kernels/lossIds';
 import type { HausdorffVoxel, MetricId, MetricSettings, MetricsLevel } from '../src/core/kernels/metricIds';
 import {
-  sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo, type PredictionSide,
+  isViewLossId, sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo, type PredictionSide,
   type SliceMark, type ViewState,
 } from '../src/core/protocol';
 import type { QuantityGeometry } from '../src/core/quantityNames';
@@ -159,7 +159,7 @@ export class EditorState {
 
   currentLoss(): number | null {
     const row = this.axisLosses()?.rowsByIndex[this.view.index];
-    return row === undefined ? null : row.losses[this.view.loss];
+    return row?.losses[this.view.loss] ?? null;
   }
 
   setMarks(marks: readonly SliceMark[]): void {
@@ -195,6 +195,9 @@ export class EditorState {
   }
 }
 
+/** The loss shown when a restored one is unknown or no longer computed (the host's own default wins when it sends a state). */
+export const DEFAULT_LOSS: LossId = 'dice';
+
 /**
  * A view state to restore, checked field by field: it may come from an older version's setState.
  * `metric` is kept only when `level` computes it.
@@ -206,7 +209,7 @@ export function normaliseViewState(candidate: unknown, pair: PairInfo, level: Me
   const index = typeof c.index === 'number' && Number.isInteger(c.index) ? Math.min(Math.max(c.index, 0), Math.max(count - 1, 0)) : Math.floor(count / 2);
   const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, finite(c.zoom, 1)));
-  const loss: LossId = (LOSS_IDS as readonly unknown[]).includes(c.loss) ? (c.loss as LossId) : 'dice';
+  const loss = isViewLossId(c.loss) ? c.loss : DEFAULT_LOSS;
   const label: LabelKey = pair.labels.includes(c.label as LabelKey) ? (c.label as LabelKey) : (pair.labels[0] ?? 'foreground');
   const view: ViewState = { axis, index, zoom, panX: finite(c.panX, 0), panY: finite(c.panY, 0), loss, label };
   const metric = (metricIdsOf(level) as readonly unknown[]).includes(c.metric) ? (c.metric as MetricId) : undefined;

@@ -11,10 +11,12 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { Axis, PredictionKindOption } from '../src/core/analysis/result';
-import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
-import { lossName, sliceLabel, type QuantityGeometry } from '../src/core/quantityNames';
+import { LOSS_IDS } from '../src/core/kernels/lossIds';
+import { CONVENTIONS, conventionOf, type ConventionLossId } from '../src/core/kernels/conventions/conventionIds';
+import { anyLossName, lossName, sliceLabel, type QuantityGeometry } from '../src/core/quantityNames';
 import type { MetricId, MetricsLevel } from '../src/core/kernels/metricIds';
-import type { EditorAction, LabelKey, PairInfo } from '../src/core/protocol';
+import { isViewLossId, type EditorAction, type LabelKey, type PairInfo, type ViewLossId } from '../src/core/protocol';
+import { NAMES as CONVENTION_NAMES } from './conventionsStrip';
 import { el, onResize, toggleAttribute } from './dom';
 import { labelName } from './headerStrip';
 import { isMetricId, metricIdsOf, metricTitle } from './metricInfo';
@@ -44,7 +46,7 @@ export interface ToolbarCallbacks {
 /** One slice, or axial + coronal + sagittal side by side. */
 export type PlaneLayout = 'one' | 'three';
 
-export type ChartSelection = { readonly kind: 'loss'; readonly id: LossId } | { readonly kind: 'metric'; readonly id: MetricId };
+export type ChartSelection = { readonly kind: 'loss'; readonly id: ViewLossId } | { readonly kind: 'metric'; readonly id: MetricId };
 
 /** Option value of a metric in the chart selector (`dice` is both a loss and a metric). */
 export function metricOptionValue(id: MetricId): string {
@@ -65,18 +67,36 @@ function setOptions(element: VscodeSingleSelect, options: readonly Option[]): vo
     el('vscode-option', { value, disabled: heading === true, class: heading === true ? 'mi-option-heading' : undefined }, text)));
 }
 
-/** The chart selector's options: the losses, then the metrics the level computes, each under a heading. */
-function chartOptions(level: MetricsLevel, geometry?: QuantityGeometry): Option[] {
+/**
+ * The chart selector's options: the seed's losses, the library losses the host computed (issue 11,
+ * one group per convention, † on substituted values), then the metrics the level computes, each under a heading.
+ */
+function chartOptions(level: MetricsLevel, geometry?: QuantityGeometry, library: ChartLibraryLosses = NO_LIBRARY): Option[] {
   const metrics = metricIdsOf(level);
+  const groups = CONVENTIONS.filter((c) => c !== 'seed').flatMap((c): Option[] => {
+    const ids = library.ids.filter((id) => conventionOf(id) === c);
+    return ids.length === 0 ? [] : [
+      [`group:${c}`, `— ${CONVENTION_NAMES[c]} losses —`, true] as Option,
+      ...ids.map((id): Option => [id, anyLossName(id, library.substituted.includes(id))]),
+    ];
+  });
   return [
     ['group:losses', '— Losses —', true],
     ...LOSS_IDS.map((id): Option => [id, lossName(id)]),
+    ...groups,
     ...(metrics.length === 0 ? [] : [
       ['group:metrics', '— Metrics —', true] as Option,
       ...metrics.map((id): Option => [metricOptionValue(id), metricTitle(id, geometry)]),
     ]),
   ];
 }
+
+/** The library loss ids the selected label's rows carry, and which of them are substituted. */
+export interface ChartLibraryLosses {
+  readonly ids: readonly ConventionLossId[];
+  readonly substituted: readonly ConventionLossId[];
+}
+const NO_LIBRARY: ChartLibraryLosses = { ids: [], substituted: [] };
 
 function field(labelText: string, control: HTMLElement): HTMLElement {
   return el('div', { class: 'mi-field' }, el('vscode-label', { for: control.id }, labelText), control);
@@ -124,6 +144,7 @@ export class Toolbar {
   }, '⋯');
   private readonly secondary: HTMLElement;
   private chartLevel: string | null = null;
+  private chartArgs: { level: MetricsLevel; geometry: QuantityGeometry; library: ChartLibraryLosses } | null = null;
   private readonly swap = button('Swap', 'Swap prediction and label');
   private readonly choosePartner = button('Choose partner…', 'Choose the label (or prediction) to compare with');
   private readonly openUnderlay = button('Open underlay image…', 'Show an image (CT, MR) under the masks');
@@ -145,7 +166,7 @@ export class Toolbar {
     on(this.lossSelect, (v) => {
       const id = v.startsWith('metric:') ? v.slice('metric:'.length) : null;
       if (id !== null && isMetricId(id)) callbacks.onChart({ kind: 'metric', id });
-      else if ((LOSS_IDS as readonly string[]).includes(v)) callbacks.onChart({ kind: 'loss', id: v as LossId });
+      else if (isViewLossId(v)) callbacks.onChart({ kind: 'loss', id: v });
     });
     on(this.overlay, (v) => callbacks.onOverlayMode(v as OverlayMode));
     on(this.versusRank, (v) => callbacks.onVersusRank(v === 'wins' ? 'wins' : 'loses'));
@@ -202,11 +223,8 @@ export class Toolbar {
   /** After init: the options that depend on the pair and on the metric level the host computes. */
   setPair(pair: PairInfo, metricsLevel: MetricsLevel, geometry: QuantityGeometry): void {
     const level = pair.labelName === null ? 'none' : metricsLevel;
-    const key = `${level}:${geometry.twoD}:${geometry.spacingKnown}`;
-    if (key !== this.chartLevel) {
-      this.chartLevel = key;
-      setOptions(this.lossSelect, chartOptions(level, geometry));
-    }
+    this.chartArgs = { level, geometry, library: NO_LIBRARY };
+    this.refreshChartOptions();
     // A 2D pair has one slice along k: no axis to choose, no other planes.
     this.axisField.hidden = geometry.twoD;
     this.layout.parentElement!.hidden = geometry.twoD;
@@ -232,6 +250,24 @@ export class Toolbar {
     requestAnimationFrame(() => this.fit());
   }
 
+  /** The library losses the current label's rows carry (they arrive with the losses): options of the chart selector. */
+  setLibraryLosses(library: ChartLibraryLosses): void {
+    if (this.chartArgs === null) return;
+    this.chartArgs = { ...this.chartArgs, library };
+    this.refreshChartOptions();
+  }
+
+  private refreshChartOptions(): void {
+    if (this.chartArgs === null) return;
+    const { level, geometry, library } = this.chartArgs;
+    const key = `${level}:${geometry.twoD}:${geometry.spacingKnown}:${library.ids.join(',')}:${library.substituted.join(',')}`;
+    if (key === this.chartLevel) return;
+    this.chartLevel = key;
+    const value = this.lossSelect.value;
+    setOptions(this.lossSelect, chartOptions(level, geometry, library));
+    this.lossSelect.value = value;
+  }
+
   /** Shows "Go to partner voxel" (or "Back to HD voxel") with the target slice, or hides it. */
   setPartner(text: string | null, title = ''): void {
     this.partner.hidden = text === null;
@@ -245,7 +281,7 @@ export class Toolbar {
     this.versusRank.value = rank;
   }
 
-  setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset, layout: PlaneLayout): void {
+  setView(view: { axis: Axis; label: LabelKey; loss: ViewLossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset, layout: PlaneLayout): void {
     this.axis.value = view.axis;
     this.layout.value = layout;
     this.label.value = String(view.label);

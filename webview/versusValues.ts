@@ -7,7 +7,7 @@
  */
 import type { SliceRow } from '../src/core/analysis/result';
 import type { MetricId } from '../src/core/kernels/metricIds';
-import type { LossId } from '../src/core/kernels/lossIds';
+import type { ViewLossId } from '../src/core/protocol';
 import { DIFFERENCE_COLOURS } from './differenceColouring';
 import { badness, metricValue } from './metricInfo';
 import type { AxisLosses, AxisMetrics } from './state';
@@ -16,7 +16,7 @@ export type VersusRank = 'loses' | 'wins';
 
 /** The chosen quantity: a loss, or a metric when the view has one. */
 export interface Quantity {
-  readonly loss: LossId;
+  readonly loss: ViewLossId;
   readonly metric?: MetricId;
 }
 

@@ -3,7 +3,8 @@
  * Closed unions of readonly types; the webview posts `ready` before the host posts anything.
  * Pixels travel as exact-size ArrayBuffers, one slice at a time.
  */
-import type { LossId } from './kernels/lossIds';
+import { LOSS_IDS, type LossId } from './kernels/lossIds';
+import { CONVENTION_LOSS_IDS, type ConventionLossId } from './kernels/conventions/conventionIds';
 import type { HausdorffVoxel, MetricId, Metrics, MetricSettings } from './kernels/metricIds';
 import type { Axis, LabelResult, MulticlassResult, PredictionKind, PredictionKindOption } from './analysis/result';
 
@@ -32,6 +33,17 @@ export interface OverlaySettings {
   readonly threshold: number;
 }
 
+/**
+ * What the chart plots and the worst-slice keys rank when no metric is chosen: a seed loss, or a
+ * library loss of issue 11 (computed when maskInspector.losses.conventions includes its library).
+ * Every one is lower-is-better (src/core/ranking.ts lossBadness).
+ */
+export type ViewLossId = LossId | ConventionLossId;
+export const VIEW_LOSS_IDS: readonly ViewLossId[] = [...LOSS_IDS, ...CONVENTION_LOSS_IDS];
+export function isViewLossId(v: unknown): v is ViewLossId {
+  return (VIEW_LOSS_IDS as readonly unknown[]).includes(v);
+}
+
 /** View state the webview restores when its tab comes back (also kept in webview setState). */
 export interface ViewState {
   readonly axis: Axis;
@@ -39,7 +51,7 @@ export interface ViewState {
   readonly zoom: number;
   readonly panX: number;
   readonly panY: number;
-  readonly loss: LossId;
+  readonly loss: ViewLossId;
   readonly label: LabelKey;
   /**
    * A per-slice evaluation metric shown in the chart and ranked by the worst-slice keys and

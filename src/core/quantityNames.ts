@@ -19,6 +19,7 @@
  */
 import type { LossId } from './kernels/lossIds';
 import type { MetricId } from './kernels/metricIds';
+import { CONVENTION_LOSS_LABELS, type ConventionLossId } from './kernels/conventions/conventionIds';
 
 /** Every per-slice/volume loss id, including the multiclass Lovász softmax. */
 export type LossNameId = LossId | 'lovaszSoftmax';
@@ -109,6 +110,15 @@ export type Unit = '' | 'mm' | 'px' | 'mL' | 'mm²' | 'px²';
 
 export function lossName(id: LossNameId): string {
   return LOSS_NAMES[id].name;
+}
+
+/**
+ * The name of a seed loss or of a library loss (issue 11: "MONAI DiceLoss", from the
+ * conventions' own table CONVENTION_LOSS_LABELS), with " †" when its value is substituted.
+ */
+export function anyLossName(id: LossNameId | ConventionLossId, substituted = false): string {
+  const name = id in CONVENTION_LOSS_LABELS ? CONVENTION_LOSS_LABELS[id as ConventionLossId] : LOSS_NAMES[id as LossNameId].name;
+  return substituted ? `${name} †` : name;
 }
 
 export function lossShort(id: LossNameId): string {

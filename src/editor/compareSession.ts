@@ -15,7 +15,8 @@ import { SessionError } from './sessionWorkerClient';
 import { readSettings, reportSettingsProblems, type EditorSettings } from './settings';
 import { viewAt, type SliceTarget } from './sliceTarget';
 import type { TestProbe } from './testProbe';
-import { parseWebviewMessage } from './webviewMessages';
+import { parseWebviewMessage, viewWithComputedLoss } from './webviewMessages';
+import { readConventionSettings } from './conventionSettings';
 import { createNonce, renderEditorHtml } from './webviewHtml';
 
 export interface SessionServices {
@@ -150,7 +151,8 @@ export class CompareSession extends Disposable {
     } else {
       const settings = readSettings(this.document.uri);
       const remembered = this.services.marks.view(state.key);
-      const base = remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings);
+      const base = viewWithComputedLoss(remembered !== null && this.shownGeneration === null ? remembered : this._view ?? remembered ?? defaultView(state.pair, settings),
+        readConventionSettings(this.document.uri).settings.conventions, settings.defaultLoss);
       const view = this.pendingReveal === null ? base : viewAt(base, this.pendingReveal, state.pair);
       this.pendingReveal = null;
       // Kept for the prepared pair's init, which may come before the webview reports its view.

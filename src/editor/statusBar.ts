@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { formatLoss } from '../core/format';
 import { sliceSize } from '../core/protocol';
-import { lossName, sliceLabel, slicePosition } from '../core/quantityNames';
+import { anyLossName, sliceLabel, slicePosition } from '../core/quantityNames';
+import { LOGIT_BASED_IDS, type ConventionLossId } from '../core/kernels/conventions/conventionIds';
 import type { CompareSession } from './compareSession';
 import { Disposable, type IDisposable } from './dispose';
 import type { MarksStore } from './marksStore';
@@ -48,7 +49,8 @@ export class LossStatusBar extends Disposable {
     }
     const { count } = sliceSize(state.pair.shape, view.axis);
     const mark = session.markOfCurrentSlice;
-    const loss = lossName(view.loss);
+    // A library loss with a logit term is substituted for a label-map prediction (issue 11): marked †.
+    const loss = anyLossName(view.loss, state.pair.predictionKind === 'labels' && LOGIT_BASED_IDS.has(view.loss as ConventionLossId));
     // Slices read from 1, as in the editor (src/core/quantityNames); the axis only when there is more than one slice.
     const where = count === 1 && view.axis === 'k' ? '' : `${AXIS_WORDS[view.axis]} ${slicePosition(view.index, count)}`;
     const hasLabel = state.uris.label !== null;

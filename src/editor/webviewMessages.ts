@@ -3,10 +3,11 @@
  * from an older cached page or a bug there must become a logged warning, not a worker request
  * for slice "NaN" or a mark stored under a bogus axis.
  */
-import { LOSS_IDS } from '../core/kernels/lossIds';
-import { EDITOR_ACTIONS, type ViewState, type WebviewMessage } from '../core/protocol';
+import { EDITOR_ACTIONS, isViewLossId, type ViewState, type WebviewMessage } from '../core/protocol';
 import { MAX_NOTE_CHARS, MAX_TRIAGE_SLICE } from '../core/analysis/triage';
 import { isPredictionKindOption } from '../core/predictionKinds';
+import type { LossId } from '../core/kernels/lossIds';
+import { CONVENTION_LOSS_IDS, conventionOf, type Convention, type ConventionLossId } from '../core/kernels/conventions/conventionIds';
 
 type Fields = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ function isViewState(v: unknown): v is ViewState {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Fields;
   return isAxis(s['axis']) && isSliceIndex(s['index']) && [s['zoom'], s['panX'], s['panY']].every((n) => typeof n === 'number' && Number.isFinite(n)) &&
-    (LOSS_IDS as readonly unknown[]).includes(s['loss']) && isLabelKey(s['label']);
+    isViewLossId(s['loss']) && isLabelKey(s['label']);
 }
 
 /** The message when well-formed, else a description of what is wrong with it. */
@@ -46,4 +47,13 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
     case 'log': return ok((m['level'] === 'info' || m['level'] === 'warn' || m['level'] === 'error') && typeof m['message'] === 'string', 'needs a level and a message');
     default: return `unknown message type ${JSON.stringify(m['type'])}`;
   }
+}
+
+/**
+ * A remembered view whose chart shows a library loss (issue 11) of a convention that is no longer
+ * computed (maskInspector.losses.conventions changed) shows `defaultLoss` instead.
+ */
+export function viewWithComputedLoss(view: ViewState, conventions: readonly Convention[], defaultLoss: LossId): ViewState {
+  if (!(CONVENTION_LOSS_IDS as readonly string[]).includes(view.loss)) return view;
+  return conventions.includes(conventionOf(view.loss as ConventionLossId)) ? view : { ...view, loss: defaultLoss };
 }

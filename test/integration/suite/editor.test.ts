@@ -93,7 +93,7 @@ suite('compare editor', () => {
     // The webview computed its current-slice loss from what it received.
     const state = await waitFor('stateChanged with a loss', uri, (log) => { const s = lastState(log); return s?.currentLoss != null ? s : undefined; });
     const row = expected.labels.find((l) => l.label === state.state.label)!.slices[state.state.index]!;
-    assert.ok(Math.abs(state.currentLoss! - row.losses[state.state.loss]) <= 1e-9, `current loss ${state.currentLoss} ≠ ${row.losses[state.state.loss]}`);
+    assert.ok(Math.abs(state.currentLoss! - row.losses[state.state.loss]!) <= 1e-9, `current loss ${state.currentLoss} ≠ ${row.losses[state.state.loss]}`);
 
     // Slices arrive with exact sizes and the file's values.
     const slice = await waitFor('a slice', uri, (log) => ofType<{ index: number; axis: 'k'; width: number; height: number; prediction: { bytes: number; sum: number }; label: { sum: number }; underlay: { bytes: number } | null }>(log.posted, 'slice')[0]);

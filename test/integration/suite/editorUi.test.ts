@@ -139,7 +139,7 @@ suite('editor as people meet it: clicks inside the webview', function () {
     // W, N, R inside the webview: the worst slice, the next, then reviewed in the triage file.
     const rows = losses.labels[0]!.slices;
     const loss = init.state?.loss ?? 'dice';
-    const ranking = [...rows].sort((a, b) => (a.empty !== b.empty ? (a.empty ? 1 : -1) : b.losses[loss] - a.losses[loss] || a.index - b.index)).map((r) => r.index);
+    const ranking = [...rows].sort((a, b) => (a.empty !== b.empty ? (a.empty ? 1 : -1) : b.losses[loss]! - a.losses[loss]! || a.index - b.index)).map((r) => r.index);
     const indexAfter = async (key: string, expected: number): Promise<void> => {
       await onPage([{ do: 'press', selector: '.mi-slice-canvas', key }]);
       await until(`slice ${expected} after ${key}`, async () => (lastState((await snapshot(uri)).received)?.state.index === expected ? true : undefined));
