@@ -16,6 +16,7 @@ import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import type { SessionWorkerPool } from './sessionWorkerPool';
 import { readConventionSettings } from './conventionSettings';
 import { NOT_REGULAR } from '../core/io/readVolume';
 import { readSettings, reportSettingsProblems } from './settings';
@@ -27,6 +28,8 @@ export type DocumentState =
 
 export interface DocumentDeps {
   readonly workerFile: string;
+  /** The host's shared session workers (extension.ts); without it each document starts its own. */
+  readonly workers?: SessionWorkerPool;
   readonly jobs: number;
   readonly log: vscode.LogOutputChannel;
   /** The view a pair was last left in (marksStore), to start computing the losses of its axis early. */
@@ -95,7 +98,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   constructor(readonly uri: vscode.Uri, private readonly deps: DocumentDeps, explicit: PairUris | null) {
     super();
-    this.client = this._register(new SessionWorkerClient(deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
+    this.client = this._register(new SessionWorkerClient(deps.workers ?? deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
     void this.load(explicit);
   }
 
