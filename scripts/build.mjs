@@ -33,7 +33,7 @@ const builds = [
   {
     ...node,
     entryPoints: Object.fromEntries(
-        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['rangeWorker', 'src/worker/rangeWorker.ts'], ['caseWorker', 'src/worker/caseWorker.ts']]
+        [['extension', 'src/extension.ts'], ['worker', 'src/worker/worker.ts'], ['rangeWorker', 'src/worker/rangeWorker.ts'], ['caseWorker', 'src/worker/caseWorker.ts'], ['reportIndexWorker', 'src/worker/reportIndexWorker.ts']]
           .filter(([, p]) => existsSync(p))),
     outdir: 'dist',
   },

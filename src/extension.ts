@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { registerChoosePartner } from './commands/choosePartner';
 import type { CommandContext } from './commands/commandContext';
 import { registerCompareMasks } from './commands/compareMasks';
+import { registerCompareTwoPredictions, registerVersusRoles } from './commands/compareTwoPredictions';
 import { registerFlagSlice } from './commands/flagSlice';
 import { registerLossReport, registerOpenReport, type ReportContext } from './commands/lossReport';
 import { registerMarkSliceReviewed } from './commands/markSliceReviewed';
@@ -79,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): void {
     workers,
     new LossStatusBar(provider.onDidChangeActiveSession, marks),
     registerCompareMasks(ctx),
+    registerCompareTwoPredictions(ctx),
+    registerVersusRoles(ctx),
     registerSwap(ctx),
     registerChoosePartner(ctx),
     registerOpenUnderlay(ctx),

@@ -4,7 +4,9 @@
  */
 import type { Axis, PredictionKindOption, SliceRow } from '../src/core/analysis/result';
 import { lossName, quantityGeometry, sliceLabel, sliceNumber, spacingKnownFor } from '../src/core/quantityNames';
-import type { HostMessage, InitMessage, LabelKey, TriageCommand, ViewState } from '../src/core/protocol';
+import type { HostMessage, InitMessage, LabelKey, PredictionSide, SliceMark, TriageCommand, ViewState } from '../src/core/protocol';
+import { differenceBarColour, differenceOf, lossOfB, sideValue, versusBadness, versusRows, type SideData, type VersusRank } from './versusValues';
+import { formatLoss, themeColor } from './dom';
 import { ConventionsStrip } from './conventionsStrip';
 import { HeaderStrip } from './headerStrip';
 import { LossChart } from './lossChart';
@@ -38,6 +40,10 @@ export class EditorController {
   private readonly ranking = new RankingCache();
   /** One plane or three (axial, coronal, sagittal); kept in the webview's saved state. */
   layout: PlaneLayout = 'one';
+  /** Three-way editor: W/N/P rank slices where B loses most, or where it wins most. */
+  private versusRank: VersusRank = 'loses';
+  /** Rows with `empty` true only when empty for A and B (versusRows), per A's rows. */
+  private readonly versusRowsCache = new WeakMap<readonly SliceRow[], readonly SliceRow[]>();
 
   constructor(private readonly channel: HostChannel, private readonly onLoaded: () => void) {
     this.empty = new EmptyState((action) => channel.post({ type: 'action', action }));
@@ -58,6 +64,10 @@ export class EditorController {
       onChart: (selection) => this.setChart(selection),
       onShowHausdorffVoxel: () => this.run('showHausdorffVoxel'),
       onOverlayMode: (mode) => { this.presenter.overlayMode = mode; this.presenter.repaint(); this.refreshLegend(); },
+      onVersusRank: (rank) => {
+        this.versusRank = rank;
+        this.status.announce(rank === 'loses' ? 'W, N and P now go to the slices where B loses most.' : 'W, N and P now go to the slices where B wins most.');
+      },
       onWindowPreset: (preset) => { this.presenter.setWindowPreset(preset); this.refreshToolbar(); },
       onToggleReviewed: () => this.run('markReviewed'),
       onToggleFlag: () => this.run('flag'),
@@ -105,7 +115,8 @@ export class EditorController {
     const geometry = quantityGeometry(message.pair.shape, message.pair.spacing, spacingKnownFor(message.pair.predictionName));
     this.state.reset({ pair: message.pair, overlay: message.overlay, metrics: message.metrics, geometry }, view, message.marks);
     document.getElementById('app')?.classList.toggle('mi-2d', geometry.twoD);
-    this.presenter.reset(message.overlay.style);
+    // A three-way editor opens on the difference map: what it is for.
+    this.presenter.reset(message.pair.versus !== undefined ? 'difference' : message.overlay.style);
     this.toolbar.setPair(message.pair, message.metrics.level, geometry);
     this.refreshLegend();
     this.banner.set(null);
@@ -163,6 +174,7 @@ export class EditorController {
 
   /** Worst-first slices by the chart's selection; null when a metric is selected and its values have not arrived. */
   private currentRanking(rows: readonly SliceRow[]): readonly number[] | null {
+    if (this.state.isVersus()) return this.versusRanking(rows);
     const metric = this.state.view.metric;
     if (metric === undefined) {
       const loss = this.state.view.loss;
@@ -173,6 +185,26 @@ export class EditorController {
     const slices = metrics.result.slices;
     // Dice-like metrics rank lowest first, distances highest first: "worse" still means worse.
     return this.ranking.get(rows, `metric:${metric}`, metrics.message, (row) => badness(metric, metricValue(slices[row.index], metric)));
+  }
+
+  /** Three-way editor: slices by how much B loses (or wins) on the chosen quantity; null until both sides' values arrived. */
+  private versusRanking(rowsA: readonly SliceRow[]): readonly number[] | null {
+    const a = this.side('a');
+    const b = this.side('b');
+    const metric = this.state.view.metric;
+    if (b.losses === undefined || (metric !== undefined && (a.metrics === undefined || b.metrics === undefined))) return null;
+    let rows = this.versusRowsCache.get(rowsA);
+    if (rows === undefined) {
+      rows = versusRows(rowsA, b.losses);
+      this.versusRowsCache.set(rowsA, rows);
+    }
+    const quantity = { loss: this.state.view.loss, ...(metric === undefined ? {} : { metric }) };
+    const key = `versus:${this.versusRank}:${metric === undefined ? `loss:${quantity.loss}` : `metric:${metric}`}`;
+    return this.ranking.get(rows, key, metric === undefined ? b.losses.result : b.metrics!.message, versusBadness(quantity, this.versusRank, a, b));
+  }
+
+  private side(side: PredictionSide): SideData {
+    return { losses: this.state.axisLosses(this.state.view.axis, side), metrics: this.state.axisMetrics(this.state.view.axis, side) };
   }
 
   /** Goes to the slice (on this axis) holding the voxel where the selected label's Hausdorff distance is reached, and rings it. */
@@ -240,7 +272,7 @@ export class EditorController {
   private refreshLegend(): void {
     const loaded = this.state.loaded;
     if (loaded === null) return;
-    renderLegend(this.presenter.view.legendSlot, this.presenter.overlayMode, loaded.overlay, loaded.pair.labelName === null);
+    renderLegend(this.presenter.view.legendSlot, this.presenter.overlayMode, loaded.overlay, loaded.pair.labelName === null, loaded.pair.versus !== undefined);
   }
 
   /** Why "Show HD voxel" cannot run now, or null when it can. */
@@ -318,7 +350,8 @@ export class EditorController {
   private refreshAll(): void {
     const loaded = this.state.loaded;
     if (loaded === null) return;
-    this.header.update(loaded, this.state.volumeLosses(), this.state.view.label, this.state.volumeMetrics());
+    const versus = this.state.isVersus() ? { volume: this.state.volumeLosses('b'), metrics: this.state.volumeMetrics('b') } : undefined;
+    this.header.update(loaded, this.state.volumeLosses(), this.state.view.label, this.state.volumeMetrics(), versus);
     if (this.conventions.element.parentElement !== this.header.element) this.header.element.append(this.conventions.element);
     const why = this.hausdorffUnavailable();
     this.toolbar.setHausdorffAvailable(why === null, why ?? '');
@@ -343,6 +376,7 @@ export class EditorController {
     const rows = losses?.rowsByIndex ?? null;
     const placeholder = !this.state.hasLabel() ? 'No label to compare with: losses need a label (Choose partner…).'
       : rows === null ? 'Computing losses…' : 'Computing metrics…';
+    if (this.state.isVersus()) return this.refreshVersusPanels(rows, placeholder, markAt);
     if (metric === undefined) {
       this.chart.update({
         count, rows, valueAt: (i) => rows?.[i]?.losses[loss], name: lossName(loss), current: index, markAt, placeholder,
@@ -360,5 +394,58 @@ export class EditorController {
       metrics: metrics?.result.slices ?? null, metricIds: metricIdsOf(metrics?.settings.level),
       current: index, markAt, marksVersion: this.state.marksVersion, geometry: this.state.loaded?.geometry,
     });
+  }
+
+  /** Three-way editor: the chart shows B − A as bars with A and B as lines; the table A, B and Δ first. */
+  private refreshVersusPanels(rows: readonly (SliceRow | undefined)[] | null, placeholder: string, markAt: (i: number) => SliceMark | undefined): void {
+    const { index, loss, metric } = this.state.view;
+    const count = this.state.sliceCount();
+    const geometry = this.state.loaded?.geometry;
+    const a = this.side('a');
+    const b = this.side('b');
+    const quantity = { loss, ...(metric === undefined ? {} : { metric }) };
+    const name = metric === undefined ? lossName(loss) : metricTitle(metric, geometry);
+    const format = metric === undefined ? (v: number) => formatLoss(v) : (v: number) => formatMetricFor(metric, v, geometry);
+    const valueA = (i: number) => sideValue(a, quantity, i);
+    const valueB = (i: number) => sideValue(b, quantity, i);
+    const known = metric === undefined ? b.losses !== undefined : a.metrics !== undefined && b.metrics !== undefined;
+    this.chart.update({
+      count, rows: known ? rows : null, valueAt: (i) => differenceOf(valueA(i), valueB(i)), name: `${name}, B − A`, format, current: index, markAt,
+      placeholder,
+      lines: [
+        { name: `A: ${name}`, valueAt: valueA, colour: themeColor('--vscode-editor-foreground', '#cccccc'), dash: [] },
+        { name: `B: ${name}`, valueAt: valueB, colour: themeColor('--vscode-editor-foreground', '#cccccc'), dash: [4, 3] },
+      ],
+      barColour: (i) => differenceBarColour(quantity, valueA(i), valueB(i)),
+    });
+    const losses = this.state.axisLosses();
+    const metrics = this.state.axisMetrics();
+    this.table.update({
+      rows: losses?.result.slices ?? NO_ROWS, multiclassByIndex: losses?.multiclass ? losses.multiclassByIndex : null,
+      metrics: metrics?.result.slices ?? null, metricIds: metricIdsOf(metrics?.settings.level),
+      current: index, markAt, marksVersion: this.state.marksVersion, geometry,
+      versus: {
+        // The values' identity is part of the key: new messages rebuild the columns.
+        key: `${metric ?? loss}:${this.versusKeyOf(b.losses?.result)}:${this.versusKeyOf(b.metrics?.message)}:${this.versusKeyOf(a.metrics?.message)}`,
+        name, a: valueA, b: valueB,
+        format: (v) => (v === null ? '—' : format(v)),
+        bLoses: (i) => lossOfB(quantity, valueA(i), valueB(i)),
+        higherIsWorse: metric === undefined || badness(metric, 1) > badness(metric, 0),
+      },
+    });
+  }
+
+  private readonly versusKeys = new WeakMap<object, number>();
+  private nextVersusKey = 1;
+
+  /** A number per object (a message): the table's versus key changes when the values do. */
+  private versusKeyOf(source: object | undefined): number {
+    if (source === undefined) return 0;
+    let key = this.versusKeys.get(source);
+    if (key === undefined) {
+      key = this.nextVersusKey++;
+      this.versusKeys.set(source, key);
+    }
+    return key;
   }
 }

@@ -9,8 +9,9 @@ import type { MetricId } from '../src/core/kernels/metricIds';
 import type { LabelKey } from '../src/core/protocol';
 import { lossName, lossShort, metricName, metricShort, metricUnit, unitNote, type LossNameId } from '../src/core/quantityNames';
 import { el, formatLoss } from './dom';
-import { formatMetricWithUnit, metricIdsOf, metricTitle, metricValue, nullReason, predictedWhen } from './metricInfo';
+import { formatMetricFor, formatMetricWithUnit, metricIdsOf, metricTitle, metricValue, nullReason, predictedWhen } from './metricInfo';
 import type { AxisLosses, AxisMetrics, Loaded } from './state';
+import { differenceBarColour, type Quantity } from './versusValues';
 
 /** Losses shown first (the rest are behind "All numbers"). */
 const KEY_LOSSES: readonly LossId[] = ['dice', 'iou', 'bceDice'];
@@ -61,7 +62,11 @@ export class HeaderStrip {
     this.element = el('header', { class: 'mi-header' }, this.files, this.warnings, groups, this.allNumbers);
   }
 
-  update(loaded: Loaded, volume: AxisLosses | undefined, label: LabelKey, metrics: AxisMetrics | undefined): void {
+  /**
+   * `versus`: a three-way editor's B numbers; each figure then reads "A → B (Δ B − A)" (the
+   * difference coloured by who is better, the difference map's colours).
+   */
+  update(loaded: Loaded, volume: AxisLosses | undefined, label: LabelKey, metrics: AxisMetrics | undefined, versus?: VersusVolume): void {
     const { pair } = loaded;
     const kind = pair.kindOption === 'auto' ? `${pair.predictionKind} (auto)` : `${pair.predictionKind} (set by you)`;
     const channels = pair.predictionChannels > 1 ? `, ${pair.predictionChannels} channels` : '';
@@ -69,7 +74,8 @@ export class HeaderStrip {
     const size = geometry.twoD ? `${pair.shape[0]} × ${pair.shape[1]} pixels` : `${pair.shape.join(' × ')} voxels`;
     const spacing = geometry.spacingKnown ? ` · ${pair.spacing.slice(0, geometry.twoD ? 2 : 3).map((s) => +s.toFixed(3)).join(' × ')} mm` : ' · pixel size unknown';
     this.files.replaceChildren(
-      file('Prediction', pair.predictionName),
+      file(pair.versus === undefined ? 'Prediction' : 'A', pair.predictionName),
+      pair.versus === undefined ? '' : file('B', pair.versus.predictionName),
       pair.labelName === null
         ? el('span', { class: 'mi-file mi-alone' }, 'shown alone (no label found)')
         : file('Label', pair.labelName),
@@ -95,16 +101,25 @@ export class HeaderStrip {
         const numbers: [LossNameId, number][] = LOSS_IDS.map((id) => [id, volume.result.volume[id]]);
         if (volume.multiclass !== null) numbers.push(['lovaszSoftmax', volume.multiclass.volume.lovaszSoftmax]);
         this.lossTitle.title = `Losses of the whole volume, ${labelName(volume.result.label, pair.labelNames)}`;
+        const b = versus?.volume;
+        const bOf = (id: LossNameId): number | null | undefined => (b === undefined ? undefined
+          : id === 'lovaszSoftmax' ? b.multiclass?.volume.lovaszSoftmax ?? null : b.result.volume[id]);
+        const show = (id: LossNameId, name: string, value: number, title?: string): HTMLElement => {
+          const vb = bOf(id);
+          if (vb === undefined) return figure(name, formatLoss(value), { 'data-loss': id }, title);
+          return versusFigure(name, formatLoss(value), vb === null ? '—' : formatLoss(vb), vb === null ? null : vb - value, (d) => formatLoss(d),
+            { quantity: { loss: id === 'lovaszSoftmax' ? 'dice' : id }, a: value, b: vb }, { 'data-loss': id });
+        };
         this.volume.replaceChildren(...numbers.filter(([id]) => (KEY_LOSSES as readonly string[]).includes(id))
-          .map(([id, value]) => figure(lossShort(id), formatLoss(value), { 'data-loss': id }, `${lossName(id)}: ${formatLoss(value)}`)));
-        all.push(el('h3', {}, 'Losses'), ...numbers.map(([id, value]) => figure(lossName(id), formatLoss(value), { 'data-loss': id })));
+          .map(([id, value]) => show(id, lossShort(id), value, `${lossName(id)}: ${formatLoss(value)}`)));
+        all.push(el('h3', {}, 'Losses'), ...numbers.map(([id, value]) => show(id, lossName(id), value)));
       }
     }
-    all.push(...this.updateMetrics(loaded, metrics, label));
+    all.push(...this.updateMetrics(loaded, metrics, label, versus));
     this.allNumbers.replaceChildren(...all);
   }
 
-  private updateMetrics(loaded: Loaded, metrics: AxisMetrics | undefined, label: LabelKey): HTMLElement[] {
+  private updateMetrics(loaded: Loaded, metrics: AxisMetrics | undefined, label: LabelKey, versus?: VersusVolume): HTMLElement[] {
     const level = loaded.metrics.level;
     const geometry = loaded.geometry;
     const hidden = loaded.pair.labelName === null || level === 'none';
@@ -130,6 +145,12 @@ export class HeaderStrip {
       const text = formatMetricWithUnit(id, value, geometry);
       const title = reason !== null ? `${metricName(id, geometry)}: undefined (${reason})`
         : id === 'surfaceDice' ? `${metricName(id, geometry)}: share of surface voxels ${tolerance}` : `${metricTitle(id, geometry)}: ${text}`;
+      if (versus !== undefined) {
+        const vb = metricValue(versus.metrics?.result.volume, id);
+        const textB = versus.metrics === undefined ? '…' : formatMetricWithUnit(id, vb, geometry);
+        const d = value === null || vb === null ? null : vb - value;
+        return versusFigure(name, text, textB, d, (x) => formatMetricFor(id, x, geometry), { quantity: { loss: 'dice', metric: id }, a: value, b: vb }, { 'data-metric': id });
+      }
       return figure(name, text, { 'data-metric': id }, title);
     };
     const present = metricIdsOf('all').filter((id) => id in volume);
@@ -137,6 +158,24 @@ export class HeaderStrip {
       el('span', { class: 'mi-dim mi-when' }, when));
     return [el('h3', {}, this.metricTitle.textContent), ...present.map((id) => one(id, metricName(id, geometry)))];
   }
+}
+
+/** B's volume numbers in a three-way editor (undefined while not computed). */
+export interface VersusVolume {
+  readonly volume: AxisLosses | undefined;
+  readonly metrics: AxisMetrics | undefined;
+}
+
+/** "name A → B (Δ d)"; Δ in the difference map's colours: vermillion where B is worse, blue where better. */
+function versusFigure(
+  name: string, a: string, b: string, d: number | null, format: (d: number) => string,
+  colour: { quantity: Quantity; a: number | null; b: number | null }, attributes: Record<string, string>,
+): HTMLElement {
+  const delta = d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : '±'}${format(Math.abs(d))}`;
+  const chip = el('span', { class: 'mi-delta', 'data-delta': d === null ? '' : String(d) }, `Δ ${delta}`);
+  if (d !== null && d !== 0) chip.style.color = differenceBarColour(colour.quantity, colour.a, colour.b);
+  return el('span', { class: 'mi-number', title: `${name}: A ${a}, B ${b}, B − A ${delta}`, ...attributes, 'data-a': a, 'data-b': b },
+    el('span', { class: 'mi-dim' }, `${name} `), `${a} → ${b} `, chip);
 }
 
 function file(role: string, name: string): HTMLElement {

@@ -4,6 +4,7 @@
  * when the overlay is off.
  */
 import type { OverlaySettings } from '../src/core/protocol';
+import { DIFFERENCE_COLOURS } from './differenceColouring';
 import { el } from './dom';
 import { heatColor, type OverlayMode } from './overlayColouring';
 
@@ -23,9 +24,18 @@ export function heatGradient(): string {
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
 
-export function renderLegend(slot: HTMLElement, mode: OverlayMode, overlay: OverlaySettings, alone: boolean): void {
+/** `versus`: a three-way editor (TP/FP/FN then say whose: A or B). */
+export function renderLegend(slot: HTMLElement, mode: OverlayMode, overlay: OverlaySettings, alone: boolean, versus = false): void {
   slot.dataset['mode'] = mode;
   slot.setAttribute('aria-label', 'Overlay legend');
+  if (mode === 'difference') {
+    slot.replaceChildren(
+      swatch(DIFFERENCE_COLOURS.bLoses, 'A right, B wrong', 'B loses: A classifies the voxel correctly, B does not'),
+      swatch(DIFFERENCE_COLOURS.bWins, 'B right, A wrong', 'B wins: B classifies the voxel correctly, A does not'),
+      swatch(DIFFERENCE_COLOURS.bothWrong, 'both wrong', 'Neither A nor B classifies the voxel correctly'),
+      el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
+    return;
+  }
   if (mode === 'off') {
     slot.replaceChildren(el('span', { class: 'mi-dim' }, 'overlay off'));
     return;
@@ -40,12 +50,13 @@ export function renderLegend(slot: HTMLElement, mode: OverlayMode, overlay: Over
     return;
   }
   const style = mode === 'outline' ? ' (outline)' : '';
+  const whose = !versus ? '' : mode === 'fillB' ? 'B ' : 'A ';
   slot.replaceChildren(...(alone
     ? [swatch(overlay.tpColor, `predicted${style}`, 'Predicted voxels (no label to compare with)')]
     : [
-      swatch(overlay.tpColor, 'TP', 'True positive: predicted and in the label'),
-      swatch(overlay.fpColor, 'FP', 'False positive: predicted, not in the label'),
-      swatch(overlay.fnColor, 'FN', 'False negative: in the label, not predicted'),
+      swatch(overlay.tpColor, `${whose}TP`, 'True positive: predicted and in the label'),
+      swatch(overlay.fpColor, `${whose}FP`, 'False positive: predicted, not in the label'),
+      swatch(overlay.fnColor, `${whose}FN`, 'False negative: in the label, not predicted'),
     ]),
   el('span', { class: 'mi-dim' }, `p ≥ ${overlay.threshold}`));
 }

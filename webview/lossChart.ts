@@ -24,6 +24,18 @@ export interface ChartData {
   readonly current: number;
   readonly markAt: (index: number) => SliceMark | undefined;
   readonly placeholder: string;
+  /** Line series drawn over the bars (three-way editor: A and B, the bars being B − A); they set the range too. */
+  readonly lines?: readonly ChartLine[];
+  /** A bar's colour (default: the theme's bar colour); three-way editor: by who wins the slice. */
+  readonly barColour?: (index: number) => string;
+}
+
+export interface ChartLine {
+  readonly name: string;
+  readonly valueAt: (index: number) => number | null | undefined;
+  readonly colour: string;
+  /** Canvas line dash (empty: solid): told apart by shape as well as colour. */
+  readonly dash: readonly number[];
 }
 
 /** Margins in CSS pixels: y tick labels on the left, mark rows above and below the plot. */
@@ -32,12 +44,15 @@ const MARGIN = { left: 44, right: 8, top: 14, bottom: 22 } as const;
 export class LossChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  /** What the lines and bars are, when there are lines (three-way editor): "— A  ┄ B  ▮ B − A". */
+  private readonly key: HTMLElement;
   private data: ChartData | null = null;
   private dragging = false;
 
   constructor(private readonly onNavigate: (index: number) => void) {
     this.canvas = el('canvas', { class: 'mi-chart-canvas', role: 'img', 'aria-label': 'Loss per slice' });
-    this.element = el('div', { class: 'mi-chart' }, this.canvas);
+    this.key = el('div', { class: 'mi-chart-key mi-dim', hidden: true });
+    this.element = el('div', { class: 'mi-chart' }, this.canvas, this.key);
     onResize(this.element, () => this.draw());
     onThemeChange(() => this.draw());
     this.listen();
@@ -45,6 +60,10 @@ export class LossChart {
 
   update(data: ChartData): void {
     this.data = data;
+    const lines = data.lines ?? [];
+    this.key.hidden = lines.length === 0;
+    const text = lines.length === 0 ? '' : `${lines.map((l) => `${l.dash.length === 0 ? '——' : '- - -'} ${l.name}`).join('   ')}   ▮ bars: ${data.name}`;
+    if (this.key.textContent !== text) this.key.textContent = text;
     this.draw();
   }
 
@@ -141,10 +160,12 @@ export class LossChart {
       // Empty slices (no label, nothing predicted) do not set the range: their values (a loss of
       // the smoothing term, a huge focal sum) would squash the bars that matter.
       if (rows[index]?.empty !== false) continue;
-      const v = valueAt(index);
-      if (v === undefined || v === null || !Number.isFinite(v)) continue;
-      low = Math.min(low, v);
-      high = Math.max(high, v);
+      for (const at of [valueAt, ...(data.lines ?? []).map((l) => l.valueAt)]) {
+        const v = at(index);
+        if (v === undefined || v === null || !Number.isFinite(v)) continue;
+        low = Math.min(low, v);
+        high = Math.max(high, v);
+      }
     }
     if (high - low < 1e-9) high = low + 1;
     const yOf = (v: number): number => plotBottom - ((v - low) / (high - low)) * (plotBottom - plotTop);
@@ -186,7 +207,7 @@ export class LossChart {
         context.arc(x, baseline - r - 1, r, 0, Math.PI * 2);
         context.stroke();
       } else if (Number.isFinite(v)) {
-        context.fillStyle = colours.bar;
+        context.fillStyle = data.barColour?.(index) ?? colours.bar;
         const y = yOf(v);
         context.fillRect(x - barWidth / 2, Math.min(y, baseline), barWidth, Math.max(1, Math.abs(baseline - y)));
       }
@@ -204,6 +225,26 @@ export class LossChart {
         context.fillRect(x - 2.5, plotBottom + 4, 5, 5);
       }
     }
+
+    for (const line of data.lines ?? []) {
+      context.strokeStyle = line.colour;
+      context.lineWidth = 1.5;
+      context.setLineDash([...line.dash]);
+      context.beginPath();
+      let drawing = false;
+      for (let index = 0; index < count; index++) {
+        const v = line.valueAt(index);
+        if (rows[index] === undefined || v === null || v === undefined || !Number.isFinite(v)) {
+          drawing = false; // a gap, as for the bars
+          continue;
+        }
+        if (drawing) context.lineTo(xOf(index), yOf(v));
+        else context.moveTo(xOf(index), yOf(v));
+        drawing = true;
+      }
+      context.stroke();
+    }
+    context.setLineDash([]);
 
     const x = xOf(current);
     context.strokeStyle = colours.current;
@@ -232,6 +273,7 @@ export class LossChart {
     context.fillText(`slice ${sliceNumber(current)}`, x + (x < plotLeft + plotWidth / 2 ? 6 : -6), cssHeight - 1);
     // For tests and debugging: what is plotted and which slices are gaps.
     this.canvas.dataset['series'] = data.name;
+    this.canvas.dataset['lines'] = (data.lines ?? []).map((l) => l.name).join(',');
     this.canvas.dataset['gaps'] = gaps.join(',');
     this.canvas.dataset['yMax'] = String(high);
     this.canvas.dataset['yMin'] = String(low);

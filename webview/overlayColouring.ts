@@ -8,7 +8,11 @@
  */
 import { type WindowLevel } from './windowLevel';
 
-export type OverlayMode = 'fill' | 'outline' | 'heat' | 'off';
+/**
+ * 'fill'/'outline': TP/FP/FN of the prediction (A in a three-way editor); 'fillB': of prediction B;
+ * 'difference': the three-way difference map (differenceColouring.ts), filled.
+ */
+export type OverlayMode = 'fill' | 'outline' | 'heat' | 'off' | 'fillB' | 'difference';
 
 export type Rgb = readonly [number, number, number];
 

@@ -19,22 +19,28 @@ export interface DecodedSlice {
   /** Label values as the host sent them (SliceMessage.labelType; Int32 when absent). */
   readonly label: Int32Array | Uint16Array | Uint8Array | null;
   readonly underlay: Float32Array | null;
+  /** Three-way mode: the same slice of prediction B (same label, no underlay); null otherwise. */
+  readonly versus?: DecodedSlice | null;
 }
 
 type Bytes = ArrayBuffer | ArrayBufferView;
 
 /** Checks every buffer's size against width×height (a wrong size is a host bug worth a clear message). */
-export function decodeSlice(message: SliceMessage, channels: number): DecodedSlice {
+export function decodeSlice(message: SliceMessage, channels: number, channelsB?: number): DecodedSlice {
   const pixels = message.width * message.height;
   const planes = Math.max(1, channels);
   const prediction = typedView(message.prediction, Float32Array, pixels * planes, 'prediction');
   const labelArray = message.labelType === 'uint8' ? Uint8Array : message.labelType === 'uint16' ? Uint16Array : Int32Array;
   const label = message.label === null ? null : typedView<Int32Array | Uint16Array | Uint8Array>(message.label, labelArray, pixels, 'label');
   const underlay = message.underlay === null ? null : typedView(message.underlay, Float32Array, pixels, 'underlay');
-  return {
-    axis: message.axis, index: message.index, width: message.width, height: message.height,
-    prediction, channels: planes, label, underlay,
-  };
+  const base = { axis: message.axis, index: message.index, width: message.width, height: message.height, label };
+  let versus: DecodedSlice | null = null;
+  if (channelsB !== undefined) {
+    if (message.predictionB === undefined) throw new Error('slice has no prediction B (three-way editor)');
+    const planesB = Math.max(1, channelsB);
+    versus = { ...base, prediction: typedView(message.predictionB, Float32Array, pixels * planesB, 'prediction B'), channels: planesB, underlay: null };
+  }
+  return { ...base, prediction, channels: planes, underlay, versus };
 }
 
 function typedView<T extends Float32Array | Int32Array | Uint16Array | Uint8Array>(

@@ -5,6 +5,7 @@
  */
 import type { RequestSliceMessage, SliceErrorMessage, SliceMessage } from '../src/core/protocol';
 import { HoverReadout } from './hoverReadout';
+import { DIFFERENCE_RGB, differenceClasses } from './differenceColouring';
 import { paintSlice, parseHexColor, type OverlayMode, type PaintSettings } from './overlayColouring';
 import { SliceCache, type SliceReply } from './sliceCache';
 import { formatMm } from './metricInfo';
@@ -148,7 +149,8 @@ export class SlicePresenter {
 
   accept(message: SliceMessage): void {
     const channels = this.state.loaded?.pair.predictionChannels ?? 1;
-    this.onReply(this.cache.accept(message, (m) => decodeSlice(m, channels)));
+    const channelsB = this.state.loaded?.pair.versus?.predictionChannels;
+    this.onReply(this.cache.accept(message, (m) => decodeSlice(m, channels, channelsB)));
   }
 
   acceptError(message: SliceErrorMessage): void {
@@ -205,9 +207,15 @@ export class SlicePresenter {
       this.window = percentileWindow(slice.underlay);
       this.callbacks.onWindowChanged(this.windowPreset);
     }
+    const mode = this.overlayMode;
+    const versus = slice.versus ?? null;
+    const difference = mode === 'difference' && versus !== null && slice.label !== null;
     const settings: PaintSettings = {
-      mode: this.overlayMode,
-      tp: parseHexColor(overlay.tpColor), fp: parseHexColor(overlay.fpColor), fn: parseHexColor(overlay.fnColor),
+      // B's TP/FP/FN and the difference map are painted as a fill (differenceColouring.ts).
+      mode: mode === 'fillB' || mode === 'difference' ? 'fill' : mode,
+      ...(difference
+        ? { tp: DIFFERENCE_RGB.bLoses, fp: DIFFERENCE_RGB.bWins, fn: DIFFERENCE_RGB.bothWrong }
+        : { tp: parseHexColor(overlay.tpColor), fp: parseHexColor(overlay.fpColor), fn: parseHexColor(overlay.fnColor) }),
       // On black (no underlay) a half-transparent overlay turns FN navy and FP brown: full colour there.
       opacity: slice.underlay === null ? 1 : overlay.opacity, threshold: overlay.threshold,
       window: slice.underlay === null ? NO_UNDERLAY_WINDOW : (this.window ?? NO_UNDERLAY_WINDOW),
@@ -217,14 +225,29 @@ export class SlicePresenter {
       this.probabilityScratch = new Float32Array(pixels);
       this.truthScratch = new Uint8Array(pixels);
     }
+    const showB = mode === 'fillB' && versus !== null && pair.versus !== undefined;
+    let shownProbabilities = showB
+      ? probabilities(versus, pair.versus.predictionKind, label, this.probabilityScratch)
+      : probabilities(slice, pair.predictionKind, label, this.probabilityScratch);
+    let truth = truthMask(slice, label, this.truthScratch);
+    if (difference && truth !== null && pair.versus !== undefined) {
+      const pB = probabilities(versus, pair.versus.predictionKind, label);
+      const encodedP = new Float32Array(pixels);
+      const encodedT = new Uint8Array(pixels);
+      differenceClasses(shownProbabilities, pB, truth, overlay.threshold, encodedP, encodedT);
+      shownProbabilities = encodedP;
+      truth = encodedT;
+    }
     const input = {
       width: slice.width, height: slice.height,
-      probabilities: probabilities(slice, pair.predictionKind, label, this.probabilityScratch),
-      truth: truthMask(slice, label, this.truthScratch),
+      probabilities: shownProbabilities,
+      truth,
       underlay: slice.underlay,
       flipRows: rowsFlipped(slice.axis),
     };
-    view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, settings));
+    // The encoded difference classes are 0/1: read at 0.5 whatever the overlay threshold.
+    const painted = difference ? { ...settings, threshold: 0.5 } : settings;
+    view.showPixels(slice.width, slice.height, pixelSpacing(slice.axis, pair.spacing), (rgba) => paintSlice(rgba, input, painted));
   }
 
   /** Rings the Hausdorff voxel and its nearest voxel (state.hausdorffMarker) where they lie in the slice on screen. */

@@ -27,6 +27,21 @@ export interface TableData {
   readonly marksVersion: number;
   /** Names and units of the metric columns (2D: areas; unknown spacing: px). */
   readonly geometry?: QuantityGeometry;
+  /** Three-way editor: A, B and Δ (B − A) columns of the chosen quantity, after the slice. */
+  readonly versus?: VersusColumns;
+}
+
+export interface VersusColumns {
+  /** Changes when the quantity (or its values) change: the columns are rebuilt then. */
+  readonly key: string;
+  readonly name: string;
+  readonly a: (index: number) => number | null;
+  readonly b: (index: number) => number | null;
+  readonly format: (value: number | null) => string;
+  /** How much B loses on a slice (positive: B worse), NaN when unknown: Δ sorts by it, B's worst first. */
+  readonly bLoses: (index: number) => number;
+  /** Whether a higher value is worse (A and B sort worst first). */
+  readonly higherIsWorse: boolean;
 }
 
 /** The table's sort, kept in the webview's state so hiding and showing the tab keeps it. */
@@ -35,7 +50,7 @@ export interface TableSort {
   readonly descending: boolean;
 }
 
-type Group = 'Slice' | 'Losses' | 'Voxels' | 'Metrics' | 'Conventions';
+type Group = 'Slice' | 'A vs B' | 'Losses' | 'Voxels' | 'Metrics' | 'Conventions';
 
 interface Column {
   readonly key: string;
@@ -81,6 +96,31 @@ function metricColumn(id: MetricId, geometry: QuantityGeometry): Column {
   };
 }
 
+function versusColumns(v: VersusColumns | undefined): Column[] {
+  if (v === undefined) return [];
+  const side = (key: string, title: string, at: (index: number) => number | null): Column => ({
+    key, title, description: `${v.name}, ${title}`, group: 'A vs B', value: (row) => at(row.index) ?? Number.NaN,
+    format: (_value, row) => v.format(at(row.index)), firstDescending: v.higherIsWorse,
+  });
+  const difference = (index: number): number | null => {
+    const a = v.a(index), b = v.b(index);
+    return a === null || b === null ? null : b - a;
+  };
+  return [
+    side('versus:a', 'A', v.a),
+    side('versus:b', 'B', v.b),
+    {
+      key: 'versus:delta', title: 'Δ', description: `${v.name}, B − A; sorted by how much B loses (first click: where B loses most)`,
+      group: 'A vs B', value: (row) => v.bLoses(row.index),
+      format: (_value, row) => {
+        const d = difference(row.index);
+        return d === null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : '±'}${v.format(Math.abs(d))}`;
+      },
+      firstDescending: true,
+    },
+  ];
+}
+
 /**
  * Issue 11: a sortable column per library loss id the rows carry (settings maskInspector.losses.*),
  * and "Disagree", the number of named losses whose conventions disagree in kind in the slice
@@ -104,6 +144,7 @@ function conventionColumns(rows: readonly SliceRow[]): Column[] {
 
 function columns(
   multiclass: boolean, metricIds: readonly MetricId[], geometry: QuantityGeometry = VOLUME_GEOMETRY, rows: readonly SliceRow[] = [],
+  versus?: VersusColumns,
 ): Column[] {
   const count = (key: 'labelVoxels' | 'predictedVoxels' | 'tp' | 'fp' | 'fn', title: string, description: string): Column =>
     ({ key, title, description, group: 'Voxels', value: (row) => row[key], format: (v) => formatCount(v), firstDescending: true });
@@ -112,6 +153,7 @@ function columns(
       format: (v, row) => `${sliceNumber(v)}${row.empty ? ' ∅' : ''}`, firstDescending: false },
     { key: 'marks', title: 'Marks', description: 'Reviewed (✓) and flagged (⚑)', group: 'Slice', value: markValue,
       format: (v) => `${(v & 1) !== 0 ? '✓' : ''}${(v & 2) !== 0 ? '⚑' : ''}`, firstDescending: true },
+    ...versusColumns(versus),
     ...LOSS_IDS.map((id): Column => ({ key: id, title: lossShort(id), description: lossName(id), group: 'Losses',
       value: (row) => row.losses[id], format: (v) => formatLoss(v), firstDescending: true })),
     ...(multiclass ? [{ key: 'lovaszSoftmax', title: lossShort('lovaszSoftmax'), description: `${lossName('lovaszSoftmax')} (multi-class)`, group: 'Losses' as const,
@@ -157,12 +199,12 @@ export class SliceTable {
 
   update(data: TableData): void {
     const structureChanged = this.data?.rows !== data.rows || (this.data.multiclassByIndex === null) !== (data.multiclassByIndex === null) ||
-      this.data.metrics !== data.metrics || this.data.metricIds.join() !== data.metricIds.join();
+      this.data.metrics !== data.metrics || this.data.metricIds.join() !== data.metricIds.join() || this.data.versus?.key !== data.versus?.key;
     const marksChanged = this.data?.marksVersion !== data.marksVersion;
     const currentChanged = this.data?.current !== data.current;
     this.data = data;
     if (structureChanged) {
-      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.geometry, data.rows);
+      this.columns = columns(data.multiclassByIndex !== null, data.metrics === null ? [] : data.metricIds, data.geometry, data.rows, data.versus);
       // A restored sort on a metric column waits for the metrics instead of being dropped.
       const sortable = this.columns.some((c) => c.key === this.sort.key) || (this.sort.key.startsWith('metric:') && data.metrics === null);
       if (!sortable) this.sort = { key: 'index', descending: false };

@@ -6,7 +6,7 @@ import type { Axis, LabelResult, MulticlassResult, SliceRow } from '../src/core/
 import { LOSS_IDS, type LossId } from '../src/core/kernels/lossIds';
 import type { HausdorffVoxel, MetricId, MetricSettings, MetricsLevel } from '../src/core/kernels/metricIds';
 import {
-  sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo,
+  sliceSize, type LabelKey, type LabelMetrics, type LossesMessage, type MetricsMessage, type OverlaySettings, type PairInfo, type PredictionSide,
   type SliceMark, type ViewState,
 } from '../src/core/protocol';
 import type { QuantityGeometry } from '../src/core/quantityNames';
@@ -52,6 +52,9 @@ export class EditorState {
   view: ViewState = { axis: 'k', index: 0, zoom: 1, panX: 0, panY: 0, loss: 'dice', label: 'foreground' };
   private readonly losses = new Map<Axis, LossesMessage>();
   private readonly metrics = new Map<Axis, MetricsMessage>();
+  /** Three-way mode: prediction B's losses and metrics (messages with side 'b'). */
+  private readonly lossesB = new Map<Axis, LossesMessage>();
+  private readonly metricsB = new Map<Axis, MetricsMessage>();
   /** The Hausdorff voxel marked on the slice ("Show HD voxel"); null when none is. */
   hausdorffMarker: HausdorffVoxel | null = null;
   private readonly lossesRequested = new Set<Axis>();
@@ -67,6 +70,8 @@ export class EditorState {
     this.loaded = loaded;
     this.losses.clear();
     this.metrics.clear();
+    this.lossesB.clear();
+    this.metricsB.clear();
     this.hausdorffMarker = null;
     this.lossesRequested.clear();
     this.indexByAxis.clear();
@@ -83,16 +88,23 @@ export class EditorState {
   }
 
   setLosses(message: LossesMessage): void {
-    this.losses.set(message.axis, message);
+    (message.side === 'b' ? this.lossesB : this.losses).set(message.axis, message);
   }
 
   setMetrics(message: MetricsMessage): void {
-    this.metrics.set(message.axis, message);
+    (message.side === 'b' ? this.metricsB : this.metrics).set(message.axis, message);
+  }
+
+  /** True in three-way mode (two predictions against one label). */
+  isVersus(): boolean {
+    return this.loaded?.pair.versus !== undefined;
   }
 
   clearLosses(): void {
     this.losses.clear();
     this.metrics.clear();
+    this.lossesB.clear();
+    this.metricsB.clear();
     this.hausdorffMarker = null;
     this.lossesRequested.clear();
   }
@@ -105,8 +117,8 @@ export class EditorState {
   }
 
   /** Losses of the selected label on the given axis (default: the current one). */
-  axisLosses(axis: Axis = this.view.axis): AxisLosses | undefined {
-    const message = this.losses.get(axis);
+  axisLosses(axis: Axis = this.view.axis, side: PredictionSide = 'a'): AxisLosses | undefined {
+    const message = (side === 'b' ? this.lossesB : this.losses).get(axis);
     if (message === undefined) return undefined;
     const result = message.labels.find((r) => r.label === this.view.label) ?? (message.labels.length === 1 ? message.labels[0] : undefined);
     if (result === undefined) return undefined;
@@ -123,21 +135,21 @@ export class EditorState {
   }
 
   /** Volume-level numbers do not depend on the axis: any axis whose losses arrived will do. */
-  volumeLosses(): AxisLosses | undefined {
-    return this.axisLosses() ?? AXES.map((axis) => this.axisLosses(axis)).find((l) => l !== undefined);
+  volumeLosses(side: PredictionSide = 'a'): AxisLosses | undefined {
+    return this.axisLosses(this.view.axis, side) ?? AXES.map((axis) => this.axisLosses(axis, side)).find((l) => l !== undefined);
   }
 
   /** Metrics of the selected label along the axis (default: the current one). */
-  axisMetrics(axis: Axis = this.view.axis): AxisMetrics | undefined {
-    const message = this.metrics.get(axis);
+  axisMetrics(axis: Axis = this.view.axis, side: PredictionSide = 'a'): AxisMetrics | undefined {
+    const message = (side === 'b' ? this.metricsB : this.metrics).get(axis);
     if (message === undefined) return undefined;
     const result = message.labels.find((r) => r.label === this.view.label) ?? (message.labels.length === 1 ? message.labels[0] : undefined);
     return result === undefined ? undefined : { result, settings: message.settings, message };
   }
 
   /** Volume metrics do not depend on the axis: any axis whose metrics arrived will do. */
-  volumeMetrics(): AxisMetrics | undefined {
-    return this.axisMetrics() ?? AXES.map((axis) => this.axisMetrics(axis)).find((m) => m !== undefined);
+  volumeMetrics(side: PredictionSide = 'a'): AxisMetrics | undefined {
+    return this.axisMetrics(this.view.axis, side) ?? AXES.map((axis) => this.axisMetrics(axis, side)).find((m) => m !== undefined);
   }
 
   /** The metric level the host computes; 'none' before init or without a label. */

@@ -19,6 +19,7 @@ import { el, onResize, toggleAttribute } from './dom';
 import { labelName } from './headerStrip';
 import { isMetricId, metricIdsOf, metricTitle } from './metricInfo';
 import type { OverlayMode } from './overlayColouring';
+import type { VersusRank } from './versusValues';
 import { AXES, AXIS_NAMES } from './state';
 import { FIXED_WINDOWS, type WindowPreset } from './windowLevel';
 
@@ -30,6 +31,7 @@ export interface ToolbarCallbacks {
   onChart(selection: ChartSelection): void;
   onShowHausdorffVoxel(): void;
   onOverlayMode(mode: OverlayMode): void;
+  onVersusRank(rank: VersusRank): void;
   onWindowPreset(preset: Exclude<WindowPreset, 'custom'>): void;
   onToggleReviewed(): void;
   onToggleFlag(): void;
@@ -84,6 +86,12 @@ function button(text: string, title: string, secondary = true): HTMLElement {
   return el('vscode-button', { secondary, title }, text);
 }
 
+
+const OVERLAY_OPTIONS: readonly Option[] = [['fill', 'TP/FP/FN fill'], ['outline', 'TP/FP/FN outline'], ['heat', 'Heat map (p)'], ['off', 'Off']];
+const VERSUS_OVERLAY_OPTIONS: readonly Option[] = [
+  ['difference', 'Difference A vs B'], ['fill', 'A: TP/FP/FN'], ['fillB', 'B: TP/FP/FN'], ['outline', 'A: TP/FP/FN outline'], ['heat', 'A: heat map (p)'], ['off', 'Off'],
+];
+
 export class Toolbar {
   readonly element: HTMLElement;
   /** Placed by the caller above the chart it drives. */
@@ -92,7 +100,14 @@ export class Toolbar {
   private readonly label = select('mi-label', 'Label', []);
   private readonly labelField: HTMLElement;
   private readonly kind = select('mi-kind', 'Prediction kind', PREDICTION_KIND_OPTIONS.map((k) => [k, PREDICTION_KIND_TITLES[k]] as [string, string]));
-  private readonly overlay = select('mi-overlay', 'Overlay', [['fill', 'TP/FP/FN fill'], ['outline', 'TP/FP/FN outline'], ['heat', 'Heat map (p)'], ['off', 'Off']]);
+  private readonly overlay = select('mi-overlay', 'Overlay', OVERLAY_OPTIONS);
+  private overlayVersus = false;
+  /** Three-way editor: rank slices by where B loses most or wins most (W/N/P). */
+  private readonly versusRank = select('mi-versus-rank', 'Rank slices by the difference B − A', [
+    ['loses', 'Where B loses most'], ['wins', 'Where B wins most'],
+  ]);
+  private readonly versusRankField: HTMLElement;
+  private readonly roles = button('Choose roles…', 'Choose which file is the label and which prediction is A');
   private readonly windowPreset = select('mi-window', 'Underlay window', [
     ['auto', 'Auto (1–99 %)'], ...Object.entries(FIXED_WINDOWS).map(([key, w]): Option => [key, w.label]), ['custom', 'Custom (Shift+drag)'],
   ]);
@@ -114,6 +129,9 @@ export class Toolbar {
   private readonly openUnderlay = button('Open underlay image…', 'Show an image (CT, MR) under the masks');
 
   constructor(callbacks: ToolbarCallbacks) {
+    this.versusRankField = field('Rank', this.versusRank);
+    this.versusRankField.hidden = true;
+    this.roles.hidden = true;
     this.lossSelect = select('mi-loss', 'Loss or metric per slice', chartOptions('none'));
     this.labelField = field('Label', this.label);
     this.windowField = field('Window', this.windowPreset);
@@ -130,6 +148,8 @@ export class Toolbar {
       else if ((LOSS_IDS as readonly string[]).includes(v)) callbacks.onChart({ kind: 'loss', id: v as LossId });
     });
     on(this.overlay, (v) => callbacks.onOverlayMode(v as OverlayMode));
+    on(this.versusRank, (v) => callbacks.onVersusRank(v === 'wins' ? 'wins' : 'loses'));
+    this.roles.addEventListener('click', () => callbacks.onAction('versusRoles'));
     on(this.windowPreset, (v) => { if (v !== 'custom') callbacks.onWindowPreset(v as Exclude<WindowPreset, 'custom'>); });
     this.reviewed.id = 'mi-reviewed';
     this.reviewed.addEventListener('click', () => callbacks.onToggleReviewed());
@@ -146,10 +166,10 @@ export class Toolbar {
     // What does not fit goes behind "⋯" (an overflow menu) instead of wrapping onto more lines.
     this.secondary = el('div', { class: 'mi-secondary', id: 'mi-more-controls' },
       this.labelField, field('Kind', this.kind), this.windowField, field('Layout', this.layout),
-      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.choosePartner, this.openUnderlay));
+      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.roles, this.choosePartner, this.openUnderlay));
     this.overflowToggle.addEventListener('click', () => this.setOverflowOpen(!this.element.classList.contains('mi-overflow-open')));
     this.element = el('div', { class: 'mi-toolbar', role: 'toolbar', 'aria-label': 'Compare editor controls' },
-      el('div', { class: 'mi-primary' }, this.axisField, field('Overlay', this.overlay),
+      el('div', { class: 'mi-primary' }, this.axisField, field('Overlay', this.overlay), this.versusRankField,
         el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged, this.hausdorff, this.partner)),
       this.overflowToggle, this.secondary);
     this.element.addEventListener('keydown', (event) => {
@@ -195,6 +215,15 @@ export class Toolbar {
     this.labelField.hidden = pair.labels.length <= 1;
     this.kind.value = pair.kindOption;
     const alone = pair.labelName === null;
+    const versus = pair.versus !== undefined;
+    if (versus !== this.overlayVersus) {
+      this.overlayVersus = versus;
+      setOptions(this.overlay, versus ? VERSUS_OVERLAY_OPTIONS : OVERLAY_OPTIONS);
+    }
+    this.versusRankField.hidden = !versus;
+    this.roles.hidden = !versus;
+    this.swap.setAttribute('title', versus ? 'Swap predictions A and B' : 'Swap prediction and label');
+    this.swap.textContent = versus ? 'Swap A ↔ B' : 'Swap';
     this.swap.hidden = alone;
     this.choosePartner.hidden = !alone;
     this.windowField.hidden = pair.underlayName === null;
@@ -210,6 +239,10 @@ export class Toolbar {
       this.partner.textContent = text;
       this.partner.setAttribute('title', title);
     }
+  }
+
+  setVersusRank(rank: VersusRank): void {
+    this.versusRank.value = rank;
   }
 
   setView(view: { axis: Axis; label: LabelKey; loss: LossId; metric?: MetricId }, overlayMode: OverlayMode, windowPreset: WindowPreset, layout: PlaneLayout): void {

@@ -19,6 +19,7 @@ import { casePair, type LatestReport } from '../editor/latestReport';
 import { pairRefOfKey } from '../editor/marksStore';
 import type { TriageStore } from '../editor/triageStore';
 import { COMPARE_MASKS } from './compareMasks';
+import { COMPARE_TWO_PREDICTIONS } from './compareTwoPredictions';
 import { targetSession, type CommandContext } from './commandContext';
 import { LOSS_REPORT } from './lossReport';
 
@@ -72,8 +73,10 @@ function sliceRef(ctx: TriageContext, arg: unknown, worstIfNoSlice: boolean): Sl
 
 async function openSlice(ctx: TriageContext, ref: SliceRef): Promise<void> {
   const sortBy = ctx.cases.sortBy;
-  await vscode.commands.executeCommand(COMPARE_MASKS, {
-    prediction: ref.c.prediction, label: ref.c.label, axis: ref.axis, slice: ref.slice,
+  // A two-prediction report's case: the three-way editor (A, B and the label).
+  const versus = ref.c.predictionB !== undefined && ref.c.predictionB !== '' ? { predictionA: ref.c.prediction, predictionB: ref.c.predictionB } : null;
+  await vscode.commands.executeCommand(versus === null ? COMPARE_MASKS : COMPARE_TWO_PREDICTIONS, {
+    ...(versus ?? { prediction: ref.c.prediction }), label: ref.c.label, axis: ref.axis, slice: ref.slice,
     ...(ref.labelValue !== undefined ? { labelValue: ref.labelValue } : {}),
     ...(isLossId(sortBy) ? { loss: sortBy } : {}),
   });

@@ -70,7 +70,23 @@ export interface PairInfo {
   /** True when the prediction is 4D (per-class channels); slices then carry one channel per label. */
   readonly predictionChannels: number;
   readonly warnings: readonly string[];
+  /**
+   * Three-way mode (Compare Two Predictions): a second prediction B against the same label.
+   * `predictionName` is then A. Absent: the ordinary two-file editor.
+   */
+  readonly versus?: VersusInfo;
 }
+
+/** Prediction B of a three-way editor (docs/three-way-editor.md). */
+export interface VersusInfo {
+  readonly predictionName: string;
+  readonly predictionKind: PredictionKind;
+  readonly predictionChannels: number;
+  readonly warnings: readonly string[];
+}
+
+/** Whose numbers a losses or metrics message carries: A (the default) or B of a three-way editor. */
+export type PredictionSide = 'a' | 'b';
 
 // ---------- host → webview ----------
 
@@ -92,6 +108,8 @@ export interface InitMessage {
 export interface LossesMessage {
   readonly type: 'losses';
   readonly axis: Axis;
+  /** Absent: A (or the only prediction). */
+  readonly side?: PredictionSide;
   readonly labels: readonly LabelResult[];
   readonly multiclass: MulticlassResult | null;
 }
@@ -115,6 +133,8 @@ export interface LabelMetrics {
 export interface MetricsMessage {
   readonly type: 'metrics';
   readonly axis: Axis;
+  /** Absent: A (or the only prediction). */
+  readonly side?: PredictionSide;
   /** What was computed: level 'all' or 'overlap', threshold, surface Dice tolerance, connectivity. */
   readonly settings: MetricSettings;
   readonly labels: readonly LabelMetrics[];
@@ -139,6 +159,8 @@ export interface SliceMessage {
   readonly labelType?: SliceLabelType;
   /** Underlay intensities, Float32Array bytes, width×height; absent without an underlay. */
   readonly underlay: ArrayBuffer | null;
+  /** Three-way mode: prediction B's values, laid out like `prediction` (B's own channel count). */
+  readonly predictionB?: ArrayBuffer;
 }
 
 export interface SliceErrorMessage {
@@ -227,7 +249,7 @@ export interface StateChangedMessage {
 }
 
 /** Buttons of the editor that run a host command on it; the last two are the failed state's. */
-export const EDITOR_ACTIONS = ['swap', 'choosePartner', 'openUnderlay', 'openAnother', 'reopenWith'] as const;
+export const EDITOR_ACTIONS = ['swap', 'choosePartner', 'openUnderlay', 'openAnother', 'reopenWith', 'versusRoles'] as const;
 export type EditorAction = typeof EDITOR_ACTIONS[number];
 
 export interface ActionMessage {

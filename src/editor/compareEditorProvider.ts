@@ -128,6 +128,29 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
     }
   }
 
+  /**
+   * Opens (or reveals) the three-way editor: `pair.prediction` is A, `pair.versus` B. It lives on
+   * A's document; an editor already open on A switches to the three files.
+   */
+  async openVersus(pair: PairUris & { versus: vscode.Uri }, at?: SliceTarget): Promise<void> {
+    const key = pair.prediction.toString();
+    const existing = this.documents.get(key);
+    if (existing === undefined) this.explicitPairs.set(key, pair);
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', pair.prediction, VIEW_TYPE);
+    } finally {
+      this.explicitPairs.delete(key);
+    }
+    const state = existing?.state;
+    const same = state?.kind === 'ready' && state.uris.versus?.toString() === pair.versus.toString() && state.uris.label?.toString() === pair.label?.toString();
+    if (existing && !same) await existing.reopen(pair);
+    if (at !== undefined) {
+      const session = this.sessionFor(pair.prediction);
+      if (session !== undefined) session.revealSlice(at);
+      else this.pendingTargets.set(key, at);
+    }
+  }
+
   private setActive(session: CompareSession | undefined): void {
     if (this._active === session) return;
     this._active = session;

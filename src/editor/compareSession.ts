@@ -31,6 +31,7 @@ const ACTION_COMMANDS: { readonly [A in EditorAction]: string } = {
   openAnother: 'maskInspector.openMask',
   // VS Code's own "Reopen Editor With…" (text, hex, image…) for the active editor: this one.
   reopenWith: 'workbench.action.reopenWithEditor',
+  versusRoles: 'maskInspector.versusRoles',
 };
 
 export function pairInfo(pair: PairSummary): PairInfo {
@@ -224,10 +225,13 @@ export class CompareSession extends Disposable {
   private async answerSlice(requestId: number, axis: Axis, index: number): Promise<void> {
     const asked = performance.now();
     try {
-      const slice = await this.document.slice(axis, index);
+      const versus = this.document.versus;
+      const [slice, sliceB] = await Promise.all([this.document.slice(axis, index), versus?.slice(axis, index)]);
       if (this.isDisposed || slice.generation !== this.shownGeneration) return; // for a pair no longer shown
       const { prediction, label, labelType, underlay, width, height } = slice;
-      this.post({ type: 'slice', requestId, axis, index, width, height, prediction, label, labelType, underlay });
+      // Three-way mode: B's values ride along (the label is the same file: A's copy is sent once).
+      const b = sliceB === undefined ? {} : { predictionB: sliceB.prediction };
+      this.post({ type: 'slice', requestId, axis, index, width, height, prediction, label, labelType, underlay, ...b });
       this.services.probe?.mark(this.document.uri.toString(), 'slice', performance.now() - asked);
     } catch (error) {
       if (isDisposedError(error) || this.isDisposed) return;
@@ -247,8 +251,11 @@ export class CompareSession extends Disposable {
     this.lossesInFlight++;
     this.post({ type: 'status', text: `Computing the losses of every slice along ${axis}…` });
     try {
-      const losses = await this.document.losses(axis);
+      const versus = this.document.versus;
+      const [losses, lossesB] = await Promise.all([this.document.losses(axis), versus?.losses(axis)]);
       if (this.isDisposed || losses.generation !== this.shownGeneration) return;
+      // B first: the webview redraws on A's message and then has both.
+      if (lossesB !== undefined) this.post({ type: 'losses', side: 'b', axis, labels: lossesB.labels, multiclass: lossesB.multiclass });
       this.post({ type: 'losses', axis, labels: losses.labels, multiclass: losses.multiclass });
       void this.answerMetrics(axis).catch((error: unknown) => this.reportFailure(error, () => { void this.computeLosses(axis); }));
     } finally {
@@ -263,8 +270,10 @@ export class CompareSession extends Disposable {
     this.lossesInFlight++;
     this.post({ type: 'status', text: `Computing the evaluation metrics along ${axis}…` });
     try {
-      const metrics = await this.document.metrics(axis, settings);
+      const versus = this.document.versus;
+      const [metrics, metricsB] = await Promise.all([this.document.metrics(axis, settings), versus?.metrics(axis, settings)]);
       if (this.isDisposed || metrics.generation !== this.shownGeneration) return;
+      if (metricsB !== undefined) this.post({ type: 'metrics', side: 'b', axis, settings: metricsB.settings, labels: metricsB.labels });
       this.post({ type: 'metrics', axis, settings: metrics.settings, labels: metrics.labels });
     } finally {
       if (--this.lossesInFlight === 0) this.post({ type: 'status', text: this.document.status });

@@ -4,14 +4,18 @@
  * file changes (a rerun from the CLI). The cases view, the report panel and "Next Unreviewed
  * Worst Slice" read it; the context key `maskInspector.hasReport` follows it.
  */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { PairRef } from '../core/analysis/triage';
 import type { ReportMark, MarksLookup } from '../core/report/reportCsv';
 import type { ReportSliceMark } from '../core/report/reportHtml';
-import { indexReport, MAX_REPORT_JSON_BYTES, type IndexedCase, type ReportIndex } from '../core/report/reportIndex';
+import { MAX_REPORT_JSON_BYTES, type IndexedCase, type ReportIndex } from '../core/report/reportIndex';
 import { Disposable, type IDisposable } from './dispose';
 import { pairRefOf } from './marksStore';
 import type { TriageStore } from './triageStore';
+import { awaitReply } from '../worker/workerJob';
+import type { ReportIndexJob, ReportIndexReply } from '../worker/reportIndexWorker';
 
 const STATE_KEY = 'maskInspector.latestReport';
 export const HAS_REPORT_CONTEXT = 'maskInspector.hasReport';
@@ -26,26 +30,35 @@ export function casePair(c: { prediction: string; label: string }): PairRef {
   return pairRefOf(uris.prediction, uris.label);
 }
 
-/** Reads and indexes a report.json; throws an Error saying what is wrong. */
+/**
+ * Reads and indexes a report.json; throws an Error saying what is wrong. The bytes are read here
+ * (workspace.fs: remote folders too) and parsed and indexed in a short-lived worker thread, so a
+ * large report never blocks the extension host (docs/limits.md).
+ */
 export async function loadReportIndex(json: vscode.Uri): Promise<ReportIndex> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
     const { size } = await vscode.workspace.fs.stat(json);
     if (size > MAX_REPORT_JSON_BYTES) {
       throw new Error(`the file is ${(size / 1024 ** 2).toFixed(0)} MB, more than the ${MAX_REPORT_JSON_BYTES / 1024 ** 2} MB a report.json may be`);
     }
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(json));
+    bytes = await vscode.workspace.fs.readFile(json);
   } catch (error) {
     throw new Error(error instanceof vscode.FileSystemError && error.code === 'FileNotFound'
       ? 'the file is gone (moved or deleted?)' : `cannot be read (${error instanceof Error ? error.message : String(error)})`);
   }
-  let parsed: unknown;
+  // An exact-size copy to transfer: readFile may hand out a Node Buffer, a view into a shared
+  // pool whose `.buffer` holds other memory (issue #9); `new Uint8Array(view)` always copies.
+  const own = new Uint8Array(bytes).buffer;
+  const worker = new Worker(join(__dirname, 'reportIndexWorker.js'));
   try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    const job: ReportIndexJob = { id: 1, bytes: own };
+    const reply = await awaitReply<ReportIndexReply>(worker, job, [own]);
+    if (reply.type === 'error') throw new Error(reply.message);
+    return reply.index;
+  } finally {
+    void worker.terminate();
   }
-  return indexReport(parsed);
 }
 
 /** The report columns' marks lookup over the triage store, for the pairs of `cases` (by case id). */

@@ -82,6 +82,11 @@ const PREVIEW_MIN_VOXELS = 1 << 24;
 
 export class MaskDocument extends Disposable implements vscode.CustomDocument {
   private readonly client: SessionWorkerClient;
+  /**
+   * Three-way mode: a second worker holding prediction B with the same label (no underlay), so
+   * B's numbers are exactly a second comparison of the label (docs/three-way-editor.md).
+   */
+  private versusClient: SessionWorkerClient | null = null;
   private _state: DocumentState = { kind: 'loading' };
   private _preview: Extract<DocumentState, { kind: 'ready' }> | null = null;
   private _status: string | null = 'Opening…';
@@ -218,6 +223,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   /** Reads and opens a pair in the worker; the document's state is the caller's to change. */
   private async open(uris: PairUris, kind: PredictionKindOption, maxVoxels: number): Promise<Extract<DocumentState, { kind: 'ready' }>> {
+    if (uris.versus !== undefined) return this.openVersus({ ...uris, versus: uris.versus }, kind, maxVoxels);
     const names = [uris.prediction, uris.label, uris.underlay].filter((u): u is vscode.Uri => u !== null).map(relativeName);
     try {
       this.setStatus(`Reading ${names.join(', ')}…`);
@@ -250,6 +256,34 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     }
   }
 
+  /** Three-way mode: A with the label (and underlay) in the document's worker, B with the label in a second one. */
+  private async openVersus(uris: PairUris & { versus: vscode.Uri }, kind: PredictionKindOption, maxVoxels: number): Promise<Extract<DocumentState, { kind: 'ready' }>> {
+    if (uris.label === null) throw new SessionError(null, 'comparing two predictions needs their label');
+    const names = [uris.prediction, uris.versus, uris.label, uris.underlay].filter((u): u is vscode.Uri => u !== null).map(relativeName);
+    try {
+      this.setStatus(`Reading ${names.join(', ')}…`);
+      const [a, b, label, underlay] = await Promise.all([
+        readBytes(uris.prediction), readBytes(uris.versus), readBytes(uris.label),
+        uris.underlay ? readBytes(uris.underlay) : null, this.loadDatasetNames(uris.label),
+      ]);
+      if (this.isDisposed) throw new DisposedError(relativeName(this.uri));
+      this.setStatus(`Decoding ${names.join(', ')}…`);
+      const key = pairKey(uris.prediction, uris.label);
+      const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
+      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
+      const common = { kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis, previewMinVoxels: null };
+      // The label's bytes go to both workers (each takes over its own copy).
+      const labelB: FilePayload = { name: label.name, bytes: label.bytes.slice(0) };
+      const [pairA, pairB] = await Promise.all([
+        this.client.open({ ...common, prediction: a, label, underlay }),
+        this.versusClient.open({ ...common, prediction: b, label: labelB, underlay: null }),
+      ]);
+      return { kind: 'ready', pair: withVersus(pairA, pairB), uris, key };
+    } finally {
+      this.setStatus(null);
+    }
+  }
+
   private ready(): Extract<DocumentState, { kind: 'ready' }> {
     const state = this._state;
     if (state.kind === 'ready') return state;
@@ -278,6 +312,12 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
   swap(): Promise<void> {
     return this.serial(async () => {
       const { uris } = this.ready();
+      if (uris.versus !== undefined) {
+        // Three-way mode: Swap exchanges A and B (the label stays the label).
+        const settings = readSettings(this.uri);
+        this.setState(await this.openVersus({ ...uris, prediction: uris.versus, versus: uris.prediction }, settings.kind, settings.maxVoxels));
+        return;
+      }
       if (uris.label === null) throw new SessionError(null, 'there is no label to swap with; choose a partner first');
       const pair = await this.client.swap();
       this.commit(pair, { ...uris, prediction: uris.label, label: uris.prediction });
@@ -310,6 +350,14 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     this.setState(next);
   }
 
+  /** Opens these files instead (three-way roles changed, or a three-way editor asked for on an open mask). */
+  reopen(uris: PairUris): Promise<void> {
+    return this.serial(async () => {
+      const settings = readSettings(this.uri);
+      this.setState(await this.open(uris, settings.kind, settings.maxVoxels));
+    });
+  }
+
   setUnderlay(underlay: vscode.Uri): Promise<void> {
     return this.serial(async () => {
       this.ready();
@@ -322,6 +370,10 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     return this.serial(async () => {
       const { uris } = this.ready();
       const pair = await this.client.setKind(kind);
+      if (this.versusClient !== null && uris.versus !== undefined) {
+        this.setState({ kind: 'ready', pair: withVersus(pair, await this.versusClient.setKind(kind)), uris, key: pairKey(uris.prediction, uris.label) });
+        return;
+      }
       this.commit(pair, uris);
     });
   }
@@ -334,8 +386,19 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     return this.client.losses(axis);
   }
 
+  /** Three-way mode: prediction B's worker (same label); null otherwise. */
+  get versus(): SessionWorkerClient | null {
+    const state = this._state;
+    return state.kind === 'ready' && state.uris.versus !== undefined ? this.versusClient : null;
+  }
+
   /** Evaluation metrics along `axis`, computed by the worker after that axis's losses. */
   metrics(axis: Axis, settings: MetricSettings): Promise<MetricsReply> {
     return this.client.metrics(axis, settings);
   }
+}
+
+/** A's pair summary carrying B's name, kind and warnings; A's generation (B's changes with it). */
+function withVersus(a: PairSummary, b: PairSummary): PairSummary {
+  return { ...a, versus: { predictionName: b.predictionName, predictionKind: b.predictionKind, predictionChannels: b.predictionChannels, warnings: b.warnings } };
 }

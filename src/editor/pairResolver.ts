@@ -16,6 +16,8 @@ export interface PairUris {
   /** Null: the mask is shown alone. */
   readonly label: vscode.Uri | null;
   readonly underlay: vscode.Uri | null;
+  /** Three-way mode: prediction B, compared with the same label (`prediction` is A). */
+  readonly versus?: vscode.Uri;
 }
 
 /** Lists folders of the mask's own file system; a folder that cannot be read just yields nothing. */

@@ -32,7 +32,8 @@ export interface OpenAtSliceArgs extends Partial<Omit<SliceTarget, 'label'>> {
   readonly labelValue?: LabelKey;
 }
 
-function toUri(value: unknown): vscode.Uri | null {
+/** A URI, or an absolute path / URI string (report.json has paths); null for anything else. */
+export function toUri(value: unknown): vscode.Uri | null {
   if (value instanceof vscode.Uri) return value;
   if (typeof value === 'string' && value.length > 0) return value.includes('://') ? vscode.Uri.parse(value) : vscode.Uri.file(value);
   return null;

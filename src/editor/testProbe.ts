@@ -86,6 +86,7 @@ export class TestProbe {
         prediction: summarise(message.prediction, 'float32', withSum),
         label: summarise(message.label, message.labelType ?? 'int32', withSum),
         underlay: summarise(message.underlay, 'float32', withSum),
+        ...(message.predictionB === undefined ? {} : { predictionB: summarise(message.predictionB, 'float32', withSum) }),
       };
     } else {
       entry = structuredClone(message);

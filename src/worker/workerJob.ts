@@ -4,7 +4,7 @@
  * once, and one that exits or throws meanwhile fails it then (issue #9: a job sent to a dead
  * range worker waited forever).
  */
-import type { Worker } from 'node:worker_threads';
+import type { Transferable, Worker } from 'node:worker_threads';
 
 /** The worker thread stopped (out of memory, a native crash, terminated): the job will never be answered. */
 export class WorkerGoneError extends Error {
@@ -18,7 +18,8 @@ export function isWorkerAlive(worker: Worker): boolean {
   return worker.threadId >= 0;
 }
 
-export function awaitReply<R extends { readonly id: number }>(worker: Worker, job: { readonly id: number }): Promise<R> {
+/** `transfer`: buffers the job hands over instead of copying (e.g. a file's bytes). */
+export function awaitReply<R extends { readonly id: number }>(worker: Worker, job: { readonly id: number }, transfer: readonly Transferable[] = []): Promise<R> {
   if (!isWorkerAlive(worker)) return Promise.reject(new WorkerGoneError('the worker thread had already stopped (out of memory or crashed)'));
   return new Promise((resolve, reject) => {
     const onMessage = (reply: R) => { if (reply.id === job.id) { cleanup(); resolve(reply); } };
@@ -32,6 +33,6 @@ export function awaitReply<R extends { readonly id: number }>(worker: Worker, jo
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    worker.postMessage(job);
+    worker.postMessage(job, [...transfer]);
   });
 }

@@ -158,7 +158,7 @@ function pageScript(savedState: unknown): string {
   /** Host messages arrive like VS Code's: window 'message' events; pixel fields travel as base64 here. */
   mi.post = (m) => {
     const out = { ...m };
-    for (const key of ['prediction', 'label', 'underlay']) if (typeof out[key] === 'string') out[key] = fromBase64(out[key]);
+    for (const key of ['prediction', 'label', 'underlay', 'predictionB']) if (typeof out[key] === 'string') out[key] = fromBase64(out[key]);
     window.postMessage(out, '*');
   };
   mi.pixel = (x, y) => Array.from(document.getElementById('slice-native').getContext('2d').getImageData(x, y, 1, 1).data);

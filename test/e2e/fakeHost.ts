@@ -14,6 +14,8 @@ export interface FakeVolume {
   readonly channels: number;
   readonly label: Int32Array | null;
   readonly underlay: Float32Array | null;
+  /** Three-way editor: prediction B (one channel), sent with every slice as `predictionB`. */
+  readonly predictionB?: Float32Array;
 }
 
 /** What the page script defines (see browserHarness.ts pageScript). */
@@ -36,7 +38,9 @@ export interface PageGlobals {
 }
 
 /** A slice message with its pixel buffers as base64 (the page script turns them back into ArrayBuffers). */
-type WireSlice = Omit<SliceMessage, 'prediction' | 'label' | 'underlay'> & { prediction: string; label: string | null; underlay: string | null };
+type WireSlice = Omit<SliceMessage, 'prediction' | 'label' | 'underlay' | 'predictionB'> & {
+  prediction: string; label: string | null; underlay: string | null; predictionB?: string;
+};
 
 function base64(data: Float32Array | Int32Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
@@ -61,6 +65,9 @@ export class FakeHost {
   readonly losses = new Map<Axis, LossesMessage>();
   /** Posted right after the losses of the same axis, as the real host does. */
   readonly metrics = new Map<Axis, MetricsMessage>();
+  /** Three-way editor: B's losses and metrics (side 'b'), posted before A's as the real host does. */
+  readonly lossesB = new Map<Axis, LossesMessage>();
+  readonly metricsB = new Map<Axis, MetricsMessage>();
   /** When false, requests are only recorded; the test answers them itself. */
   autoReply = true;
 
@@ -74,8 +81,11 @@ export class FakeHost {
     } else if (message.type === 'requestLosses') {
       const losses = this.losses.get(message.axis);
       const metrics = this.metrics.get(message.axis);
+      const lossesB = this.lossesB.get(message.axis);
+      const metricsB = this.metricsB.get(message.axis);
       if (losses !== undefined) {
-        this.post(losses).then(() => (metrics === undefined ? undefined : this.post(metrics)))
+        const sequence = [lossesB, losses, metricsB, metrics].filter((m): m is LossesMessage | MetricsMessage => m !== undefined);
+        sequence.reduce<Promise<void>>((previous, m) => previous.then(() => this.post(m)), Promise.resolve())
           .catch((error: unknown) => this.errors.push(`post losses: ${String(error)}`));
       }
     }
@@ -103,6 +113,7 @@ export class FakeHost {
     const prediction = new Float32Array(pixels * volume.channels);
     const label = volume.label === null ? null : new Int32Array(pixels);
     const underlay = volume.underlay === null ? null : new Float32Array(pixels);
+    const predictionB = volume.predictionB === undefined ? null : new Float32Array(pixels);
     for (let row = 0; row < height; row++) {
       for (let column = 0; column < width; column++) {
         const [i, j, k] = voxel(axis, index, column, row);
@@ -111,11 +122,13 @@ export class FakeHost {
         for (let c = 0; c < volume.channels; c++) prediction[c * pixels + p] = volume.prediction[c * voxels + v]!;
         if (label !== null) label[p] = volume.label![v]!;
         if (underlay !== null) underlay[p] = volume.underlay![v]!;
+        if (predictionB !== null) predictionB[p] = volume.predictionB![v]!;
       }
     }
     return {
       type: 'slice', requestId, axis, index, width, height,
       prediction: base64(prediction), label: label === null ? null : base64(label), underlay: underlay === null ? null : base64(underlay),
+      ...(predictionB === null ? {} : { predictionB: base64(predictionB) }),
     };
   }
 

@@ -16,6 +16,8 @@ import { wilcoxon } from '../../src/core/report/pairedStats';
 import { repoRoot } from './helpers/fixtures';
 import { parseCsv } from './helpers/reportTree';
 import { makeVersusTree } from './helpers/versusTree';
+import { indexReport } from '../../src/core/report/reportIndex';
+import { renderReportPage } from '../../src/core/report/reportPage';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -127,9 +129,42 @@ describe('report --versus', () => {
     assert.doesNotMatch(html, / style="/, 'no inline style attributes (webview CSP)');
   });
 
+  test('report.html: a dot or bar carries the slice where A and B differ most (|Δ Dice loss|), computed here from both results', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<h2>Model A versus model B</h2>'), html.indexOf('<h2>Cases</h2>'));
+    for (const name of computed) {
+      const a = single(tree.predictions, name).labels[0]!;
+      const b = single(tree.predictionsB, name).labels[0]!;
+      let expected = -1, most = -1;
+      for (const s of a.slices) {
+        const d = Math.abs(b.slices.find((t) => t.index === s.index)!.losses.dice - s.losses.dice);
+        if (d > most) { most = d; expected = s.index; }
+      }
+      const slices = [...section.matchAll(new RegExp(`data-case="${name}" data-slice="(\\d*)"`, 'g'))].map((m) => m[1]);
+      assert.ok(slices.length > 0, `${name}: no clickable dot or bar`);
+      for (const slice of slices) assert.equal(slice, String(expected), name);
+    }
+  });
+
+  test('the report panel (rendered from report.json) shows the same A-versus-B section as report.html', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const page = renderReportPage(json(), html, {});
+    const section = (text: string) => text.slice(text.indexOf('<h2>Model A versus model B</h2>'), text.indexOf('<h2>Cases</h2>'));
+    assert.ok(section(html).length > 100);
+    assert.equal(section(page), section(html));
+  });
+
   test('usage: --versus needs a folder', () => {
     const bad = run('report', tree.predictions, tree.labels, '--versus', join(tree.root, 'nope'));
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^error: .*nope: not a folder/);
+  });
+
+  test('the report index gives each paired case its prediction B (a click opens the three-way editor), none to a missing one', () => {
+    const index = indexReport(json());
+    const c1 = index.cases.find((c) => c.case === 'c1')!;
+    assert.ok(c1.predictionB !== undefined && c1.predictionB.startsWith(tree.predictionsB), `c1: ${c1.predictionB}`);
+    assert.ok(c1.prediction.startsWith(tree.predictions));
+    assert.equal(index.cases.find((c) => c.case === 'c4')!.predictionB, undefined);
   });
 });

@@ -4,6 +4,9 @@
  * difference rows). Table: per label, the volume losses and metrics of A, B and Δ side by side.
  */
 import { LOSS_IDS } from '../kernels/lossIds';
+import type { MetricId } from '../kernels/metricIds';
+import { formatLoss } from '../format';
+import { lossName, METRIC_NAMES, metricDisplayValue, metricName, metricUnit, quantityGeometry, spacingKnownFor, withUnit } from '../quantityNames';
 import type { VersusResult } from './difference';
 import { csvField } from '../csv';
 import { metricColumns, resultToCsv } from './formatResult';
@@ -32,10 +35,10 @@ export function versusToCsv(v: VersusResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** The one number rule (core/format), 'n/a' for an undefined value, a sign on differences. */
 function fmt(v: number | null | undefined, signed = false): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
-  const a = Math.abs(v);
-  const text = v === 0 ? '0' : a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(2);
+  const text = formatLoss(v);
   return signed && v > 0 ? `+${text}` : text;
 }
 
@@ -44,20 +47,28 @@ export function versusToTable(v: VersusResult): string {
   const out = [`prediction A  ${v.prediction}`, `prediction B  ${v.versus.prediction}`, `label         ${v.label}`,
     `shape         ${v.shape.join(' × ')}   axis ${v.axis}   kind A ${v.predictionKind}, B ${v.versus.predictionKind}`];
   const bByLabel = new Map(v.versus.labels.map((l) => [String(l.label), l]));
+  const geometry = quantityGeometry(v.shape, [v.spacing[0] ?? 1, v.spacing[1] ?? 1, v.spacing[2] ?? 1], spacingKnownFor(v.prediction));
+  // Human names and display units (quantityNames), as the single-prediction table; JSON/CSV keep the ids.
+  const shown = (id: MetricId, x: number | null | undefined) => (x === null || x === undefined ? x : metricDisplayValue(id, x, geometry));
   for (const d of v.difference.labels) {
     const la = v.labels.find((l) => String(l.label) === String(d.label));
     const lb = bByLabel.get(String(d.label));
     const rows: string[][] = [['quantity', 'A', 'B', 'Δ (B − A)']];
-    for (const id of LOSS_IDS) rows.push([`${id} loss`, fmt(la?.volume[id]), fmt(lb?.volume[id]), fmt(d.volume[id], true)]);
-    for (const [id, delta] of Object.entries(d.metrics ?? {})) {
+    for (const id of LOSS_IDS) rows.push([lossName(id), fmt(la?.volume[id]), fmt(lb?.volume[id]), fmt(d.volume[id], true)]);
+    for (const [key, delta] of Object.entries(d.metrics ?? {})) {
+      const id = key as MetricId;
       const get = (m: unknown) => (m as Record<string, number | null> | undefined)?.[id] ?? null;
-      rows.push([`metrics.${id}`, fmt(get(la?.metrics)), fmt(get(lb?.metrics)), fmt(delta, true)]);
+      // Lesion counts are whole numbers: no decimals.
+      const f = METRIC_NAMES[id].kind === 'count'
+        ? (x: number | null | undefined, signed = false) => (x === null || x === undefined ? 'n/a' : `${signed && x > 0 ? '+' : ''}${x}`) : fmt;
+      rows.push([withUnit(metricName(id, geometry), metricUnit(id, geometry)), f(shown(id, get(la?.metrics))), f(shown(id, get(lb?.metrics))),
+        f(shown(id, delta), true)]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     out.push('', `label ${d.label}: volume (per-slice values: --format json or csv)`);
     for (const r of rows) out.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   }
   const m = v.difference.multiclass;
-  if (m) out.push('', `lovaszSoftmax: A ${fmt(v.multiclass?.volume.lovaszSoftmax)}  B ${fmt(v.versus.multiclass?.volume.lovaszSoftmax)}  Δ ${fmt(m.volume.lovaszSoftmax, true)}`);
+  if (m) out.push('', `${lossName('lovaszSoftmax')}: A ${fmt(v.multiclass?.volume.lovaszSoftmax)}  B ${fmt(v.versus.multiclass?.volume.lovaszSoftmax)}  Δ ${fmt(m.volume.lovaszSoftmax, true)}`);
   return out.join('\n') + '\n';
 }

@@ -36,6 +36,8 @@ export interface IndexedCase {
   readonly image: string | null;
   readonly error: string | null;
   readonly labels: readonly IndexedLabel[];
+  /** A two-prediction report's prediction B (report.json `versus.prediction_file`): the case opens in the three-way editor. */
+  readonly predictionB?: string;
 }
 
 export interface ReportIndex {
@@ -217,6 +219,7 @@ export function indexReport(json: unknown): ReportIndex {
       prediction: str(c['prediction_file']) ?? '', label: str(c['reference_file']) ?? '', image: str(c['image_file']),
       // A two-prediction report's `missing A`/`missing B` case is listed as not run, with its own reason.
       error: status === 'notRun' ? errorText ?? 'not run: the report was cancelled' : errorText, labels,
+      ...(typeof record(c['versus'])['prediction_file'] === 'string' ? { predictionB: record(c['versus'])['prediction_file'] as string } : {}),
     };
   });
   const counts = record(top['counts']);

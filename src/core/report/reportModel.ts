@@ -60,6 +60,22 @@ export interface CaseLabelSummary {
   readonly emptySlices: number;
   /** Worst non-empty slices by Dice loss, worst first (the thumbnails). */
   readonly worstSlices: readonly number[];
+  /**
+   * Model B's side only: the slice where the two models differ most, by |Δ Dice loss| (ties: the
+   * first); where a click in the report's A-versus-B plots opens the three-way editor.
+   */
+  readonly largestDifferenceSlice?: number | null;
+}
+
+/** The slice index where |B − A| of the Dice loss is largest; null when no slice has both values. */
+export function largestDifferenceSlice(a: LabelResult, b: LabelResult): number | null {
+  const bDice = new Map(b.slices.map((s) => [s.index, s.losses.dice]));
+  let at: number | null = null, most = -1;
+  for (const s of a.slices) {
+    const d = Math.abs((bDice.get(s.index) ?? NaN) - s.losses.dice);
+    if (d > most) { most = d; at = s.index; }
+  }
+  return at;
 }
 
 /** 'missing A' / 'missing B': a two-prediction report's label without a prediction in that folder (not computed). */
@@ -135,7 +151,17 @@ export function summariseCase(index: number, outcome: CaseOutcome, image: string
     labels: labelsOf(r),
     lovaszSoftmax: r.multiclass?.volume.lovaszSoftmax ?? null,
     sliceMetricKeys: [...sliceKeys],
-    ...(b ? { versus: { prediction: b.prediction, labels: labelsOf(b), lovaszSoftmax: b.multiclass?.volume.lovaszSoftmax ?? null } } : {}),
+    ...(b ? {
+      versus: {
+        prediction: b.prediction,
+        labels: labelsOf(b).map((lb) => {
+          const la = r.labels.find((l) => String(l.label) === String(lb.label));
+          const lbResult = b.labels.find((l) => String(l.label) === String(lb.label));
+          return { ...lb, largestDifferenceSlice: la && lbResult ? largestDifferenceSlice(la, lbResult) : null };
+        }),
+        lovaszSoftmax: b.multiclass?.volume.lovaszSoftmax ?? null,
+      },
+    } : {}),
   };
 }
 

@@ -10,7 +10,9 @@ import type { CompareResult } from '../analysis/result';
 import { escapeHtml } from '../escape';
 import type { CaseOutcome } from './computeCase';
 import { htmlCaseRows, htmlEnd, htmlStart, type HtmlOptions } from './reportHtml';
-import { buildSummary, notRunSummary, summariseCase, type CaseSummary, type ReportHeader } from './reportModel';
+import { buildSummary, missingSummary, notRunSummary, summariseCase, type CaseSummary, type ReportHeader } from './reportModel';
+import { versusSectionHtml } from './reportVersusHtml';
+import { buildVersusStats } from './versusStats';
 import { htmlColumnsOf } from './reportWriter';
 import type { Thumbnail } from './thumbnails';
 
@@ -52,8 +54,15 @@ export function renderReportPage(json: unknown, htmlOnDisk: string | null, optio
     const base = { case: str(c['case']) || `case ${index + 1}`, prediction: str(c['prediction_file']), label: str(c['reference_file']) };
     const image = typeof c['image_file'] === 'string' ? c['image_file'] : null;
     const result = c['status'] === 'done' && Array.isArray(record(c['result'])['labels']) ? c['result'] as CompareResult : null;
+    // A two-prediction report: model B's result of the case (its own shape, checked like A's).
+    const versus = record(c['versus']);
+    const resultB = result !== null && Array.isArray(record(versus['result'])['labels']) ? versus['result'] as CompareResult : null;
     results.push(result);
     thumbnailsOf.push([]);
+    if (c['status'] === 'missing A' || c['status'] === 'missing B') {
+      const predictionB = typeof versus['prediction_file'] === 'string' ? versus['prediction_file'] : null;
+      return missingSummary(index, { ...base, predictionB, image }, c['status'] === 'missing A' ? 'A' : 'B');
+    }
     if (c['status'] === 'failed' || (c['status'] === 'done' && result === null)) {
       const error = record(c['error']);
       const outcome: CaseOutcome = { ...base, status: 'failed', seconds: numOrNull(c['seconds']) ?? 0,
@@ -61,7 +70,9 @@ export function renderReportPage(json: unknown, htmlOnDisk: string | null, optio
       return summariseCase(index, outcome, image, 3);
     }
     if (result === null) return notRunSummary(index, { ...base, image });
-    const summary = summariseCase(index, { ...base, status: 'done', seconds: numOrNull(c['seconds']) ?? 0, result, thumbnails: [] }, image, 3);
+    const summary = summariseCase(index, {
+      ...base, status: 'done', seconds: numOrNull(c['seconds']) ?? 0, result, thumbnails: [], ...(resultB ? { resultB } : {}),
+    }, image, 3);
     thumbnailsOf[index] = summary.labels.flatMap((l) => {
       const slices = result.labels.find((r) => r.label === l.label)?.slices ?? [];
       return (thumbs.get(`${escapeHtml(summary.case)}\u0000${escapeHtml(String(l.label))}`) ?? []).map((t) => ({
@@ -83,7 +94,16 @@ export function renderReportPage(json: unknown, htmlOnDisk: string | null, optio
     seconds: numOrNull(top['seconds']) ?? 0,
   } as unknown as ReportHeader;
   const columns = htmlColumnsOf(cases);
-  const parts = [htmlStart(header, buildSummary(cases), cases, columns, options)];
+  let start = htmlStart(header, buildSummary(cases), cases, columns, options);
+  const versusTop = record(top['versus']);
+  if (typeof versusTop['predictionsB'] === 'string') {
+    // The A-versus-B section, as report.html has it, with its statistics recomputed from the cases
+    // (the same function the report writer used), not taken from the file.
+    const at = start.lastIndexOf('<h2>Cases</h2>');
+    const section = versusSectionHtml({ predictionsB: versusTop['predictionsB'], stats: buildVersusStats(cases) }, cases, axis);
+    start = `${start.slice(0, at)}${section}\n${start.slice(at)}`;
+  }
+  const parts = [start];
   cases.forEach((c, i) => parts.push(htmlCaseRows(c, results[i]!, thumbnailsOf[i]!, columns, axis)));
   parts.push(htmlEnd(options));
   return parts.join('');

@@ -33,13 +33,18 @@ function colourOf(quantity: string, delta: number): string {
   return (delta < 0) === (dir === 'lower') ? B_BETTER : A_BETTER;
 }
 
-function pairs(points: readonly VersusPoint[]): { case: string; a: number; b: number }[] {
-  return points.filter((p): p is { case: string; a: number; b: number } => p.a !== null && p.b !== null);
+type Pair = { case: string; a: number; b: number; slice: number | null };
+
+function pairs(points: readonly VersusPoint[]): Pair[] {
+  return points.filter((p): p is Pair => p.a !== null && p.b !== null);
 }
 
-/** The report page's click handler opens the case (model A's compare editor) from these attributes. */
-function caseAttrs(caseId: string, axis: string): string {
-  return `data-case="${escapeHtml(caseId)}" data-slice="" data-axis="${escapeHtml(axis)}"`;
+/**
+ * The report page's click handler opens the case from these attributes: in VS Code the three-way
+ * editor at the slice where A and B differ most (empty: the case's worst slice).
+ */
+function caseAttrs(caseId: string, axis: string, slice: number | null): string {
+  return `data-case="${escapeHtml(caseId)}" data-slice="${slice ?? ''}" data-axis="${escapeHtml(axis)}"`;
 }
 
 export function scatterSvg(title: string, quantity: string, points: readonly VersusPoint[], axis = 'k'): string {
@@ -56,7 +61,7 @@ export function scatterSvg(title: string, quantity: string, points: readonly Ver
     `<rect x="${pad}" y="${top}" width="${span}" height="${span}" fill="none" stroke="${NEUTRAL}" stroke-width="0.5"/>`,
     `<line x1="${x(lo)}" y1="${y(lo)}" x2="${x(hi)}" y2="${y(hi)}" stroke="${NEUTRAL}" stroke-dasharray="3 3"><title>A = B</title></line>`];
   for (const p of ps) {
-    out.push(`<circle ${caseAttrs(p.case, axis)} cx="${x(p.a).toFixed(1)}" cy="${y(p.b).toFixed(1)}" r="3" fill="${colourOf(quantity, p.b - p.a)}" fill-opacity="0.8">` +
+    out.push(`<circle ${caseAttrs(p.case, axis, p.slice)} cx="${x(p.a).toFixed(1)}" cy="${y(p.b).toFixed(1)}" r="3" fill="${colourOf(quantity, p.b - p.a)}" fill-opacity="0.8">` +
       `<title>${escapeHtml(p.case)}: A ${fmt(p.a)}, B ${fmt(p.b)}</title></circle>`);
   }
   out.push(`<text x="${pad}" y="${top + span + 12}">${fmt(lo)}</text><text x="${pad + span}" y="${top + span + 12}" text-anchor="end">${fmt(hi)}</text>`,
@@ -65,7 +70,7 @@ export function scatterSvg(title: string, quantity: string, points: readonly Ver
 }
 
 export function deltaBarsSvg(title: string, quantity: string, points: readonly VersusPoint[], axis = 'k'): string {
-  const ps = pairs(points).map((p) => ({ case: p.case, d: p.b - p.a })).sort((u, v) => v.d - u.d || (u.case < v.case ? -1 : 1));
+  const ps = pairs(points).map((p) => ({ case: p.case, d: p.b - p.a, slice: p.slice })).sort((u, v) => v.d - u.d || (u.case < v.case ? -1 : 1));
   const W = 320, row = Math.max(2, Math.min(12, Math.floor(400 / Math.max(1, ps.length)))), top = 20;
   const H = top + ps.length * row + 8;
   const max = ps.reduce((m, p) => Math.max(m, Math.abs(p.d)), 0) || 1;
@@ -75,7 +80,7 @@ export function deltaBarsSvg(title: string, quantity: string, points: readonly V
     `<line x1="${mid}" x2="${mid}" y1="${top}" y2="${H - 8}" stroke="${NEUTRAL}"/>`];
   ps.forEach((p, i) => {
     const w = (Math.abs(p.d) / max) * (mid - 8);
-    out.push(`<rect ${caseAttrs(p.case, axis)} x="${(p.d < 0 ? mid - w : mid).toFixed(1)}" y="${top + i * row}" width="${Math.max(0.5, w).toFixed(1)}" height="${Math.max(1, row - 1)}" ` +
+    out.push(`<rect ${caseAttrs(p.case, axis, p.slice)} x="${(p.d < 0 ? mid - w : mid).toFixed(1)}" y="${top + i * row}" width="${Math.max(0.5, w).toFixed(1)}" height="${Math.max(1, row - 1)}" ` +
       `fill="${colourOf(quantity, p.d)}"><title>${escapeHtml(p.case)}: Δ ${fmt(p.d)}</title></rect>`);
   });
   out.push('</svg>');
@@ -99,7 +104,7 @@ function swatch(colour: string): string {
 /** The section: headline plots per label, then the full statistics table. */
 export function versusSectionHtml(versus: ReportVersus, cases: readonly CaseSummary[], axis = 'k'): string {
   const out: string[] = [`<h2>Model A versus model B</h2><div class="muted">A: the predictions above; B: <code>${escapeHtml(versus.predictionsB)}</code>. ` +
-    `Δ = B − A. ${swatch(B_BETTER)}B better ${swatch(A_BETTER)}A better ${swatch(NEUTRAL)}equal or no direction. A click on a dot or bar opens the case (model A) in the compare editor. Wilcoxon signed-rank as SciPy 1.10 <code>wilcoxon(d)</code>; CI: t interval of the mean Δ.</div>`];
+    `Δ = B − A. ${swatch(B_BETTER)}B better ${swatch(A_BETTER)}A better ${swatch(NEUTRAL)}equal or no direction. A click on a dot or bar opens the case in the three-way editor at the slice where the models differ most (by Dice loss). Wilcoxon signed-rank as SciPy 1.10 <code>wilcoxon(d)</code>; CI: t interval of the mean Δ.</div>`];
   const missing = cases.filter((c) => c.status === 'missing A' || c.status === 'missing B');
   if (missing.length > 0) {
     out.push(`<div class="banner">${missing.length} label${missing.length === 1 ? ' has' : 's have'} a prediction in one folder only and ${missing.length === 1 ? 'is' : 'are'} not compared: ` +

@@ -22,6 +22,8 @@ export interface VersusPoint {
   readonly case: string;
   readonly a: number | null;
   readonly b: number | null;
+  /** The slice of largest difference (Dice loss), where a click opens the three-way editor; null: the case's worst. */
+  readonly slice: number | null;
 }
 
 function numeric(o: Readonly<Record<string, unknown>> | undefined): string[] {
@@ -53,10 +55,10 @@ export function versusLabels(cases: readonly CaseSummary[]): string[] {
 /** A and B per computed case for one quantity and label ("multiclass": the Lovasz-Softmax). */
 export function versusPoints(cases: readonly CaseSummary[], quantity: string, label: string): VersusPoint[] {
   return cases.filter((c) => c.status === 'done' && c.versus).map((c) => {
-    if (label === 'multiclass') return { case: c.case, a: c.lovaszSoftmax, b: c.versus!.lovaszSoftmax };
+    if (label === 'multiclass') return { case: c.case, a: c.lovaszSoftmax, b: c.versus!.lovaszSoftmax, slice: null };
     const a = c.labels.find((l) => String(l.label) === label)?.values;
-    const b = c.versus!.labels.find((l) => String(l.label) === label)?.values;
-    return { case: c.case, a: quantityValue(a, quantity), b: quantityValue(b, quantity) };
+    const lb = c.versus!.labels.find((l) => String(l.label) === label);
+    return { case: c.case, a: quantityValue(a, quantity), b: quantityValue(lb?.values, quantity), slice: lb?.largestDifferenceSlice ?? null };
   });
 }
 

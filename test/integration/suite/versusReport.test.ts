@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { cases, copySample, file, readText, reportPanel, runReport, until } from './reportHelpers';
+import { cases, copySample, file, initCount, nthInit, readText, reportPanel, runReport, until } from './reportHelpers';
 
 suite('loss report versus a second model', () => {
   suiteSetup(async () => {
@@ -44,5 +44,14 @@ suite('loss report versus a second model', () => {
     });
     assert.match(panel.csp ?? '', /^default-src 'none'; img-src data:; style-src 'nonce-[^']+'; script-src 'nonce-[^']+';/);
     assert.match(await readText(vscode.Uri.joinPath(out, 'report.html')), /<h2>Model A versus model B<\/h2>/);
+
+    // A click on the paired case opens the three-way editor (A, B and the label) at that slice.
+    const prediction = file('sample/predictions/liver_001.nii.gz');
+    const before = await initCount(prediction);
+    await reportPanel({ type: 'openCase', case: 'liver_001', slice: 12, axis: 'k' });
+    const init = await nthInit(prediction, before);
+    assert.equal(init.pair.versus?.predictionName, 'sample/predictionsB/liver_001.nii.gz');
+    assert.equal(init.pair.labelName, 'sample/labelsTr/liver_001.nii.gz');
+    assert.deepEqual([init.state?.axis, init.state?.index], ['k', 12]);
   });
 });
