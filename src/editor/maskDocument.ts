@@ -270,7 +270,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       this.setStatus(`Decoding ${names.join(', ')}…`);
       const key = pairKey(uris.prediction, uris.label);
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
-      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
+      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workers ?? this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
       const common = { kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis, previewMinVoxels: null };
       // The label's bytes go to both workers (each takes over its own copy).
       const labelB: FilePayload = { name: label.name, bytes: label.bytes.slice(0) };
