@@ -30,6 +30,7 @@ import { MarksStore } from './editor/marksStore';
 import { ReportPanel } from './editor/reportPanel';
 import { readSettings } from './editor/settings';
 import { reopenMaskTabs } from './editor/reopenTabs';
+import { SessionWorkerPool } from './editor/sessionWorkerPool';
 import { LossStatusBar } from './editor/statusBar';
 import { TestProbe } from './editor/testProbe';
 import { TriageStore } from './editor/triageStore';
@@ -41,10 +42,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const triage = new TriageStore(vscode.workspace.workspaceFolders?.[0]?.uri ?? null, log);
   const marks = new MarksStore(context.workspaceState, triage);
   const probe = __TEST_HOOKS__ && testMode ? new TestProbe() : null;
+  const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
+  // One set of session threads for every document, started by the first open (never here).
+  const workers = new SessionWorkerPool(workerFile);
   const provider = new CompareEditorProvider(
     { extensionUri: context.extensionUri, marks, log, probe },
     {
-      workerFile: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
+      workerFile,
+      workers,
       // The loss threads; the session worker itself stays free to answer slice requests.
       jobs: Math.max(1, availableParallelism()),
       log,
@@ -71,6 +76,8 @@ export function activate(context: vscode.ExtensionContext): void {
     cases,
     panel,
     provider,
+    // Ends the idle workers; a document closed after it ends its own (release after dispose terminates).
+    workers,
     new LossStatusBar(provider.onDidChangeActiveSession, marks),
     registerCompareMasks(ctx),
     registerCompareTwoPredictions(ctx),
@@ -95,5 +102,5 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; workers end with their documents.
+  // Everything is in context.subscriptions; the session worker pool ends with them.
 }

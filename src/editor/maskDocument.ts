@@ -16,6 +16,7 @@ import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
 import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import type { SessionWorkerPool } from './sessionWorkerPool';
 import { readConventionSettings } from './conventionSettings';
 import { NOT_REGULAR } from '../core/io/readVolume';
 import { readSettings, reportSettingsProblems } from './settings';
@@ -27,6 +28,8 @@ export type DocumentState =
 
 export interface DocumentDeps {
   readonly workerFile: string;
+  /** The host's shared session workers (extension.ts); without it each document starts its own. */
+  readonly workers?: SessionWorkerPool;
   readonly jobs: number;
   readonly log: vscode.LogOutputChannel;
   /** The view a pair was last left in (marksStore), to start computing the losses of its axis early. */
@@ -100,7 +103,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   constructor(readonly uri: vscode.Uri, private readonly deps: DocumentDeps, explicit: PairUris | null) {
     super();
-    this.client = this._register(new SessionWorkerClient(deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
+    this.client = this._register(new SessionWorkerClient(deps.workers ?? deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
     void this.load(explicit);
   }
 
@@ -267,7 +270,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       this.setStatus(`Decoding ${names.join(', ')}…`);
       const key = pairKey(uris.prediction, uris.label);
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
-      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
+      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workers ?? this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
       const common = { kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis, previewMinVoxels: null };
       // The label's bytes go to both workers (each takes over its own copy).
       const labelB: FilePayload = { name: label.name, bytes: label.bytes.slice(0) };

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { Disposable, DisposedError, toDisposable } from './dispose';
+import type { SessionWorkerPool } from './sessionWorkerPool';
 import type {
   FilePayload, FileRole, LossesReply, MetricsReply, OpenRequest, PairSummary, SessionMessage, SessionReply, SessionRequest, SliceReply,
 } from '../worker/sessionMessages';
@@ -36,24 +37,37 @@ export type OpenOptions = Omit<OpenRequest, 'type' | 'id'> & {
   readonly onPreview?: (pair: PairSummary) => void;
 };
 
+/**
+ * Request ids, unique across every client: a pooled worker serves one document after another, and
+ * a late reply to the previous document's request must never match one of the next document's.
+ */
+let nextRequestId = 1;
+
 export class SessionWorkerClient extends Disposable {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
   /** Set once the worker is gone; later requests fail with it at once. */
   private deadReason: string | null = null;
 
-  constructor(workerFile: string, private readonly label = 'the Mask Inspector worker') {
+  /**
+   * `source`: the worker bundle (a thread of this client's own, ended on dispose) or the host's
+   * pool (a shared, already-booted thread, handed back on dispose with this document's volumes freed).
+   */
+  constructor(source: string | SessionWorkerPool, private readonly label = 'the Mask Inspector worker') {
     super();
-    this.worker = new Worker(workerFile);
-    this.worker.on('message', (reply: SessionMessage) => this.onReply(reply));
+    this.worker = typeof source === 'string' ? new Worker(source) : source.acquire();
+    const onMessage = (reply: SessionMessage) => this.onReply(reply);
     // An uncaught exception in the worker: nothing it was doing will answer.
-    this.worker.on('error', (error) => this.fail(`${label} stopped: ${error.message}`));
-    this.worker.on('exit', (code) => this.fail(`${label} exited unexpectedly (code ${code})`));
+    const onError = (error: Error) => this.fail(`${label} stopped: ${error.message}`);
+    const onExit = (code: number) => this.fail(`${label} exited unexpectedly (code ${code})`);
+    this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     this._register(toDisposable(() => {
       this.rejectAll(new DisposedError(label));
+      const alive = this.deadReason === null;
       this.deadReason = `${label} was closed`;
-      void this.worker.terminate();
+      this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (typeof source !== 'string' && alive) source.release(this.worker);
+      else void this.worker.terminate();
     }));
   }
 
@@ -94,7 +108,7 @@ export class SessionWorkerClient extends Disposable {
   ): Promise<SessionReply> {
     if (this.isDisposed) return Promise.reject(new DisposedError(this.label));
     if (this.deadReason !== null) return Promise.reject(new SessionError(null, this.deadReason));
-    const id = this.nextId++;
+    const id = nextRequestId++;
     return new Promise<SessionReply>((resolve, reject) => {
       this.pending.set(id, { type: message.type, resolve, reject, ...(preview ? { preview } : {}) });
       this.worker.postMessage({ ...message, id } as SessionRequest, transfer);

@@ -87,7 +87,13 @@ export interface MetricsRequest {
   readonly settings: MetricSettings;
 }
 
-export type SessionRequest = OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest | MetricsRequest;
+/**
+ * From the host's worker pool when a document closes: forget its volumes (free their shared
+ * memory) and wait for the next document. The one request without a reply.
+ */
+export interface ReleaseRequest { readonly type: 'release'; readonly id: number }
+
+export type SessionRequest = ReleaseRequest | OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest | MetricsRequest;
 
 /** What the host needs to build PairInfo; `generation` grows with every change of the pair. */
 export interface PairSummary extends PairInfo {

@@ -483,6 +483,20 @@ function change(id: number, next: () => Session | Promise<Session>): void {
     (error: unknown) => reply(failure(id, error)));
 }
 
+/**
+ * The document closed; this worker goes back to the host's pool. After any change in flight, the
+ * volumes are dropped (their SharedArrayBuffers are freed once losses still running end); the
+ * range workers stay booted, and decode helpers are started for the next document.
+ */
+function release(): void {
+  changes = changes.then(() => {
+    session = null;
+    preview = null;
+    precomputeAxis = null;
+    if (parallelDecode) while (spareHelpers.length < 2) spareHelpers.push(startDecodeHelper(__filename));
+  });
+}
+
 /** Polling interval while a previewed slice's voxels are still being decoded. */
 const SLICE_WAIT_MS = 4;
 
@@ -521,6 +535,7 @@ function handle(request: SessionRequest): void {
         });
       case 'setKind': return change(request.id, () => build(current().files, { ...current(), kind: request.kind }));
       case 'slice': return answerSlice(request);
+      case 'release': return release();
       case 'losses': {
         const s = current();
         precomputeAxis = request.axis;

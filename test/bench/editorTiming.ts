@@ -9,7 +9,7 @@
  *   host event-loop max stall, opening    target < 50 ms
  *   peak RSS of the whole process (host, session worker, helpers, range workers)
  *
- *   npm run build && node dist-test/bench/editorTiming.js [--size 512,512,300] [--runs 3] [--jobs N] [--dir D] [--worker dist/W.js]
+ *   npm run build && node dist-test/bench/editorTiming.js [--size 512,512,300] [--runs 3] [--jobs N] [--dir D] [--worker dist/W.js] [--pool]
  *
  * Data: D/prediction_prob_f32.nii.gz + D/label_u8.nii.gz, generated once (default
  * /tmp/mask-inspector-bench/NXxNYxNZ, or bench-data/NXxNYxNZ when that already has them).
@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
 import { SessionWorkerClient, transferableBytes } from '../../src/editor/sessionWorkerClient';
+import { SessionWorkerPool } from '../../src/editor/sessionWorkerPool';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 
@@ -38,6 +39,11 @@ const benchData = join(repo, 'bench-data', sizeName);
 const dataDir = flag('--dir', existsSync(join(benchData, 'label_u8.nii.gz')) ? benchData : join(tmpdir(), 'mask-inspector-bench', sizeName));
 /** --worker: another build of the session worker (in dist/, next to rangeWorker.js), to compare variants. */
 const workerFile = resolve(flag('--worker', join(repo, 'dist', 'worker.js')));
+/**
+ * --pool: the runs share one SessionWorkerPool, as the documents of an extension host do: the
+ * first run starts the threads, later runs reuse them. Without it every run starts its own.
+ */
+const pool = argv.includes('--pool') ? new SessionWorkerPool(workerFile) : null;
 const files = { prediction: join(dataDir, 'prediction_prob_f32.nii.gz'), label: join(dataDir, 'label_u8.nii.gz') };
 
 function ensureData(): void {
@@ -64,7 +70,7 @@ async function oneRun(): Promise<Run> {
   let peakRss = process.memoryUsage.rss();
   const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
   const t0 = performance.now();
-  const client = new SessionWorkerClient(workerFile);
+  const client = new SessionWorkerClient(pool ?? workerFile);
   try {
     // As MaskDocument does: both files read at once (workspace.fs.readFile there), bytes transferred.
     const [pred, label] = await Promise.all([readFile(files.prediction), readFile(files.label)]);
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
   ensureData();
   const mb = (f: string) => (statSync(f).size / 1e6).toFixed(0);
   console.log(`Mask Inspector editor timing — ${sizeName}, prediction ${mb(files.prediction)} MB .nii.gz, label ${mb(files.label)} MB .nii.gz`);
-  console.log(`node ${process.version}, ${availableParallelism()} CPUs, ${jobs} loss threads, ${runs} runs; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`node ${process.version}, ${availableParallelism()} CPUs, ${jobs} loss threads, ${runs} runs${pool ? ' through one shared worker pool (--pool)' : ', a worker per run'}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log('(on a shared machine "best" is the least disturbed run; medians include other processes\' load)\n');
   const results: Run[] = [];
   for (let r = 0; r < runs; r++) {
@@ -166,4 +172,4 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
-});
+}).finally(() => pool?.dispose());
