@@ -262,7 +262,7 @@ interface ZlibInternals {
  * flush, same multi-member and error handling); where that handle is not there (another
  * runtime), the public streaming API is used and each piece copied.
  */
-async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
   const inflater = zlib.createGunzip();
   const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
   if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
@@ -297,8 +297,11 @@ async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: n
   }
 }
 
-/** The public streaming API: each inflated piece is copied into `out`. */
-function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+/**
+ * The public streaming API: each inflated piece is copied into `out`. The fallback of inflateInto;
+ * exported so that every test run checks the two agree (test/unit/inflateInto.test.ts).
+ */
+export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
   return new Promise((resolve) => {
     const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
     let written = 0;
