@@ -2,7 +2,7 @@
 """Reference values for src/core/report/pairedStats.ts (issue #12), computed by SciPy itself.
 
 Regenerate (Debian's python3-scipy; the issue's contract is SciPy 1.10 — this refuses any other):
-    /usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures/paired-stats.json
+    /usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures-stats/paired-stats.json
 
 Each case: the two models' values a, b (d = b - a in float64, as the TypeScript computes it) and
 n, meanA, meanB, meanDiff, medianDiff (numpy), ci95 (scipy.stats.t.ppf(0.975, n - 1)) and ci95Exact (the
@@ -95,7 +95,7 @@ t_quantiles = [{'df': df, 'q': float(st.t.ppf(0.975, df)), 'exact': t975_exact(d
 
 json.dump({
     'generator': 'scripts/paired-stats-fixture.py',
-    'command': '/usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures/paired-stats.json',
+    'command': '/usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures-stats/paired-stats.json',
     'scipy': scipy.__version__, 'numpy': np.__version__,
     'cases': cases, 'tQuantiles': t_quantiles,
 }, sys.stdout, indent=1)

@@ -1,6 +1,6 @@
 /**
- * Paired statistics (issue #12) against SciPy 1.10 itself: test/fixtures/paired-stats.json, made
- * by `/usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures/paired-stats.json`
+ * Paired statistics (issue #12) against SciPy 1.10 itself: test/fixtures-stats/paired-stats.json, made
+ * by `/usr/bin/python3 scripts/paired-stats-fixture.py > test/fixtures-stats/paired-stats.json`
  * (scipy.stats.wilcoxon(d) with its defaults, scipy.stats.t.ppf, numpy mean/median).
  */
 import assert from 'node:assert/strict';
@@ -8,14 +8,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pairedDirection, pairedStats, tQuantile, wilcoxon } from '../../src/core/report/pairedStats';
-import { fixturesDir } from './helpers/fixtures';
+import { repoRoot } from './helpers/fixtures';
 
 interface FixtureCase {
   name: string; a: number[]; b: number[]; n: number;
   meanA: number | null; meanB: number | null; meanDiff: number | null; medianDiff: number | null;
   ci95: [number, number] | null; ci95Exact: [number, number] | null; wilcoxon: { statistic: number; p: number } | null;
 }
-const fixture = JSON.parse(readFileSync(join(fixturesDir, 'paired-stats.json'), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures-stats/paired-stats.json'), 'utf8')) as {
   scipy: string; cases: FixtureCase[]; tQuantiles: { df: number; q: number; exact: number }[];
 };
 

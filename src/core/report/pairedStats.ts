@@ -8,7 +8,7 @@
  *   zero → the exact distribution of R+ (ranks of |d| with ties averaged, R+ truncated to an
  *   integer, p = 1 at the centre); otherwise zeros dropped and the normal approximation with the
  *   tie correction, no continuity correction. statistic = min(R+, R−). All d = 0: null (SciPy
- *   raises). test/fixtures/paired-stats.json holds SciPy's own values (scripts/paired-stats-fixture.py).
+ *   raises). test/fixtures-stats/paired-stats.json holds SciPy's own values (scripts/paired-stats-fixture.py).
  * - wins: which model is better per case, by the quantity's direction (pairedDirection).
  */
 import { LOSS_IDS } from '../kernels/lossIds';
