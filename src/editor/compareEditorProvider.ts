@@ -107,6 +107,19 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
    * prediction takes the new label as its partner. `at`: the slice to show (sliceTarget.ts).
    */
   async openPair(pair: PairUris, at?: SliceTarget): Promise<void> {
+    const existing = await this.openExplicit(pair);
+    const state = existing?.state;
+    if (existing && pair.label && !(state?.kind === 'ready' && state.uris.label?.toString() === pair.label.toString())) {
+      await existing.setPartner(pair.label);
+    }
+    this.revealAt(pair.prediction, at);
+  }
+
+  /**
+   * Opens the editor on `pair.prediction` with `pair` as its files (a document VS Code resolves now
+   * takes them from explicitPairs); returns the document that was already open, if any.
+   */
+  private async openExplicit(pair: PairUris): Promise<MaskDocument | undefined> {
     const key = pair.prediction.toString();
     const existing = this.documents.get(key);
     if (existing === undefined) this.explicitPairs.set(key, pair);
@@ -116,16 +129,15 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
     } finally {
       this.explicitPairs.delete(key);
     }
-    const state = existing?.state;
-    if (existing && pair.label && !(state?.kind === 'ready' && state.uris.label?.toString() === pair.label.toString())) {
-      await existing.setPartner(pair.label);
-    }
-    if (at !== undefined) {
-      // An editor that already existed shows it now; a new one when VS Code resolves it.
-      const session = this.sessionFor(pair.prediction);
-      if (session !== undefined) session.revealSlice(at);
-      else this.pendingTargets.set(key, at);
-    }
+    return existing;
+  }
+
+  /** Shows slice `at`: an editor that already existed now; a new one when VS Code resolves it. */
+  private revealAt(prediction: vscode.Uri, at: SliceTarget | undefined): void {
+    if (at === undefined) return;
+    const session = this.sessionFor(prediction);
+    if (session !== undefined) session.revealSlice(at);
+    else this.pendingTargets.set(prediction.toString(), at);
   }
 
   /**
@@ -133,23 +145,13 @@ export class CompareEditorProvider extends Disposable implements vscode.CustomRe
    * A's document; an editor already open on A switches to the three files.
    */
   async openVersus(pair: PairUris & { versus: vscode.Uri }, at?: SliceTarget): Promise<void> {
-    const key = pair.prediction.toString();
-    const existing = this.documents.get(key);
-    if (existing === undefined) this.explicitPairs.set(key, pair);
-    try {
-      await vscode.commands.executeCommand('vscode.openWith', pair.prediction, VIEW_TYPE);
-    } finally {
-      this.explicitPairs.delete(key);
-    }
+    const existing = await this.openExplicit(pair);
     const state = existing?.state;
     const same = state?.kind === 'ready' && state.uris.versus?.toString() === pair.versus.toString() && state.uris.label?.toString() === pair.label?.toString();
     if (existing && !same) await existing.reopen(pair);
-    if (at !== undefined) {
-      const session = this.sessionFor(pair.prediction);
-      if (session !== undefined) session.revealSlice(at);
-      else this.pendingTargets.set(key, at);
-    }
+    this.revealAt(pair.prediction, at);
   }
+
 
   private setActive(session: CompareSession | undefined): void {
     if (this._active === session) return;
