@@ -184,6 +184,13 @@ test('ValueScanner, in any pieces, equals scanValues and distinctIntegers for ev
     ['float64 non-integer late', () => Float64Array.from({ length: 70_000 }, (_, i) => (i === 69_000 ? 2.5 : i % 4))],
     ['float32 all NaN', () => new Float32Array(1000).fill(NaN)],
     ['empty float32', () => new Float32Array(0)],
+    // Runs of equal values (the scanners skip repeats by their bits): every NaN still counted, ±0 kept apart.
+    ['float32 runs with repeated NaN, ±Infinity and ±0', () => Float32Array.from({ length: 70_000 }, (_, i) =>
+      (i >= 30_000 && i < 30_010 ? NaN : i >= 40_000 && i < 40_005 ? Infinity : i >= 50_000 && i < 50_003 ? -Infinity
+        : i < 20_000 ? 0.25 : i < 25_000 ? -0 : i < 26_000 ? 0 : (i >> 11) * 0.125))],
+    ['float32 probabilities in runs, max late', () => Float32Array.from({ length: 70_000 }, (_, i) => (i === 69_998 ? 0.99 : i < 35_000 ? 0.0625 : 0.5))],
+    ['uint8 runs at an odd offset, rare values', () => Uint8Array.from({ length: 70_003 }, (_, i) => (i === 69_001 ? 200 : i === 3 ? 7 : (i >> 13) % 3)).subarray(3)],
+    ['int8 runs with negatives', () => Int8Array.from({ length: 70_000 }, (_, i) => (i === 12_345 ? -128 : i % 9000 < 4500 ? 0 : -3))],
     ['empty uint8', () => new Uint8Array(0)],
   ];
   for (const [what, build] of make) {

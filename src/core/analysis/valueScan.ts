@@ -116,6 +116,8 @@ export class ValueScanner {
   /** 'int' and 'float': distinct values, added when the value changes (masks are long runs); null once given up. */
   private distinctSet: Set<number> | null = new Set();
   private last = NaN;
+  /** Float32 data: the same memory as int32, to tell repeated values apart by their bits. */
+  private readonly bits: Int32Array | null;
 
   constructor(private readonly data: VoxelArray) {
     const small = data instanceof Uint8Array || data instanceof Int8Array ? 256
@@ -123,6 +125,7 @@ export class ValueScanner {
     this.category = small > 0 ? 'small' : data instanceof Float32Array || data instanceof Float64Array ? 'float' : 'int';
     this.seen = small > 0 ? new Uint8Array(small) : null;
     this.typeMin = data instanceof Int8Array ? -128 : data instanceof Int16Array ? -32768 : 0;
+    this.bits = data instanceof Float32Array ? new Int32Array(data.buffer, data.byteOffset, data.length) : null;
   }
 
   /** Values [from, to) of the data; pieces must come in order, without gaps. */
@@ -153,7 +156,7 @@ export class ValueScanner {
     // One loop per element type: a loop over Float32Array | Float64Array runs several times slower.
     const state = floatState;
     state[0] = this.min; state[1] = this.max; state[2] = this.nonFinite; state[3] = this.firstNonFinite; state[4] = this.firstNonInteger;
-    if (this.data instanceof Float32Array) scanFloat32(this.data, from, to, state);
+    if (this.data instanceof Float32Array) scanFloat32(this.data, this.bits!, from, to, state);
     else scanFloat64(this.data as Float64Array, from, to, state);
     this.min = state[0]!;
     this.max = state[1]!;
@@ -221,7 +224,7 @@ type SmallIntArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
 /** [min, max, nonFinite, firstNonFinite, firstNonInteger] of a float scan in progress. */
 const floatState = new Float64Array(5);
 
-function scanFloat32(data: Float32Array, from: number, to: number, state: Float64Array): void {
+function scanFloat32(data: Float32Array, bits: Int32Array, from: number, to: number, state: Float64Array): void {
   let min = state[0]!, max = state[1]!, nonFinite = state[2]!, firstNonFinite = state[3]!, firstNonInteger = state[4]!;
   let i = from;
   // Until the first non-integer every value is also checked for being whole; then only min/max.
@@ -235,12 +238,31 @@ function scanFloat32(data: Float32Array, from: number, to: number, state: Float6
     if (v > max) max = v;
     if (Math.floor(v) !== v) firstNonInteger = i;
   }
-  for (; i < to; i++) {
+  // A value with the same bits as the last finite one cannot change min or max: a smooth
+  // probability map repeats most values (saturated background), so most voxels cost one integer
+  // compare. Non-finite values never become `last`, so each of them is still counted.
+  let last = 0;
+  let primed = false;
+  for (; i < to && !primed; i++) {
     const v = data[i]!;
     if (v - v !== 0) {
       if (nonFinite++ === 0) firstNonFinite = i;
       continue;
     }
+    if (v < min) min = v;
+    if (v > max) max = v;
+    last = bits[i]!;
+    primed = true;
+  }
+  for (; i < to; i++) {
+    const b = bits[i]!;
+    if (b === last) continue;
+    const v = data[i]!;
+    if (v - v !== 0) {
+      if (nonFinite++ === 0) firstNonFinite = i;
+      continue;
+    }
+    last = b;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -273,7 +295,35 @@ function scanFloat64(data: Float64Array, from: number, to: number, state: Float6
 }
 
 function markSeen(data: SmallIntArray, from: number, to: number, seen: Uint8Array, base: number): void {
+  if (data.BYTES_PER_ELEMENT === 1 && to - from >= 64) {
+    markSeenBytes(data as Uint8Array | Int8Array, from, to, seen, base);
+    return;
+  }
   for (let i = from; i < to; i++) seen[data[i]! - base] = 1;
+}
+
+/**
+ * markSeen of one-byte values four at a time: a mask is long runs of one value, so a 32-bit word
+ * equal to the previous one holds no value not seen yet, and only words that differ are marked.
+ */
+function markSeenBytes(data: Uint8Array | Int8Array, from: number, to: number, seen: Uint8Array, base: number): void {
+  let i = from;
+  for (; i < to && ((data.byteOffset + i) & 3) !== 0; i++) seen[data[i]! - base] = 1;
+  const wordCount = (to - i) >> 2;
+  const words = new Int32Array(data.buffer, data.byteOffset + i, wordCount);
+  let last = words[0]!;
+  for (let b = i; b < i + 4; b++) seen[data[b]! - base] = 1;
+  for (let w = 1; w < wordCount; w++) {
+    const word = words[w]!;
+    if (word === last) continue;
+    last = word;
+    const b = i + 4 * w;
+    seen[data[b]! - base] = 1;
+    seen[data[b + 1]! - base] = 1;
+    seen[data[b + 2]! - base] = 1;
+    seen[data[b + 3]! - base] = 1;
+  }
+  for (let b = i + 4 * wordCount; b < to; b++) seen[data[b]! - base] = 1;
 }
 
 /** scanValues and distinctIntegers of a whole array, in one pass (see ValueScanner). */
