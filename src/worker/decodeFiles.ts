@@ -17,14 +17,16 @@
 import { ownsWholeBuffer } from '../core/io/bytes';
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import * as zlib from 'node:zlib';
 import { scanVolumeValues, ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
 import { gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from '../core/io/gzip';
 import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
+import { inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type ScanSpan, type ScanTypeName } from './inflateScan';
 import type { FilePayload } from './sessionMessages';
+
+export { inflateInto, inflateStreamInto } from './inflateScan';
 
 /** A failure that names an input file; anything else is internal and reported as such. */
 export class FileError extends Error {
@@ -117,10 +119,6 @@ function sharedNow(data: VoxelArray): VoxelArray {
   return shared;
 }
 
-/** Bytes inflated (or copied) per step: small enough that scanning them right after stays in cache. */
-const STEP_BYTES = 256 << 10;
-/** The event loop is served every this many bytes (on one CPU the session thread itself decodes). */
-const YIELD_BYTES = 8 << 20;
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Where the volume's bytes come from: the file itself, or its gzip stream. */
@@ -168,7 +166,7 @@ function viewsInPlace(plan: NiftiPlan): boolean {
  */
 export async function decodeIntoShared(
   bytes: Uint8Array, name: string,
-  options: { readonly maxVoxels: number; readonly scan: boolean } & DecodeCallbacks,
+  options: { readonly maxVoxels: number; readonly scan: boolean; readonly inflateElsewhere?: InflateElsewhere } & DecodeCallbacks,
 ): Promise<{ volume: Volume; values: VolumeValues | null }> {
   const source = planFastPath(bytes, options.maxVoxels);
   if (source !== null) {
@@ -181,13 +179,26 @@ export async function decodeIntoShared(
   return { volume: shared, values: options.scan ? scanVolumeValues(shared.data) : null };
 }
 
+/**
+ * Inflates a gzip stream into a buffer on another thread, scanning `span` there as it arrives
+ * (inflateScan.ts inflateAndScan, run by a range worker: streamCompare.ts). Rejects when that
+ * thread fails; the file is then inflated on this thread.
+ */
+export type InflateElsewhere = (gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null) => Promise<{ ok: boolean; values: VolumeValues | null }>;
+
+function scanSpanType(data: VoxelArray): ScanTypeName {
+  const name = data.constructor.name;
+  if (!isScanTypeName(name)) throw new Error(`internal: no scan type ${name}`);
+  return name;
+}
+
 /** Writes the decoded file into `out` from its start, calling `advance(bytes written)` after every step. */
 type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<boolean>;
 
 /** The fast path; null when the stream did not give exactly the planned bytes (readVolume then decides). */
 async function fillShared(
   bytes: Uint8Array, name: string, source: Source,
-  options: { readonly scan: boolean } & DecodeCallbacks,
+  options: { readonly scan: boolean; readonly inflateElsewhere?: InflateElsewhere } & DecodeCallbacks,
 ): Promise<{ volume: Volume; values: VolumeValues | null } | null> {
   const { plan } = source;
   const buffer = new SharedArrayBuffer(plan.neededBytes);
@@ -219,13 +230,26 @@ async function fillShared(
     options.onProgress?.(ready, () => scanner.valuesSoFar());
   };
   try {
+    let elsewhere: { readonly values: VolumeValues | null } | null = null;
+    if (source.kind === 'gzip' && options.inflateElsewhere && options.onProgress === undefined && options.onHalfScanned === undefined) {
+      const span: ScanSpan | null = scanned ? { type: scanSpanType(scanned), start: plan.dataStart, count: plan.voxelCount } : null;
+      // A thread that failed (it died, say) wrote nothing that counts: the file is inflated here instead.
+      const inflated = await options.inflateElsewhere(bytes, buffer, span).catch(() => null);
+      if (inflated !== null && !inflated.ok) return null; // not exactly the planned bytes: readVolume decides
+      if (inflated !== null) {
+        elsewhere = inflated;
+        Atomics.store(progress, 0, Math.floor(out.length / 1024));
+      }
+    }
     const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a);
-    if (!await produce(out, advance)) return null;
+    if (elsewhere === null && !await produce(out, advance)) return null;
     const volume = decodeNifti(plan, out, name, source.kind === 'gzip');
     const data = volume.data;
     // decodeNifti views the buffer in place unless the file needs scaling or byte swapping (or is tiny).
     const direct = scanned !== null && data.buffer === buffer && data.byteOffset === scanned.byteOffset && data.length === scanned.length;
-    const values = !options.scan ? null : direct ? scanner!.result() : scanVolumeValues(data);
+    const values = !options.scan ? null
+      : !direct ? scanVolumeValues(data)
+        : elsewhere !== null ? elsewhere.values ?? scanVolumeValues(data) : scanner!.result();
     ok = data.buffer === buffer;
     return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
   } catch (error) {
@@ -236,8 +260,6 @@ async function fillShared(
   }
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
   for (let at = 0; at < out.length;) {
     const end = Math.min(out.length, at + STEP_BYTES);
@@ -246,82 +268,6 @@ async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: n
     if (at % YIELD_BYTES === 0) await yieldToLoop();
   }
   return true;
-}
-
-/** The parts of a node:zlib stream its own gunzipSync uses (zlib.js processChunkSync). */
-interface ZlibInternals {
-  readonly _handle?: { writeSync?: (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number) => void } | null;
-  /** [avail_out, avail_in] after the last write. */
-  readonly _writeState?: Uint32Array;
-}
-
-/**
- * Inflates the gzip stream straight into `out`: exactly out.length bytes and then the end of the
- * stream (its CRC and size checked), or false. node:zlib has no public API that writes into a
- * given buffer, so this drives the stream's native handle the way gunzipSync itself does (same
- * flush, same multi-member and error handling); where that handle is not there (another
- * runtime), the public streaming API is used and each piece copied.
- */
-export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
-  const inflater = zlib.createGunzip();
-  const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
-  if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
-    inflater.close();
-    return inflateStreamInto(gz, out, advance);
-  }
-  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' later.
-  inflater.on('error', () => undefined);
-  let availIn = gz.length;
-  const write = (target: Uint8Array, offset: number, length: number): number => {
-    handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
-    if (inflater.destroyed) return -1;
-    availIn = state[1]!;
-    return length - state[0]!;
-  };
-  try {
-    let written = 0;
-    while (written < out.length) {
-      const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
-      if (produced <= 0) return false; // an error, or no progress (zlib reports a truncated stream as an error)
-      const before = written;
-      written += produced;
-      advance(written);
-      if (Math.floor(written / YIELD_BYTES) !== Math.floor(before / YIELD_BYTES)) await yieldToLoop();
-    }
-    // Asked for more, zlib reads the trailer (CRC-32, size) and must give nothing: a longer stream
-    // (data after the image) is for readVolume to judge.
-    const probe = new Uint8Array(64);
-    return write(probe, 0, probe.length) === 0;
-  } finally {
-    if (!inflater.destroyed) inflater.close();
-  }
-}
-
-/**
- * The public streaming API: each inflated piece is copied into `out`. The fallback of inflateInto;
- * exported so that every test run checks the two agree (test/unit/inflateInto.test.ts).
- */
-export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
-  return new Promise((resolve) => {
-    const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
-    let written = 0;
-    let settled = false;
-    const settle = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      if (!ok) inflater.destroy();
-      resolve(ok);
-    };
-    inflater.on('data', (piece: Buffer) => {
-      if (settled) return;
-      if (written + piece.length > out.length) return settle(false);
-      out.set(piece, written);
-      advance(written += piece.length);
-    });
-    inflater.on('error', () => settle(false));
-    inflater.on('end', () => settle(written === out.length));
-    inflater.end(gz);
-  });
 }
 
 /** Decodes on this thread. Throws FileError for a file that is not a readable mask. */

@@ -6,6 +6,8 @@ import type { SliceMetricsRange, VolumeMetricsResult } from '../core/analysis/me
 import type { Axis } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
+import type { VolumeValues } from '../core/analysis/valueScan';
+import type { ScanSpan } from './inflateScan';
 
 /** Losses and per-slice metrics of slices [start, end). */
 export interface RangeJob {
@@ -40,8 +42,23 @@ export interface SliceMetricsJob {
   readonly end: number;
 }
 
-export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob;
+/** Inflate a gzip stream into `buffer`, scanning `span` as it arrives (inflateScan.ts): the CLI's label, while it inflates the prediction. */
+export interface InflateJob {
+  readonly task: 'inflate';
+  readonly id: number;
+  readonly gz: Uint8Array;
+  readonly buffer: SharedArrayBuffer;
+  readonly span: ScanSpan | null;
+}
+
+export interface InflateResult {
+  /** The stream gave exactly buffer.byteLength bytes. */
+  readonly ok: boolean;
+  readonly values: VolumeValues | null;
+}
+
+export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob | InflateJob;
 
 export type RangeReply =
-  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange }
+  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -7,13 +7,20 @@ import { ownsWholeBuffer } from '../core/io/bytes';
 import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
+import { inflateAndScan } from './inflateScan';
 import type { RangeReply, WorkerJob } from './rangeMessages';
 
 if (!parentPort) throw new Error('rangeWorker.js must run as a worker thread');
 const port = parentPort;
 
 port.on('message', (job: WorkerJob) => {
-  let reply: RangeReply;
+  if (job.task === 'inflate') {
+    inflateAndScan(job.gz, job.buffer, job.span).then(
+      (result) => port.postMessage({ id: job.id, ok: true, result } satisfies RangeReply),
+      (error: unknown) => port.postMessage({ id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies RangeReply));
+    return;
+  }
+  let reply: Exclude<RangeReply, { result: unknown }> | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange };
   try {
     const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
       : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }

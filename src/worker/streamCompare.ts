@@ -28,13 +28,14 @@ import { sliceGeometry } from '../core/analysis/slicing';
 import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
-import { decodeIntoShared, type DecodeCallbacks } from './decodeFiles';
-import type { RangeJob, RangeReply } from './rangeMessages';
+import { decodeIntoShared, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
+import type { InflateJob, InflateResult, RangeJob, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { awaitReply } from './workerJob';
 
 /** Voxels per slab: about 8 MB of float32, enough that a job's overhead is negligible. */
 const SLAB_VOXELS = 2 << 20;
+const TRACE = process.env.MI_TRACE ? (what: string) => process.stderr.write(`${performance.now().toFixed(1)} ${what}\n`) : () => undefined;
 
 interface Decoded {
   readonly volume: Volume;
@@ -55,15 +56,30 @@ function readBytes(path: string): Uint8Array | null {
  * Decodes one file into shared memory with its values' scan, or null when the fast path does not
  * apply (the caller then reads both files with readInputFile, which reports any error).
  */
-async function decodeFile(path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}): Promise<Decoded | null> {
+async function decodeFile(
+  path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, inflateElsewhere?: InflateElsewhere,
+): Promise<Decoded | null> {
   const bytes = readBytes(path);
   if (bytes === null) return null;
   try {
-    return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks });
+    return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks, ...(inflateElsewhere ? { inflateElsewhere } : {}) });
   } catch (error) {
     if (error instanceof VolumeReadError) return null;
     throw error;
   }
+}
+
+/** Ids of the range jobs (SlabRunner) count up from 0. */
+const INFLATE_JOB_ID = -1;
+
+/** Inflating (and scanning) a file on `worker`, a range worker not yet given any slab. */
+export function inflateOn(worker: Worker): InflateElsewhere {
+  return async (gz, buffer, span) => {
+    const job: InflateJob = { task: 'inflate', id: INFLATE_JOB_ID, gz, buffer, span };
+    const reply = await awaitReply<RangeReply>(worker, job);
+    if (!reply.ok) throw new Error(reply.message);
+    return reply.result as InflateResult;
+  };
 }
 
 /** The fields of a prepared pair that computeRange and the metrics read (besides the voxels). */
@@ -78,15 +94,20 @@ function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
     && JSON.stringify(a.prediction.spacing) === JSON.stringify(b.prediction.spacing);
 }
 
-/** Range workers that each take one slab at a time from a shared queue; this thread can take slabs too. */
+/**
+ * Range workers that take slabs from a shared queue; this thread can take slabs too. While this
+ * thread is busy inflating, a worker's reply is only seen when it yields, so each worker holds up
+ * to two slabs (it starts the next at once); once this thread computes too (finish), one.
+ */
 class SlabRunner {
   private readonly queue: [number, number][] = [];
-  private readonly idle: Worker[];
+  private readonly inFlight = new Map<Worker, number>();
   private readonly results: RangeResult[] = [];
   private readonly running = new Set<Promise<void>>();
   private failure: unknown = null;
   private nextId = 0;
   private pair: PreparedPair | null = null;
+  private depth = 2;
 
   /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
   readonly alone: boolean;
@@ -96,7 +117,7 @@ class SlabRunner {
     private readonly options: CompareOptions,
     private readonly metrics: MetricSettings,
   ) {
-    this.idle = [...workers];
+    for (const worker of workers) this.inFlight.set(worker, 0);
     this.alone = workers.length === 0;
   }
 
@@ -115,20 +136,32 @@ class SlabRunner {
     this.dispatch();
   }
 
+  /** The worker with the fewest slabs in flight, if it can take one more. */
+  private leastBusy(): Worker | null {
+    let best: Worker | null = null;
+    let fewest = this.depth;
+    for (const [worker, count] of this.inFlight) if (count < fewest) { best = worker; fewest = count; }
+    return best;
+  }
+
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0 && this.pair !== null) {
-      const worker = this.idle.pop()!;
+    for (let worker = this.leastBusy(); worker !== null && this.queue.length > 0 && this.pair !== null; worker = this.leastBusy()) {
       const [start, end] = this.queue.shift()!;
       const request: RangeJob = {
         task: 'range', id: this.nextId++, pair: this.pair, axis: this.options.axis, params: this.options.params,
         metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
       };
+      TRACE(`dispatch ${start}-${end}`);
+      this.inFlight.set(worker, this.inFlight.get(worker)! + 1);
       const job = awaitReply<RangeReply>(worker, request).then((reply) => {
         if (!reply.ok) throw new Error(reply.message);
         this.results.push(reply.result as RangeResult);
-        this.idle.push(worker);
-      }).catch((error: unknown) => { this.failure ??= error; })
-        .finally(() => { this.running.delete(job); this.dispatch(); });
+        TRACE(`worker done ${start}-${end}`);
+        this.inFlight.set(worker, this.inFlight.get(worker)! - 1);
+      }).catch((error: unknown) => {
+        this.failure ??= error;
+        this.inFlight.delete(worker); // no more slabs for it
+      }).finally(() => { this.running.delete(job); this.dispatch(); });
       this.running.add(job);
     }
   }
@@ -136,10 +169,12 @@ class SlabRunner {
   /** Computes queued slabs on this thread (serving worker replies between them) until none is left, then waits for the workers. */
   async finish(): Promise<RangeResult[]> {
     const pair = this.pair!;
+    this.depth = 1;
     for (;;) {
       if (this.failure !== null) throw this.failure;
       const next = this.queue.shift();
       if (next === undefined) break;
+      TRACE(`main takes ${next[0]}-${next[1]}`);
       this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics,
         this.options.conventions ?? null));
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -181,43 +216,47 @@ async function comparePipelined(
   workers: readonly Worker[], slabVoxels: number,
 ): Promise<CompareResult> {
   const runner = new SlabRunner(workers, options, metrics);
-  const label = await decodeFile(labelPath, maxVoxels);
-  let prediction: Decoded | null = null;
-  let slabSlices = 1;
+  TRACE('start');
+  // The label (small, compressed) inflates on a worker while this thread inflates the prediction;
+  // the slabs start once the label is in.
+  const labelTask = decodeFile(labelPath, maxVoxels, {}, workers.length > 0 ? inflateOn(workers[0]!) : undefined);
+  /** undefined while the label decodes; null when the fast path does not take it. */
+  let labelNow: Decoded | null | undefined;
+  labelTask.then((decoded) => { labelNow = decoded; TRACE('label decoded'); }, () => undefined); // a failure is thrown by `await labelTask` below
   let queued = 0;
   let speculated = false;
-  if (label !== null) {
-    const labelDims = label.volume.dims;
-    const plane = labelDims[0]! * labelDims[1]!;
-    slabSlices = Math.max(1, Math.floor(slabVoxels / plane));
-    let early: Volume | null = null;
-    let giveUp = workers.length === 0 || options.axis !== 'k' || label.values === null;
-    prediction = await decodeFile(predictionPath, maxVoxels, {
-      onPlanned: (planned) => { early = planned.volume; },
-      onProgress: (ready, valuesSoFar) => {
-        if (giveUp || early === null) return;
-        const dims = early.dims;
-        if (dims.length > 3 && dims[3] !== 1) { giveUp = true; return; }
-        const count = dims[2]!;
-        const readySlices = Math.floor(ready / plane);
-        if (readySlices < Math.min(count, queued + slabSlices)) return;
-        if (!speculated) {
-          try {
-            runner.use(preparePair(early, label.volume, options.kind, { prediction: valuesSoFar(), label: label.values! }));
-            speculated = true;
-          } catch {
-            giveUp = true; // the whole file decides (and reports) after decoding
-            return;
-          }
+  let early: Volume | null = null;
+  let giveUp = workers.length === 0 || options.axis !== 'k';
+  const prediction = await decodeFile(predictionPath, maxVoxels, {
+    onPlanned: (planned) => { early = planned.volume; },
+    onProgress: (ready, valuesSoFar) => {
+      if (giveUp || early === null || labelNow === undefined) return;
+      const label = labelNow;
+      const dims = early.dims;
+      if (label === null || label.values === null || (dims.length > 3 && dims[3] !== 1)) { giveUp = true; return; }
+      const plane = dims[0]! * dims[1]!;
+      const slabSlices = Math.max(1, Math.floor(slabVoxels / plane));
+      const count = dims[2]!;
+      const readySlices = Math.floor(ready / plane);
+      if (readySlices < Math.min(count, queued + slabSlices)) return;
+      if (!speculated) {
+        try {
+          runner.use(preparePair(early, label.volume, options.kind, { prediction: valuesSoFar(), label: label.values }));
+          speculated = true;
+        } catch {
+          giveUp = true; // the whole file decides (and reports) after decoding
+          return;
         }
-        while (queued + slabSlices <= readySlices || (readySlices === count && queued < count)) {
-          const end = Math.min(count, queued + slabSlices);
-          runner.add(queued, end);
-          queued = end;
-        }
-      },
-    });
-  }
+      }
+      while (queued + slabSlices <= readySlices || (readySlices === count && queued < count)) {
+        const end = Math.min(count, queued + slabSlices);
+        runner.add(queued, end);
+        queued = end;
+      }
+    },
+  });
+  const label = await labelTask;
+  TRACE('prediction decoded');
   if (label === null || prediction === null) {
     // The plain path: it reads both files again and reports what is wrong, in its words.
     const pair = preparePair(readInputFile(predictionPath, maxVoxels), readInputFile(labelPath, maxVoxels), options.kind);
@@ -243,6 +282,7 @@ async function computeAll(
   const { count, width, height } = sliceGeometry(pair.prediction.dims, options.axis);
   const step = runner.alone ? Math.max(1, count) : Math.max(1, Math.floor(slabVoxels / (width * height)));
   if (speculated && !samePreparation(runner.current!, pair)) {
+    TRACE('RECOMPUTE');
     await runner.discard();
     queued = 0;
   }
@@ -250,5 +290,6 @@ async function computeAll(
   for (let s = queued; s < count; s += step) runner.add(s, Math.min(count, s + step));
   const volume: VolumeMetricsResult | null = metrics.level === 'all' ? computeVolumeMetrics(pair, metrics) : null;
   const ranges = await runner.finish();
+  TRACE('finished');
   return assembleResult(pair, options, ranges, volume);
 }

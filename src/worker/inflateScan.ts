@@ -1,0 +1,127 @@
+/**
+ * Inflating a gzip stream straight into a given buffer (node:zlib has no public API for that),
+ * and the values' scan while each piece is in cache. Its own module, without the format readers,
+ * so the range workers can inflate a file too (streamCompare.ts inflates the label on one while
+ * the CLI's thread inflates the prediction) without loading the readers.
+ */
+import * as zlib from 'node:zlib';
+import { ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
+import type { VoxelArray } from '../core/io/volume';
+
+/** Bytes inflated (or copied) per step: small enough that scanning them right after stays in cache. */
+export const STEP_BYTES = 256 << 10;
+/** The event loop is served every this many bytes (on one CPU the session thread itself decodes). */
+export const YIELD_BYTES = 8 << 20;
+
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The parts of a node:zlib stream its own gunzipSync uses (zlib.js processChunkSync). */
+interface ZlibInternals {
+  readonly _handle?: { writeSync?: (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number) => void } | null;
+  /** [avail_out, avail_in] after the last write. */
+  readonly _writeState?: Uint32Array;
+}
+
+/**
+ * Inflates the gzip stream straight into `out`: exactly out.length bytes and then the end of the
+ * stream (its CRC and size checked), or false. node:zlib has no public API that writes into a
+ * given buffer, so this drives the stream's native handle the way gunzipSync itself does (same
+ * flush, same multi-member and error handling); where that handle is not there (another
+ * runtime), the public streaming API is used and each piece copied.
+ */
+export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+  const inflater = zlib.createGunzip();
+  const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
+  if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+    inflater.close();
+    return inflateStreamInto(gz, out, advance);
+  }
+  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' later.
+  inflater.on('error', () => undefined);
+  let availIn = gz.length;
+  const write = (target: Uint8Array, offset: number, length: number): number => {
+    handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
+    if (inflater.destroyed) return -1;
+    availIn = state[1]!;
+    return length - state[0]!;
+  };
+  try {
+    let written = 0;
+    while (written < out.length) {
+      const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
+      if (produced <= 0) return false; // an error, or no progress (zlib reports a truncated stream as an error)
+      const before = written;
+      written += produced;
+      advance(written);
+      if (Math.floor(written / YIELD_BYTES) !== Math.floor(before / YIELD_BYTES)) await yieldToLoop();
+    }
+    // Asked for more, zlib reads the trailer (CRC-32, size) and must give nothing: a longer stream
+    // (data after the image) is for readVolume to judge.
+    const probe = new Uint8Array(64);
+    return write(probe, 0, probe.length) === 0;
+  } finally {
+    if (!inflater.destroyed) inflater.close();
+  }
+}
+
+/**
+ * The public streaming API: each inflated piece is copied into `out`. The fallback of inflateInto;
+ * exported so that every test run checks the two agree (test/unit/inflateInto.test.ts).
+ */
+export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
+    let written = 0;
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (!ok) inflater.destroy();
+      resolve(ok);
+    };
+    inflater.on('data', (piece: Buffer) => {
+      if (settled) return;
+      if (written + piece.length > out.length) return settle(false);
+      out.set(piece, written);
+      advance(written += piece.length);
+    });
+    inflater.on('error', () => settle(false));
+    inflater.on('end', () => settle(written === out.length));
+    inflater.end(gz);
+  });
+}
+
+/** The voxel array types a scan can view (VoxelArray's constructors), by name: a job's message carries the name. */
+const SCAN_TYPES = {
+  Uint8Array, Int8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+} as const;
+export type ScanTypeName = keyof typeof SCAN_TYPES;
+
+export function isScanTypeName(name: string): name is ScanTypeName {
+  return Object.hasOwn(SCAN_TYPES, name);
+}
+
+/** The voxels a scan reads: `count` values of `type` from byte `start` of the buffer. */
+export interface ScanSpan {
+  readonly type: ScanTypeName;
+  readonly start: number;
+  readonly count: number;
+}
+
+/**
+ * Inflates `gz` into the whole of `buffer` (inflateInto) and scans the voxels of `span` piece by
+ * piece as they arrive — what decodeFiles' fast path does on its own thread. `ok`: the stream gave
+ * exactly buffer.byteLength bytes; `values`: the scan (ValueScanner.result()) when ok and asked for.
+ */
+export async function inflateAndScan(gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null): Promise<{ ok: boolean; values: VolumeValues | null }> {
+  const out = new Uint8Array(buffer);
+  const Ctor = span ? SCAN_TYPES[span.type] : null;
+  const scanner = span && Ctor ? new ValueScanner(new (Ctor as new (b: SharedArrayBuffer, start: number, count: number) => VoxelArray)(buffer, span.start, span.count)) : null;
+  const size = Ctor?.BYTES_PER_ELEMENT ?? 1;
+  const ok = await inflateInto(gz, out, (written) => {
+    if (scanner === null || written <= span!.start) return;
+    const ready = Math.min(span!.count, Math.floor((written - span!.start) / size));
+    if (ready > scanner.scanned) scanner.add(scanner.scanned, ready);
+  });
+  return { ok, values: ok && scanner !== null ? scanner.result() : null };
+}
