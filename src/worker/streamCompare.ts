@@ -27,6 +27,7 @@ import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
+import { mergeTwoRuns } from '../core/kernels/lovasz';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
 import type { InflateJob, InflateResult, RangeJob, RangeReply } from './rangeMessages';
@@ -35,7 +36,6 @@ import { awaitReply } from './workerJob';
 
 /** Voxels per slab: about 8 MB of float32, enough that a job's overhead is negligible. */
 const SLAB_VOXELS = 2 << 20;
-const TRACE = process.env.MI_TRACE ? (what: string) => process.stderr.write(`${performance.now().toFixed(1)} ${what}\n`) : () => undefined;
 
 interface Decoded {
   readonly volume: Volume;
@@ -94,6 +94,11 @@ function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
     && JSON.stringify(a.prediction.spacing) === JSON.stringify(b.prediction.spacing);
 }
 
+/** The range with label `li`'s sorted keys replaced. */
+function withLabelKeys(range: RangeResult, li: number, keysLo: Uint32Array, keysHi: Uint32Array): RangeResult {
+  return { ...range, labels: range.labels.map((l, i) => (i === li ? { ...l, keysLo, keysHi } : l)) };
+}
+
 /**
  * Range workers that take slabs from a shared queue; this thread can take slabs too. While this
  * thread is busy inflating, a worker's reply is only seen when it yields, so each worker holds up
@@ -111,6 +116,8 @@ class SlabRunner {
 
   /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
   readonly alone: boolean;
+  /** Threads computing slabs, this one included. */
+  readonly threads: number;
 
   constructor(
     workers: readonly Worker[],
@@ -119,6 +126,7 @@ class SlabRunner {
   ) {
     for (const worker of workers) this.inFlight.set(worker, 0);
     this.alone = workers.length === 0;
+    this.threads = workers.length + 1;
   }
 
   /** Slabs computed from now on use `pair`. */
@@ -151,12 +159,10 @@ class SlabRunner {
         task: 'range', id: this.nextId++, pair: this.pair, axis: this.options.axis, params: this.options.params,
         metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
       };
-      TRACE(`dispatch ${start}-${end}`);
       this.inFlight.set(worker, this.inFlight.get(worker)! + 1);
       const job = awaitReply<RangeReply>(worker, request).then((reply) => {
         if (!reply.ok) throw new Error(reply.message);
         this.results.push(reply.result as RangeResult);
-        TRACE(`worker done ${start}-${end}`);
         this.inFlight.set(worker, this.inFlight.get(worker)! - 1);
       }).catch((error: unknown) => {
         this.failure ??= error;
@@ -174,14 +180,35 @@ class SlabRunner {
       if (this.failure !== null) throw this.failure;
       const next = this.queue.shift();
       if (next === undefined) break;
-      TRACE(`main takes ${next[0]}-${next[1]}`);
       this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics,
         this.options.conventions ?? null));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    while (this.running.size > 0) await Promise.all([...this.running]);
+    // While the workers finish their last slabs, join the sorted keys in hand (the volume's Lovasz
+    // hinge walks all slabs' keys merged, and any grouping gives the same walk: equal keys are
+    // interchangeable), so that little merging is left once the last slab is in.
+    while (this.running.size > 0) {
+      if (this.mergeTwoSmallestRuns()) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await Promise.race([...this.running]);
+    }
     if (this.failure !== null) throw this.failure;
     return this.results;
+  }
+
+  /** Merges the two smallest non-empty key runs of one label into one (the other left empty); false when none is left to merge. */
+  private mergeTwoSmallestRuns(): boolean {
+    if (this.alone || this.results.length < 2) return false;
+    for (let li = 0; li < this.results[0]!.labels.length; li++) {
+      const sizes = this.results.map((r, i) => [i, r.labels[li]!.keysLo?.length ?? 0] as const).filter(([, n]) => n > 0).sort((a, b) => a[1] - b[1]);
+      if (sizes.length < 2) continue;
+      const [a, b] = [sizes[0]![0], sizes[1]![0]];
+      const keysOf = (r: RangeResult) => ({ lo: r.labels[li]!.keysLo!, hi: r.labels[li]!.keysHi! });
+      const merged = mergeTwoRuns(keysOf(this.results[a]!), keysOf(this.results[b]!));
+      this.results[a] = withLabelKeys(this.results[a]!, li, merged.lo, merged.hi);
+      this.results[b] = withLabelKeys(this.results[b]!, li, new Uint32Array(0), new Uint32Array(0));
+      return true;
+    }
+    return false;
   }
 
   /** Drops the queue, waits for the running slabs and forgets every result (the pair changed). */
@@ -216,13 +243,12 @@ async function comparePipelined(
   workers: readonly Worker[], slabVoxels: number,
 ): Promise<CompareResult> {
   const runner = new SlabRunner(workers, options, metrics);
-  TRACE('start');
   // The label (small, compressed) inflates on a worker while this thread inflates the prediction;
   // the slabs start once the label is in.
   const labelTask = decodeFile(labelPath, maxVoxels, {}, workers.length > 0 ? inflateOn(workers[0]!) : undefined);
   /** undefined while the label decodes; null when the fast path does not take it. */
   let labelNow: Decoded | null | undefined;
-  labelTask.then((decoded) => { labelNow = decoded; TRACE('label decoded'); }, () => undefined); // a failure is thrown by `await labelTask` below
+  labelTask.then((decoded) => { labelNow = decoded; }, () => undefined); // a failure is thrown by `await labelTask` below
   let queued = 0;
   let speculated = false;
   let early: Volume | null = null;
@@ -256,7 +282,6 @@ async function comparePipelined(
     },
   });
   const label = await labelTask;
-  TRACE('prediction decoded');
   if (label === null || prediction === null) {
     // The plain path: it reads both files again and reports what is wrong, in its words.
     const pair = preparePair(readInputFile(predictionPath, maxVoxels), readInputFile(labelPath, maxVoxels), options.kind);
@@ -282,14 +307,18 @@ async function computeAll(
   const { count, width, height } = sliceGeometry(pair.prediction.dims, options.axis);
   const step = runner.alone ? Math.max(1, count) : Math.max(1, Math.floor(slabVoxels / (width * height)));
   if (speculated && !samePreparation(runner.current!, pair)) {
-    TRACE('RECOMPUTE');
     await runner.discard();
     queued = 0;
   }
   runner.use(pair);
-  for (let s = queued; s < count; s += step) runner.add(s, Math.min(count, s + step));
+  // The last slabs are half as thick, so the threads finish closer together (any split gives the same numbers).
+  const tail = runner.alone ? 0 : step * (runner.threads + 1);
+  for (let s = queued; s < count;) {
+    const end = Math.min(count, s + (count - s <= tail ? Math.ceil(step / 2) : step));
+    runner.add(s, end);
+    s = end;
+  }
   const volume: VolumeMetricsResult | null = metrics.level === 'all' ? computeVolumeMetrics(pair, metrics) : null;
   const ranges = await runner.finish();
-  TRACE('finished');
   return assembleResult(pair, options, ranges, volume);
 }

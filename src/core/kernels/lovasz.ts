@@ -108,7 +108,7 @@ export function lovaszOfMergedRuns(runs: readonly SortedKeyRun[], totalGts: numb
 }
 
 /** The keys of two ascending runs as one ascending run. */
-function mergeTwoRuns(a: SortedKeyRun, b: SortedKeyRun): SortedKeyRun {
+export function mergeTwoRuns(a: SortedKeyRun, b: SortedKeyRun): SortedKeyRun {
   const na = a.lo.length, nb = b.lo.length;
   const lo = new Uint32Array(na + nb), hi = new Uint32Array(na + nb);
   let i = 0, j = 0, o = 0;
