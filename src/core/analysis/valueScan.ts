@@ -44,7 +44,7 @@ export function scanValues(data: VoxelArray): ValueScan {
   if (data instanceof Uint8Array) return scanUint8(data);
   if (data instanceof Float32Array || data instanceof Float64Array) {
     const state = Float64Array.of(Infinity, -Infinity, 0, -1, -1);
-    if (data instanceof Float32Array) scanFloat32(data, 0, data.length, state);
+    if (data instanceof Float32Array) scanFloat32(data, new Int32Array(data.buffer, data.byteOffset, data.length), 0, data.length, state);
     else scanFloat64(data, 0, data.length, state);
     const firstNonInteger = state[4]!;
     return { min: state[0]!, max: state[1]!, allIntegers: firstNonInteger < 0, nonFinite: state[2]!, firstNonFinite: state[3]!, firstNonInteger };
