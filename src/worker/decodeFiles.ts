@@ -23,7 +23,7 @@ import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
-import { inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type ScanSpan, type ScanTypeName } from './inflateScan';
+import { gunzipHead, inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type ScanSpan, type ScanTypeName } from './inflateScan';
 import type { FilePayload } from './sessionMessages';
 
 export { inflateInto, inflateStreamInto } from './inflateScan';
@@ -132,7 +132,7 @@ function planFastPath(bytes: Uint8Array, maxVoxels: number): Source | null {
   try {
     if (!(maxVoxels > 0) || bytes.length === 0) return null;
     if (isGzip(bytes)) {
-      let head = gunzipPrefix(bytes, NIFTI2_HEADER_BYTES);
+      let head = gunzipHead(bytes, NIFTI2_HEADER_BYTES) ?? gunzipPrefix(bytes, NIFTI2_HEADER_BYTES);
       if (head.length < NIFTI2_HEADER_BYTES) head = gunzipSmall(bytes, NIFTI2_HEADER_BYTES);
       const kind = detectNifti(head);
       if (kind === undefined) return null;

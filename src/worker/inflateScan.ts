@@ -125,3 +125,33 @@ export async function inflateAndScan(gz: Uint8Array, buffer: SharedArrayBuffer, 
   });
   return { ok, values: ok && scanner !== null ? scanner.result() : null };
 }
+
+/**
+ * The first `wantBytes` bytes of a gzip stream's output, inflating no more than that; null when
+ * the stream gives fewer, is damaged, or the native handle is not there (the caller then reads the
+ * header the general way, gzip.ts gunzipPrefix, which reports what is wrong). gunzipPrefix inflates
+ * a whole 4 KiB prefix, which a mostly empty mask turns into megabytes: ~30 ms for 540 bytes.
+ */
+export function gunzipHead(gz: Uint8Array, wantBytes: number): Uint8Array | null {
+  const inflater = zlib.createGunzip();
+  const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
+  try {
+    if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) return null;
+    inflater.on('error', () => undefined); // a damaged stream: null, and gunzipPrefix says what is wrong
+    const out = new Uint8Array(wantBytes);
+    let availIn = gz.length;
+    let written = 0;
+    while (written < wantBytes) {
+      const room = wantBytes - written;
+      handle.writeSync.call(handle, zlib.constants.Z_SYNC_FLUSH, gz, gz.length - availIn, availIn, out, written, room);
+      if (inflater.destroyed) return null;
+      availIn = state[1]!;
+      const produced = room - state[0]!;
+      if (produced <= 0) return null; // the stream ended (or stalled) before wantBytes
+      written += produced;
+    }
+    return out;
+  } finally {
+    if (!inflater.destroyed) inflater.close();
+  }
+}
