@@ -30,7 +30,7 @@ import { VolumeReadError, type Volume } from '../core/io/volume';
 import { mergeTwoRuns } from '../core/kernels/lovasz';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
-import type { InflateJob, InflateResult, RangeJob, RangeReply } from './rangeMessages';
+import type { InflateJob, InflateResult, RangeJob, RangeReply, VolumeMetricsJob } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { awaitReply } from './workerJob';
 
@@ -68,6 +68,9 @@ async function decodeFile(
     throw error;
   }
 }
+
+/** Sorted key runs this thread lets pile up before merging two while the workers compute. */
+const MAX_KEY_RUNS = 4;
 
 /** Ids of the range jobs (SlabRunner) count up from 0. */
 const INFLATE_JOB_ID = -1;
@@ -112,7 +115,10 @@ class SlabRunner {
   private failure: unknown = null;
   private nextId = 0;
   private pair: PreparedPair | null = null;
-  private depth = 2;
+  /** Workers computing the 3D metrics: no slabs for them meanwhile. */
+  private readonly reserved = new Set<Worker>();
+  /** Set by finish: this thread computes slabs too. */
+  private finishing = false;
 
   /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
   readonly alone: boolean;
@@ -147,9 +153,34 @@ class SlabRunner {
   /** The worker with the fewest slabs in flight, if it can take one more. */
   private leastBusy(): Worker | null {
     let best: Worker | null = null;
-    let fewest = this.depth;
-    for (const [worker, count] of this.inFlight) if (count < fewest) { best = worker; fewest = count; }
+    // Two slabs each, so a worker starts its next slab at once rather than when this thread next
+    // yields; one each for the last slabs, so no worker holds a slab this thread could take.
+    let fewest = !this.finishing || this.queue.length > this.threads ? 2 : 1;
+    for (const [worker, count] of this.inFlight) if (count < fewest && !this.reserved.has(worker)) { best = worker; fewest = count; }
     return best;
+  }
+
+  /**
+   * The 3D metrics of `pair` on a worker (after the slabs it holds), which takes no more slabs
+   * until they are done; null without workers. This thread meanwhile computes slabs, replying to
+   * the other workers between them (computing the 3D metrics here would leave the workers without
+   * new slabs until they are done). A failed worker means computing them here.
+   */
+  volumeMetrics(pair: PreparedPair): Promise<VolumeMetricsResult> | null {
+    const worker = [...this.inFlight.keys()][0];
+    if (worker === undefined) return null;
+    this.reserved.add(worker);
+    const job: VolumeMetricsJob = { task: 'volumeMetrics', id: this.nextId++, pair, metrics: this.metrics };
+    const result = awaitReply<RangeReply>(worker, job).then((reply) => {
+      if (!reply.ok) throw new Error(reply.message);
+      this.reserved.delete(worker);
+      this.dispatch();
+      return reply.result as VolumeMetricsResult;
+    }).catch(() => computeVolumeMetrics(pair, this.metrics));
+    // In `running`, so finish() waits for it, merging key runs meanwhile.
+    const done: Promise<void> = result.then(() => undefined, () => undefined).finally(() => this.running.delete(done));
+    this.running.add(done);
+    return result;
   }
 
   private dispatch(): void {
@@ -173,15 +204,23 @@ class SlabRunner {
   }
 
   /** Computes queued slabs on this thread (serving worker replies between them) until none is left, then waits for the workers. */
-  async finish(): Promise<RangeResult[]> {
+  async finish(pieceSlices: number): Promise<RangeResult[]> {
     const pair = this.pair!;
-    this.depth = 1;
+    this.finishing = true;
+    // This thread sees a worker's reply only between its own computations: it computes pieces
+    // of a slab, so a worker waits at most one piece for its next slab.
+    const piece = this.alone ? Infinity : Math.max(1, pieceSlices);
     for (;;) {
       if (this.failure !== null) throw this.failure;
       const next = this.queue.shift();
       if (next === undefined) break;
-      this.results.push(computeRange(pair, this.options.axis, this.options.params, next[0], next[1], !this.alone, this.metrics,
+      const [start, slabEnd] = next;
+      const end = Math.min(slabEnd, start + piece);
+      if (end < slabEnd) this.queue.unshift([end, slabEnd]);
+      this.results.push(computeRange(pair, this.options.axis, this.options.params, start, end, !this.alone, this.metrics,
         this.options.conventions ?? null));
+      // Many key runs: merge two now, while the workers compute, rather than after the last slab.
+      if (this.keyRuns() > MAX_KEY_RUNS) this.mergeTwoSmallestRuns();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // While the workers finish their last slabs, join the sorted keys in hand (the volume's Lovasz
@@ -193,6 +232,13 @@ class SlabRunner {
     }
     if (this.failure !== null) throw this.failure;
     return this.results;
+  }
+
+  /** Non-empty sorted key runs of the first label (what the volume's Lovasz hinge will merge). */
+  private keyRuns(): number {
+    let runs = 0;
+    for (const r of this.results) if ((r.labels[0]?.keysLo?.length ?? 0) > 0) runs++;
+    return runs;
   }
 
   /** Merges the two smallest non-empty key runs of one label into one (the other left empty); false when none is left to merge. */
@@ -318,7 +364,8 @@ async function computeAll(
     runner.add(s, end);
     s = end;
   }
-  const volume: VolumeMetricsResult | null = metrics.level === 'all' ? computeVolumeMetrics(pair, metrics) : null;
-  const ranges = await runner.finish();
-  return assembleResult(pair, options, ranges, volume);
+  const onWorker = metrics.level === 'all' ? runner.volumeMetrics(pair) : null;
+  const here: VolumeMetricsResult | null = metrics.level === 'all' && onWorker === null ? computeVolumeMetrics(pair, metrics) : null;
+  const ranges = await runner.finish(Math.ceil(step / 4));
+  return assembleResult(pair, options, ranges, onWorker ? await onWorker : here);
 }
