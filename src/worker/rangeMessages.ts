@@ -21,7 +21,17 @@ export interface RangeJob {
   readonly end: number;
   /** Library conventions (absent or null: the seed's losses only). */
   readonly conventions?: ConventionSettings | null;
+  /**
+   * When set, the worker computes the range only if it claims it first — compare-and-swap
+   * flags[index] from CLAIM_FREE to CLAIM_WORKER — and replies a null result otherwise (the CLI's
+   * thread took it: slabRunner.ts).
+   */
+  readonly claim?: { readonly flags: Int32Array; readonly index: number } | null;
 }
+
+export const CLAIM_FREE = 0;
+export const CLAIM_WORKER = 1;
+export const CLAIM_HERE = 2;
 
 /** The 3D (volume-level) metrics of every label: one job per pair and settings. */
 export interface VolumeMetricsJob {
@@ -60,5 +70,5 @@ export interface InflateResult {
 export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob | InflateJob;
 
 export type RangeReply =
-  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult }
+  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult | null }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
 import { inflateAndScan } from './inflateScan';
-import type { RangeReply, WorkerJob } from './rangeMessages';
+import { CLAIM_FREE, CLAIM_WORKER, type RangeReply, type WorkerJob } from './rangeMessages';
 
 if (!parentPort) throw new Error('rangeWorker.js must run as a worker thread');
 const port = parentPort;
@@ -18,6 +18,10 @@ port.on('message', (job: WorkerJob) => {
     inflateAndScan(job.gz, job.buffer, job.span).then(
       (result) => port.postMessage({ id: job.id, ok: true, result } satisfies RangeReply),
       (error: unknown) => port.postMessage({ id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies RangeReply));
+    return;
+  }
+  if (job.task === 'range' && job.claim && Atomics.compareExchange(job.claim.flags, job.claim.index, CLAIM_FREE, CLAIM_WORKER) !== CLAIM_FREE) {
+    port.postMessage({ id: job.id, ok: true, result: null } satisfies RangeReply); // the CLI's thread took this slab
     return;
   }
   let reply: Exclude<RangeReply, { result: unknown }> | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange };

@@ -19,7 +19,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
-import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/metrics';
 import { readInputFile } from '../core/analysis/readInput';
@@ -27,11 +26,11 @@ import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
-import { mergeTwoRuns } from '../core/kernels/lovasz';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
-import type { InflateJob, InflateResult, RangeJob, RangeReply, VolumeMetricsJob } from './rangeMessages';
+import type { InflateJob, InflateResult, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
+import { SlabRunner } from './slabRunner';
 import { awaitReply } from './workerJob';
 
 /** Voxels per slab: about 8 MB of float32, enough that a job's overhead is negligible. */
@@ -69,9 +68,6 @@ async function decodeFile(
   }
 }
 
-/** Sorted key runs this thread lets pile up before merging two while the workers compute. */
-const MAX_KEY_RUNS = 4;
-
 /** Ids of the range jobs (SlabRunner) count up from 0. */
 const INFLATE_JOB_ID = -1;
 
@@ -97,175 +93,6 @@ function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
     && JSON.stringify(a.prediction.spacing) === JSON.stringify(b.prediction.spacing);
 }
 
-/** The range with label `li`'s sorted keys replaced. */
-function withLabelKeys(range: RangeResult, li: number, keysLo: Uint32Array, keysHi: Uint32Array): RangeResult {
-  return { ...range, labels: range.labels.map((l, i) => (i === li ? { ...l, keysLo, keysHi } : l)) };
-}
-
-/**
- * Range workers that take slabs from a shared queue; this thread can take slabs too. While this
- * thread is busy inflating, a worker's reply is only seen when it yields, so each worker holds up
- * to two slabs (it starts the next at once); once this thread computes too (finish), one.
- */
-class SlabRunner {
-  private readonly queue: [number, number][] = [];
-  private readonly inFlight = new Map<Worker, number>();
-  private readonly results: RangeResult[] = [];
-  private readonly running = new Set<Promise<void>>();
-  private failure: unknown = null;
-  private nextId = 0;
-  private pair: PreparedPair | null = null;
-  /** Workers computing the 3D metrics: no slabs for them meanwhile. */
-  private readonly reserved = new Set<Worker>();
-  /** Set by finish: this thread computes slabs too. */
-  private finishing = false;
-
-  /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
-  readonly alone: boolean;
-  /** Threads computing slabs, this one included. */
-  readonly threads: number;
-
-  constructor(
-    workers: readonly Worker[],
-    private readonly options: CompareOptions,
-    private readonly metrics: MetricSettings,
-  ) {
-    for (const worker of workers) this.inFlight.set(worker, 0);
-    this.alone = workers.length === 0;
-    this.threads = workers.length + 1;
-  }
-
-  /** Slabs computed from now on use `pair`. */
-  use(pair: PreparedPair): void {
-    this.pair = pair;
-  }
-
-  /** The pair slabs are computed with (null before `use`). */
-  get current(): PreparedPair | null {
-    return this.pair;
-  }
-
-  add(start: number, end: number): void {
-    this.queue.push([start, end]);
-    this.dispatch();
-  }
-
-  /** The worker with the fewest slabs in flight, if it can take one more. */
-  private leastBusy(): Worker | null {
-    let best: Worker | null = null;
-    // Two slabs each, so a worker starts its next slab at once rather than when this thread next
-    // yields; one each for the last slabs, so no worker holds a slab this thread could take.
-    let fewest = !this.finishing || this.queue.length > this.threads ? 2 : 1;
-    for (const [worker, count] of this.inFlight) if (count < fewest && !this.reserved.has(worker)) { best = worker; fewest = count; }
-    return best;
-  }
-
-  /**
-   * The 3D metrics of `pair` on a worker (after the slabs it holds), which takes no more slabs
-   * until they are done; null without workers. This thread meanwhile computes slabs, replying to
-   * the other workers between them (computing the 3D metrics here would leave the workers without
-   * new slabs until they are done). A failed worker means computing them here.
-   */
-  volumeMetrics(pair: PreparedPair): Promise<VolumeMetricsResult> | null {
-    const worker = [...this.inFlight.keys()][0];
-    if (worker === undefined) return null;
-    this.reserved.add(worker);
-    const job: VolumeMetricsJob = { task: 'volumeMetrics', id: this.nextId++, pair, metrics: this.metrics };
-    const result = awaitReply<RangeReply>(worker, job).then((reply) => {
-      if (!reply.ok) throw new Error(reply.message);
-      this.reserved.delete(worker);
-      this.dispatch();
-      return reply.result as VolumeMetricsResult;
-    }).catch(() => computeVolumeMetrics(pair, this.metrics));
-    // In `running`, so finish() waits for it, merging key runs meanwhile.
-    const done: Promise<void> = result.then(() => undefined, () => undefined).finally(() => this.running.delete(done));
-    this.running.add(done);
-    return result;
-  }
-
-  private dispatch(): void {
-    for (let worker = this.leastBusy(); worker !== null && this.queue.length > 0 && this.pair !== null; worker = this.leastBusy()) {
-      const [start, end] = this.queue.shift()!;
-      const request: RangeJob = {
-        task: 'range', id: this.nextId++, pair: this.pair, axis: this.options.axis, params: this.options.params,
-        metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
-      };
-      this.inFlight.set(worker, this.inFlight.get(worker)! + 1);
-      const job = awaitReply<RangeReply>(worker, request).then((reply) => {
-        if (!reply.ok) throw new Error(reply.message);
-        this.results.push(reply.result as RangeResult);
-        this.inFlight.set(worker, this.inFlight.get(worker)! - 1);
-      }).catch((error: unknown) => {
-        this.failure ??= error;
-        this.inFlight.delete(worker); // no more slabs for it
-      }).finally(() => { this.running.delete(job); this.dispatch(); });
-      this.running.add(job);
-    }
-  }
-
-  /** Computes queued slabs on this thread (serving worker replies between them) until none is left, then waits for the workers. */
-  async finish(pieceSlices: number): Promise<RangeResult[]> {
-    const pair = this.pair!;
-    this.finishing = true;
-    // This thread sees a worker's reply only between its own computations: it computes pieces
-    // of a slab, so a worker waits at most one piece for its next slab.
-    const piece = this.alone ? Infinity : Math.max(1, pieceSlices);
-    for (;;) {
-      if (this.failure !== null) throw this.failure;
-      const next = this.queue.shift();
-      if (next === undefined) break;
-      const [start, slabEnd] = next;
-      const end = Math.min(slabEnd, start + piece);
-      if (end < slabEnd) this.queue.unshift([end, slabEnd]);
-      this.results.push(computeRange(pair, this.options.axis, this.options.params, start, end, !this.alone, this.metrics,
-        this.options.conventions ?? null));
-      // Many key runs: merge two now, while the workers compute, rather than after the last slab.
-      if (this.keyRuns() > MAX_KEY_RUNS) this.mergeTwoSmallestRuns();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    // While the workers finish their last slabs, join the sorted keys in hand (the volume's Lovasz
-    // hinge walks all slabs' keys merged, and any grouping gives the same walk: equal keys are
-    // interchangeable), so that little merging is left once the last slab is in.
-    while (this.running.size > 0) {
-      if (this.mergeTwoSmallestRuns()) await new Promise<void>((resolve) => setImmediate(resolve));
-      else await Promise.race([...this.running]);
-    }
-    if (this.failure !== null) throw this.failure;
-    return this.results;
-  }
-
-  /** Non-empty sorted key runs of the first label (what the volume's Lovasz hinge will merge). */
-  private keyRuns(): number {
-    let runs = 0;
-    for (const r of this.results) if ((r.labels[0]?.keysLo?.length ?? 0) > 0) runs++;
-    return runs;
-  }
-
-  /** Merges the two smallest non-empty key runs of one label into one (the other left empty); false when none is left to merge. */
-  private mergeTwoSmallestRuns(): boolean {
-    if (this.alone || this.results.length < 2) return false;
-    for (let li = 0; li < this.results[0]!.labels.length; li++) {
-      const sizes = this.results.map((r, i) => [i, r.labels[li]!.keysLo?.length ?? 0] as const).filter(([, n]) => n > 0).sort((a, b) => a[1] - b[1]);
-      if (sizes.length < 2) continue;
-      const [a, b] = [sizes[0]![0], sizes[1]![0]];
-      const keysOf = (r: RangeResult) => ({ lo: r.labels[li]!.keysLo!, hi: r.labels[li]!.keysHi! });
-      const merged = mergeTwoRuns(keysOf(this.results[a]!), keysOf(this.results[b]!));
-      this.results[a] = withLabelKeys(this.results[a]!, li, merged.lo, merged.hi);
-      this.results[b] = withLabelKeys(this.results[b]!, li, new Uint32Array(0), new Uint32Array(0));
-      return true;
-    }
-    return false;
-  }
-
-  /** Drops the queue, waits for the running slabs and forgets every result (the pair changed). */
-  async discard(): Promise<void> {
-    this.queue.length = 0;
-    while (this.running.size > 0) await Promise.all([...this.running]);
-    this.results.length = 0;
-    if (this.failure !== null) throw this.failure;
-  }
-}
-
 /**
  * Reads, checks and compares the two files with `jobs` threads (this one included); the result
  * equals assembleResult over preparePair(readInputFile(…)) with any split. Warnings are in
@@ -276,7 +103,12 @@ export async function compareFiles(
   workerFile = defaultRangeWorkerFile(), slabVoxels = SLAB_VOXELS,
 ): Promise<CompareResult> {
   const metrics = metricSettingsOf(options);
-  const workers = Array.from({ length: Math.max(0, jobs - 1) }, () => new Worker(workerFile));
+  const workers = Array.from({ length: Math.max(0, jobs - 1) }, () => {
+    const worker = new Worker(workerFile);
+    // Every slab is posted at once (slabRunner.ts), each awaiting its reply with its own listeners.
+    worker.setMaxListeners(0);
+    return worker;
+  });
   try {
     return await comparePipelined(predictionPath, labelPath, options, metrics, maxVoxels, workers, slabVoxels);
   } finally {
@@ -364,8 +196,8 @@ async function computeAll(
     runner.add(s, end);
     s = end;
   }
-  const onWorker = metrics.level === 'all' ? runner.volumeMetrics(pair) : null;
-  const here: VolumeMetricsResult | null = metrics.level === 'all' && onWorker === null ? computeVolumeMetrics(pair, metrics) : null;
-  const ranges = await runner.finish(Math.ceil(step / 4));
-  return assembleResult(pair, options, ranges, onWorker ? await onWorker : here);
+  // The workers take their slabs meanwhile (slabRunner.ts), without waiting for this thread.
+  const volume: VolumeMetricsResult | null = metrics.level === 'all' ? computeVolumeMetrics(pair, metrics) : null;
+  const ranges = await runner.finish();
+  return assembleResult(pair, options, ranges, volume);
 }
