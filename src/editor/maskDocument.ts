@@ -103,6 +103,11 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
 
   /** The first dead worker is replaced without asking (workerDied); later ones after Retry. */
   private autoRebuilt = false;
+  /**
+   * A death not acted on yet: both clients of a three-way document use the one shared worker and
+   * hear of its death one after the other; a death during a rebuild is acted on when it ends.
+   */
+  private death: SessionWorkerGoneError | null = null;
   /** A rebuild after a worker died, while it runs: requests wait for it (the fresh worker holds no pair yet). */
   private rebuilding: Promise<void> | null = null;
 
@@ -125,6 +130,16 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
   private workerDied(error: SessionWorkerGoneError): void {
     if (this.isDisposed) return;
     this.deps.log.error(`${relativeName(this.uri)}: ${error.message}`);
+    const pending = this.death !== null;
+    this.death = error;
+    // Acted on once: after every client heard of it (a microtask later), or when the rebuild in progress ends.
+    if (!pending && this.rebuilding === null) queueMicrotask(() => this.actOnDeath());
+  }
+
+  private actOnDeath(): void {
+    const error = this.death;
+    this.death = null;
+    if (error === null || this.isDisposed) return;
     if (!this.autoRebuilt) {
       this.autoRebuilt = true;
       this.deps.log.info(`${relativeName(this.uri)}: opening the pair again in a new worker`);
@@ -144,13 +159,17 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       for (const client of dead) client.revive();
       const state = this._state;
       await (state.kind === 'ready' ? this.load(state.uris, state.pair.kindOption) : this.load(this.explicit));
-    }).finally(() => { this.rebuilding = null; });
+    }).finally(() => {
+      this.rebuilding = null;
+      // The fresh worker died too (while the pair was opened again, or since): Retry.
+      this.actOnDeath();
+    });
     return this.rebuilding;
   }
 
   /** True while a dead worker is being replaced and the pair opened again. */
   get isRebuilding(): boolean {
-    return this.rebuilding !== null;
+    return this.rebuilding !== null || (this.death !== null && !this.autoRebuilt);
   }
 
   /** Runs a request once a rebuild in progress is done (or failed: the request then reports the state). */

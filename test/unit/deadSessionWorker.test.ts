@@ -61,7 +61,7 @@ test('a session worker killed mid-job fails its requests, says so once, and a re
     assert.equal(deaths.length, 1, 'the death is reported once, whatever was pending');
     assert.ok(client.isDead);
     await assert.rejects(within(client.losses('k'), 1000), gone, 'later requests fail at once');
-    assert.equal(pool.idleCount, 0, 'the dead worker is not handed out again');
+    assert.equal(pool.hasWorker, false, 'the dead worker is not handed out again');
 
     client.revive();
     assert.equal(client.isDead, false);
