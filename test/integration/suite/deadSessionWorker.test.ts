@@ -24,6 +24,10 @@ suite('compare editor: a dead session worker', () => {
     const sample = vscode.Uri.joinPath(extension.extensionUri, 'sample');
     await vscode.workspace.fs.copy(sample, vscode.Uri.joinPath(folder.uri, 'dead-worker'), { overwrite: true });
     uri = vscode.Uri.joinPath(folder.uri, 'dead-worker', 'predictions', 'liver_002.nii.gz');
+    // Three-way: model A, model B (the label itself) and the label, in folders of their own.
+    for (const [from, to] of [['predictions', 'modelA'], ['labelsTr', 'modelB'], ['labelsTr', 'labelsTr']] as const) {
+      await vscode.workspace.fs.copy(vscode.Uri.joinPath(sample, from, 'liver_001.nii.gz'), vscode.Uri.joinPath(folder.uri, 'dead-versus', to, 'liver_001.nii.gz'), { overwrite: true });
+    }
   });
 
   teardown(async () => {
@@ -53,5 +57,31 @@ suite('compare editor: a dead session worker', () => {
     const after = await snapshot(uri);
     assert.equal(ofType(after.posted, 'failed').length, 0, 'the document never showed a failure');
     await waitFor('a slice from the fresh worker', uri, (log) => (ofType<{ index: number }>(log.posted, 'slice').slice(ofType(before.posted, 'slice').length).some((s) => s.index === shown.index) ? true : undefined));
+  });
+
+  test('a three-way editor (both sides on the one shared worker) is opened again once, A and B with the same losses', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const [a, b, label] = ['modelA', 'modelB', 'labelsTr'].map((f) => vscode.Uri.joinPath(folder, 'dead-versus', f, 'liver_001.nii.gz')) as [vscode.Uri, vscode.Uri, vscode.Uri];
+    await vscode.commands.executeCommand('maskInspector.compareTwoPredictions', a, [a, label, b]);
+    const side = (m: LossesMessage) => (m as { side?: string }).side ?? 'a';
+    const both = (list: LossesMessage[]) => {
+      const first = list.find((m) => side(m) === 'a'), second = list.find((m) => side(m) === 'b');
+      return first && second ? [first, second] as const : undefined;
+    };
+    const [firstA, firstB] = await waitFor('losses of A and B', a, (log) => both(ofType<LossesMessage>(log.posted, 'losses')));
+    const before = await snapshot(a);
+    const inits = ofType<InitMessage>(before.posted, 'init').length;
+    const lossesSeen = ofType<LossesMessage>(before.posted, 'losses').length;
+
+    await vscode.commands.executeCommand('maskInspector.test.killSessionWorker', a);
+
+    const init = await waitFor('init from the fresh worker', a, (log) => ofType<InitMessage>(log.posted, 'init')[inits]);
+    assert.equal(init.pair.versus?.predictionName, 'dead-versus/modelB/liver_001.nii.gz');
+    const [againA, againB] = await waitFor('losses of A and B from the fresh worker', a, (log) => both(ofType<LossesMessage>(log.posted, 'losses').slice(lossesSeen)));
+    assert.deepEqual(againA.labels.map((l) => l.volume), firstA.labels.map((l) => l.volume));
+    assert.deepEqual(againB.labels.map((l) => l.volume), firstB.labels.map((l) => l.volume));
+    const after = await snapshot(a);
+    assert.equal(ofType(after.posted, 'init').length, inits + 1, 'opened again once, though both of its clients heard of the death');
+    assert.equal(ofType(after.posted, 'failed').length, 0);
   });
 });
