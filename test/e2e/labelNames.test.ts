@@ -39,14 +39,21 @@ describe('compare editor webview: label names', { skip }, () => {
     host.losses.set('k', { type: 'losses', axis: 'k', labels: [oneLabel, { ...oneLabel, label: 2 }, { ...oneLabel, label: 3 }], multiclass: null });
     // Slicer's default liver colour (221, 130, 101) and a pure blue; label 3 has no colour.
     await host.post(init({}, { labels: [1, 2, 3], labelNames: { 1: 'liver', 2: 'tumour' }, labelColors: { 1: '#dd8265', 2: '#0000ff' } }));
+    // Page-side code: the test tsconfig has no DOM types, so the page's globals are typed here.
+    type Node = { hidden: boolean; nextElementSibling: { id: string } | null; shadowRoot: { querySelectorAll(s: string): ArrayLike<Node> } | null };
+    type PageDom = { document: { querySelector(s: string): Node | null; getElementById(id: string): Node }; getComputedStyle(n: Node, pseudo?: string): { backgroundColor: string } };
     const swatch = () => page.evaluate(() => {
-      const s = document.querySelector<HTMLElement>('.mi-field .mi-label-swatch');
+      const { document, getComputedStyle } = globalThis as unknown as PageDom;
+      const s = document.querySelector('.mi-field .mi-label-swatch');
       return s === null ? null : { hidden: s.hidden, colour: getComputedStyle(s).backgroundColor, next: s.nextElementSibling?.id };
     });
     await eventually(async () => assert.deepEqual(await swatch(), { hidden: false, colour: 'rgb(221, 130, 101)', next: 'mi-label' }));
     // The open list: each option's ::before, by its position in the list (the shadow DOM's li data-index).
-    const listColours = () => page.evaluate(() => [...document.getElementById('mi-label')!.shadowRoot!.querySelectorAll('li.option')]
-      .map((li) => getComputedStyle(li, '::before').backgroundColor));
+    const listColours = () => page.evaluate(() => {
+      const { document, getComputedStyle } = globalThis as unknown as PageDom;
+      return Array.from(document.getElementById('mi-label').shadowRoot!.querySelectorAll('li.option'))
+        .map((li) => getComputedStyle(li, '::before').backgroundColor);
+    });
     await eventually(async () => assert.deepEqual(await listColours(), ['rgb(221, 130, 101)', 'rgb(0, 0, 255)', 'rgba(0, 0, 0, 0)']));
     await choose(page, 'mi-label', '2');
     await eventually(async () => assert.deepEqual(await swatch(), { hidden: false, colour: 'rgb(0, 0, 255)', next: 'mi-label' }));
