@@ -18,15 +18,19 @@ import { ownsWholeBuffer } from '../core/io/bytes';
 import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { scanVolumeValues, ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
-import { gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from '../core/io/gzip';
+import {
+  gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO, wholeInflateError, wholeOutputLimit,
+} from '../core/io/gzip';
 import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
-import { gunzipHead, inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type ScanSpan, type ScanTypeName } from './inflateScan';
+import {
+  FITS, gunzipHead, inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type Inflated, type ScanSpan, type ScanTypeName,
+} from './inflateScan';
 import type { FilePayload } from './sessionMessages';
 
-export { inflateInto, inflateStreamInto } from './inflateScan';
+export { inflateInto, inflateStreamInto, type Inflated } from './inflateScan';
 
 /** A failure that names an input file; anything else is internal and reported as such. */
 export class FileError extends Error {
@@ -184,7 +188,7 @@ export async function decodeIntoShared(
  * (inflateScan.ts inflateAndScan, run by a range worker: streamCompare.ts). Rejects when that
  * thread fails; the file is then inflated on this thread.
  */
-export type InflateElsewhere = (gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null) => Promise<{ ok: boolean; values: VolumeValues | null }>;
+export type InflateElsewhere = (gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null, trailing: number) => Promise<{ ok: boolean; values: VolumeValues | null }>;
 
 function scanSpanType(data: VoxelArray): ScanTypeName {
   const name = data.constructor.name;
@@ -193,9 +197,14 @@ function scanSpanType(data: VoxelArray): ScanTypeName {
 }
 
 /** Writes the decoded file into `out` from its start, calling `advance(bytes written)` after every step. */
-type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<boolean>;
+type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<Inflated>;
 
-/** The fast path; null when the stream did not give exactly the planned bytes (readVolume then decides). */
+/**
+ * The fast path; null when readVolume must decide (a zlib error the inflater could not name,
+ * or a file that needs converting and failed). A gzip stream is inflated once: what it holds
+ * beyond or short of the plan, or its damage, is refused here in readVolume's words, never by
+ * inflating it a second time (issue #9: a gzip bomb held twice the memory and inflated twice).
+ */
 async function fillShared(
   bytes: Uint8Array, name: string, source: Source,
   options: { readonly scan: boolean; readonly inflateElsewhere?: InflateElsewhere } & DecodeCallbacks,
@@ -218,6 +227,8 @@ async function fillShared(
   const half = Math.ceil(plan.voxelCount / 2);
   let halfReported = options.onHalfScanned === undefined;
   let ok = false;
+  /** readVolume's verdict on the stream, reached without it: thrown as it is. */
+  let verdict: VolumeReadError | null = null;
   const advance = (written: number) => {
     Atomics.store(progress, 0, Math.floor(written / 1024));
     if (scanner === null || written <= plan.dataStart) return;
@@ -230,19 +241,28 @@ async function fillShared(
     options.onProgress?.(ready, () => scanner.valuesSoFar());
   };
   try {
+    // What gunzipWhole would let the stream inflate to: the plan and the trailing data ISIZE accounts for.
+    const limit = source.kind === 'gzip' ? wholeOutputLimit(bytes, plan.neededBytes) : plan.neededBytes;
     let elsewhere: { readonly values: VolumeValues | null } | null = null;
     if (source.kind === 'gzip' && options.inflateElsewhere && options.onProgress === undefined && options.onHalfScanned === undefined) {
       const span: ScanSpan | null = scanned ? { type: scanSpanType(scanned), start: plan.dataStart, count: plan.voxelCount } : null;
-      // A thread that failed (it died, say) wrote nothing that counts: the file is inflated here instead.
-      const inflated = await options.inflateElsewhere(bytes, buffer, span).catch(() => null);
-      if (inflated !== null && !inflated.ok) return null; // not exactly the planned bytes: readVolume decides
-      if (inflated !== null) {
+      // A thread that failed (it died, say) wrote nothing that counts, and a stream that did not
+      // fit the plan is inflated again here, where inflateInto says exactly what is wrong with it.
+      const inflated = await options.inflateElsewhere(bytes, buffer, span, limit - out.length).catch(() => null);
+      if (inflated?.ok) {
         elsewhere = inflated;
         Atomics.store(progress, 0, Math.floor(out.length / 1024));
       }
     }
-    const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a);
-    if (elsewhere === null && !await produce(out, advance)) return null;
+    if (elsewhere === null) {
+      const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a, limit - o.length);
+      const inflated = await produce(out, advance);
+      if (inflated.kind !== 'fits') {
+        verdict = streamVerdict(inflated, plan, out, name, limit);
+        if (verdict === null) return null;
+        throw verdict;
+      }
+    }
     const volume = decodeNifti(plan, out, name, source.kind === 'gzip');
     const data = volume.data;
     // decodeNifti views the buffer in place unless the file needs scaling or byte swapping (or is tiny).
@@ -253,21 +273,38 @@ async function fillShared(
     ok = data.buffer === buffer;
     return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
   } catch (error) {
-    if (error instanceof VolumeReadError) return null;
+    if (error instanceof VolumeReadError && error !== verdict) return null;
     throw error;
   } finally {
     Atomics.store(progress, 1, ok ? PROGRESS_DONE : PROGRESS_ABANDONED);
   }
 }
 
-async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+/** What readVolume says of a stream that did not fit the plan; null when only it can say (an unnamed zlib error). */
+function streamVerdict(inflated: Exclude<Inflated, { kind: 'fits' }>, plan: NiftiPlan, out: Uint8Array, name: string, limit: number): VolumeReadError | null {
+  switch (inflated.kind) {
+    case 'longer': return wholeInflateError(null, limit);
+    case 'damaged': return inflated.error === null ? null : wholeInflateError(inflated.error, limit);
+    case 'shorter':
+      try {
+        // decodeNifti words a short image (the same call readVolume makes with the shorter output).
+        decodeNifti(plan, out.subarray(0, inflated.written), name, true);
+      } catch (error) {
+        if (error instanceof VolumeReadError) return error;
+        throw error;
+      }
+      return null;
+  }
+}
+
+async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<Inflated> {
   for (let at = 0; at < out.length;) {
     const end = Math.min(out.length, at + STEP_BYTES);
     out.set(bytes.subarray(at, end), at);
     advance(at = end);
     if (at % YIELD_BYTES === 0) await yieldToLoop();
   }
-  return true;
+  return FITS;
 }
 
 /** Decodes on this thread. Throws FileError for a file that is not a readable mask. */

@@ -15,6 +15,20 @@ export const YIELD_BYTES = 8 << 20;
 
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * What a gzip stream held, inflated into a buffer of the planned size: exactly that (or at most
+ * `trailing` bytes more, which are not kept), more, less (it ended cleanly after `written`
+ * bytes), or damage (zlib's error, null if it could not be caught).
+ */
+export type Inflated =
+  | { readonly kind: 'fits' }
+  | { readonly kind: 'longer' }
+  | { readonly kind: 'shorter'; readonly written: number }
+  | { readonly kind: 'damaged'; readonly error: Error | null };
+
+export const FITS: Inflated = { kind: 'fits' };
+const LONGER: Inflated = { kind: 'longer' };
+
 /** The parts of a node:zlib stream its own gunzipSync uses (zlib.js processChunkSync). */
 interface ZlibInternals {
   readonly _handle?: { writeSync?: (flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number) => void } | null;
@@ -23,21 +37,28 @@ interface ZlibInternals {
 }
 
 /**
- * Inflates the gzip stream straight into `out`: exactly out.length bytes and then the end of the
- * stream (its CRC and size checked), or false. node:zlib has no public API that writes into a
+ * Inflates the gzip stream straight into `out`, in one pass: out.length bytes, then at most
+ * `trailing` more (inflated into a small scratch buffer and dropped) and the end of the stream
+ * (its CRC and size checked) — else it stops as soon as the stream says otherwise (a bomb is
+ * never inflated beyond out.length + trailing). node:zlib has no public API that writes into a
  * given buffer, so this drives the stream's native handle the way gunzipSync itself does (same
  * flush, same multi-member and error handling); where that handle is not there (another
  * runtime), the public streaming API is used and each piece copied.
  */
-export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void, trailing = 0): Promise<Inflated> {
   const inflater = zlib.createGunzip();
   const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
   if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
     inflater.close();
-    return inflateStreamInto(gz, out, advance);
+    return inflateStreamInto(gz, out, advance, trailing);
   }
-  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' later.
-  inflater.on('error', () => undefined);
+  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' a tick later.
+  let zlibError: Error | null = null;
+  inflater.on('error', (error: Error) => { zlibError = error; });
+  const damaged = async (): Promise<Inflated> => {
+    await yieldToLoop();
+    return { kind: 'damaged', error: zlibError };
+  };
   let availIn = gz.length;
   const write = (target: Uint8Array, offset: number, length: number): number => {
     handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
@@ -49,16 +70,23 @@ export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (wri
     let written = 0;
     while (written < out.length) {
       const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
-      if (produced <= 0) return false; // an error, or no progress (zlib reports a truncated stream as an error)
+      if (produced < 0) return await damaged();
+      // No progress under Z_FINISH: the stream ended (zlib reports a truncated one as an error).
+      if (produced === 0) return { kind: 'shorter', written };
       const before = written;
       written += produced;
       advance(written);
       if (Math.floor(written / YIELD_BYTES) !== Math.floor(before / YIELD_BYTES)) await yieldToLoop();
     }
-    // Asked for more, zlib reads the trailer (CRC-32, size) and must give nothing: a longer stream
-    // (data after the image) is for readVolume to judge.
-    const probe = new Uint8Array(64);
-    return write(probe, 0, probe.length) === 0;
+    // Asked for more, zlib reads the trailer (CRC-32, size) and gives at most `trailing` bytes.
+    const scratch = new Uint8Array(Math.min(STEP_BYTES, trailing + 1));
+    for (let extra = 0; ;) {
+      const produced = write(scratch, 0, scratch.length);
+      if (produced < 0) return await damaged();
+      if (produced === 0) return FITS;
+      extra += produced;
+      if (extra > trailing) return LONGER;
+    }
   } finally {
     if (!inflater.destroyed) inflater.close();
   }
@@ -68,25 +96,31 @@ export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (wri
  * The public streaming API: each inflated piece is copied into `out`. The fallback of inflateInto;
  * exported so that every test run checks the two agree (test/unit/inflateInto.test.ts).
  */
-export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void, trailing = 0): Promise<Inflated> {
   return new Promise((resolve) => {
     const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
     let written = 0;
+    /** Bytes beyond out.length, not kept. */
+    let extra = 0;
     let settled = false;
-    const settle = (ok: boolean) => {
+    const settle = (result: Inflated) => {
       if (settled) return;
       settled = true;
-      if (!ok) inflater.destroy();
-      resolve(ok);
+      if (result.kind !== 'fits') inflater.destroy();
+      resolve(result);
     };
     inflater.on('data', (piece: Buffer) => {
       if (settled) return;
-      if (written + piece.length > out.length) return settle(false);
-      out.set(piece, written);
-      advance(written += piece.length);
+      const kept = Math.min(piece.length, out.length - written);
+      if (kept > 0) {
+        out.set(piece.subarray(0, kept), written);
+        advance(written += kept);
+      }
+      extra += piece.length - kept;
+      if (extra > trailing) settle(LONGER);
     });
-    inflater.on('error', () => settle(false));
-    inflater.on('end', () => settle(written === out.length));
+    inflater.on('error', (error) => settle({ kind: 'damaged', error }));
+    inflater.on('end', () => settle(written === out.length ? FITS : { kind: 'shorter', written }));
     inflater.end(gz);
   });
 }
@@ -109,20 +143,25 @@ export interface ScanSpan {
 }
 
 /**
- * Inflates `gz` into the whole of `buffer` (inflateInto) and scans the voxels of `span` piece by
- * piece as they arrive — what decodeFiles' fast path does on its own thread. `ok`: the stream gave
- * exactly buffer.byteLength bytes; `values`: the scan (ValueScanner.result()) when ok and asked for.
+ * Inflates `gz` into the whole of `buffer` (inflateInto, with at most `trailing` bytes more) and
+ * scans the voxels of `span` piece by piece as they arrive — what decodeFiles' fast path does on
+ * its own thread. `ok`: the stream fit (inflateInto's 'fits'); `values`: the scan
+ * (ValueScanner.result()) when ok and asked for. A stream that did not fit is for the caller to
+ * inflate again on its own thread, where inflateInto says exactly what is wrong with it.
  */
-export async function inflateAndScan(gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null): Promise<{ ok: boolean; values: VolumeValues | null }> {
+export async function inflateAndScan(
+  gz: Uint8Array, buffer: SharedArrayBuffer, span: ScanSpan | null, trailing: number,
+): Promise<{ ok: boolean; values: VolumeValues | null }> {
   const out = new Uint8Array(buffer);
   const Ctor = span ? SCAN_TYPES[span.type] : null;
   const scanner = span && Ctor ? new ValueScanner(new (Ctor as new (b: SharedArrayBuffer, start: number, count: number) => VoxelArray)(buffer, span.start, span.count)) : null;
   const size = Ctor?.BYTES_PER_ELEMENT ?? 1;
-  const ok = await inflateInto(gz, out, (written) => {
+  const inflated = await inflateInto(gz, out, (written) => {
     if (scanner === null || written <= span!.start) return;
     const ready = Math.min(span!.count, Math.floor((written - span!.start) / size));
     if (ready > scanner.scanned) scanner.add(scanner.scanned, ready);
-  });
+  }, trailing);
+  const ok = inflated.kind === 'fits';
   return { ok, values: ok && scanner !== null ? scanner.result() : null };
 }
 

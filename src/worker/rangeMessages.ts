@@ -59,10 +59,12 @@ export interface InflateJob {
   readonly gz: Uint8Array;
   readonly buffer: SharedArrayBuffer;
   readonly span: ScanSpan | null;
+  /** Bytes the stream may hold beyond the buffer (inflateInto's `trailing`). */
+  readonly trailing: number;
 }
 
 export interface InflateResult {
-  /** The stream gave exactly buffer.byteLength bytes. */
+  /** The stream fit the buffer (inflateInto's 'fits'). */
   readonly ok: boolean;
   readonly values: VolumeValues | null;
 }

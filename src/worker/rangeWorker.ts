@@ -15,7 +15,7 @@ const port = parentPort;
 
 port.on('message', (job: WorkerJob) => {
   if (job.task === 'inflate') {
-    inflateAndScan(job.gz, job.buffer, job.span).then(
+    inflateAndScan(job.gz, job.buffer, job.span, job.trailing).then(
       (result) => port.postMessage({ id: job.id, ok: true, result } satisfies RangeReply),
       (error: unknown) => port.postMessage({ id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies RangeReply));
     return;

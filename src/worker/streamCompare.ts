@@ -73,8 +73,8 @@ const INFLATE_JOB_ID = -1;
 
 /** Inflating (and scanning) a file on `worker`, a range worker not yet given any slab. */
 export function inflateOn(worker: Worker): InflateElsewhere {
-  return async (gz, buffer, span) => {
-    const job: InflateJob = { task: 'inflate', id: INFLATE_JOB_ID, gz, buffer, span };
+  return async (gz, buffer, span, trailing) => {
+    const job: InflateJob = { task: 'inflate', id: INFLATE_JOB_ID, gz, buffer, span, trailing };
     const reply = await awaitReply<RangeReply>(worker, job);
     if (!reply.ok) throw new Error(reply.message);
     return reply.result as InflateResult;

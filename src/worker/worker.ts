@@ -17,7 +17,7 @@ import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis
 import type { ConventionSettings } from '../core/analysis/conventionRange';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
 import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
-import { labelNamesFor, labelNamesObject } from '../core/io/labelNames';
+import { labelColoursObject, labelNamesFor, labelNamesObject } from '../core/io/labelNames';
 import { voxelCount, type Volume, type VoxelArray } from '../core/io/volume';
 import type { LossParams } from '../core/kernels/lossIds';
 import { volumeMetricsKey } from '../core/analysis/compare';
@@ -192,9 +192,10 @@ function build(
 }
 
 /** The label file's own segment names (.seg.nrrd); the host adds dataset.json and the setting. */
-function segmentNames(label: Volume | null): { labelNames?: Record<string, string> } {
+function segmentNames(label: Volume | null): { labelNames?: Record<string, string>; labelColors?: Record<string, string> } {
   const names = labelNamesObject(labelNamesFor(label, null, null));
-  return names ? { labelNames: names } : {};
+  const colours = labelColoursObject(label);
+  return { ...(names ? { labelNames: names } : {}), ...(colours ? { labelColors: colours } : {}) };
 }
 
 function summary(s: Session): PairSummary {

@@ -59,8 +59,8 @@ files.push(['data after the stream.nii.gz', Buffer.concat([good, gzip(new Uint8A
 test('inflating on a range worker gives exactly the volume, scan and error of inflating here', async () => {
   let scannedThere = 0;
   const onWorker = inflateOn(worker);
-  const counting: InflateElsewhere = async (gz, buffer, span) => {
-    const result = await onWorker(gz, buffer, span);
+  const counting: InflateElsewhere = async (gz, buffer, span, trailing) => {
+    const result = await onWorker(gz, buffer, span, trailing);
     if (result.values !== null) scannedThere++;
     return result;
   };
