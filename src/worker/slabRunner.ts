@@ -1,8 +1,8 @@
 /**
  * The slabs of one comparison (streamCompare.ts), shared between this thread and the range
- * workers by claiming: each slab is posted to a worker as soon as it is ready, and whoever comes
- * to it first — the worker, in the order slabs were posted, or this thread once it is free —
- * claims it with a compare-and-swap in shared memory; the other skips it. So a worker never waits
+ * workers by claiming: each slab is posted to every worker as soon as it is ready, and whoever
+ * comes to it first — a worker, in the order slabs were posted, or this thread once it is free —
+ * claims it with a compare-and-swap in shared memory; the others skip it. So a worker never waits
  * for this thread (busy inflating, or computing the 3D metrics), and this thread never waits for a
  * worker's backlog that it could compute itself. Each slab is computed exactly once, so results
  * are those of any other split (computeRange: every number depends only on its own slice).
@@ -35,7 +35,6 @@ export class SlabRunner {
   private readonly running = new Set<Promise<void>>();
   private failure: unknown = null;
   private nextId = 0;
-  private nextWorker = 0;
   private pair: PreparedPair | null = null;
 
   /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
@@ -66,23 +65,23 @@ export class SlabRunner {
     return this.pair;
   }
 
-  /** Slices [start, end), after the slabs added so far; posted to a worker (round robin) at once. */
+  /** Slices [start, end), after the slabs added so far; posted to every worker at once (the first to claim it computes it). */
   add(start: number, end: number): void {
     const index = this.slabs.length;
     this.slabs.push({ start, end });
-    if (this.alone) return;
-    const worker = this.workers[this.nextWorker++ % this.workers.length]!;
-    const request: RangeJob = {
-      task: 'range', id: this.nextId++, pair: this.pair!, axis: this.options.axis, params: this.options.params,
-      metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
-      claim: { flags: this.claims!, index },
-    };
-    const job: Promise<void> = awaitReply<RangeReply>(worker, request).then((reply) => {
-      if (!reply.ok) throw new Error(reply.message);
-      if (reply.result !== null) this.results.push(reply.result as RangeResult); // null: this thread took it
-    }).catch((error: unknown) => { this.failure ??= error; })
-      .finally(() => this.running.delete(job));
-    this.running.add(job);
+    for (const worker of this.workers) {
+      const request: RangeJob = {
+        task: 'range', id: this.nextId++, pair: this.pair!, axis: this.options.axis, params: this.options.params,
+        metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
+        claim: { flags: this.claims!, index },
+      };
+      const job: Promise<void> = awaitReply<RangeReply>(worker, request).then((reply) => {
+        if (!reply.ok) throw new Error(reply.message);
+        if (reply.result !== null) this.results.push(reply.result as RangeResult); // null: another thread took it
+      }).catch((error: unknown) => { this.failure ??= error; })
+        .finally(() => this.running.delete(job));
+      this.running.add(job);
+    }
   }
 
   /** Computes every slab no worker has claimed yet, then waits for the workers' (merging key runs meanwhile). */
