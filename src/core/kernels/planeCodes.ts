@@ -1,0 +1,87 @@
+/**
+ * Mask codes of one k-plane (contiguous in a NIfTI) straight from the two common volume types —
+ * float32 probabilities or uint8 labels against a uint8 label map — fused with the confusion
+ * counts and the bounding box of the non-zero codes (what maskCodes followed by scanCodes gives).
+ *
+ * Why fused and row-skipping: a real mask covers a few per cent of a plane, so most rows are
+ * background. Each row is first searched for its first non-zero code with an early-exit loop
+ * (no stores); a background row is then one memset, and only the part of a row between its first
+ * and last non-zero code is coded and counted. On the 512×512×120 bench pair this takes 60 ms
+ * instead of 105 ms for the separate passes (the volume metrics and the per-slice metrics along
+ * k each do it once per plane).
+ *
+ * codes[y·w + x] = [label mask] | [prediction mask] << 1 for the whole plane; counts[0 … 2] +=
+ * [label only, prediction only, both]; box [x0, x1, y0, y1] (inclusive) is widened by the
+ * non-zero codes (left as it was by an all-zero plane).
+ */
+
+/** Probabilities: predicted where p ≥ t (NaN never); label: lab > 0 (`positive`) or lab === v. */
+export function planeCodesFloat32(
+  pred: Float32Array, lab: Uint8Array, from: number, w: number, h: number, positive: boolean, v: number, t: number,
+  codes: Uint8Array, counts: Float64Array, box: Int32Array,
+): void {
+  // lab > 0 on a uint8 is lab !== 0: one code path with the label value to compare against.
+  const lv = positive ? 0 : v;
+  const inv = positive ? 1 : 0; // label mask = (lab === lv) XOR inv
+  let nL = 0, nP = 0, nB = 0;
+  let x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
+  for (let y = 0; y < h; y++) {
+    const row = from + y * w, out = y * w;
+    let first = 0;
+    while (first < w && ((lab[row + first] === lv ? 1 : 0) ^ inv) === 0 && !(pred[row + first]! >= t)) first++;
+    if (first === w) { codes.fill(0, out, out + w); continue; }
+    let last = w - 1;
+    while (((lab[row + last] === lv ? 1 : 0) ^ inv) === 0 && !(pred[row + last]! >= t)) last--;
+    if (first > 0) codes.fill(0, out, out + first);
+    for (let x = first; x <= last; x++) {
+      const c = ((lab[row + x] === lv ? 1 : 0) ^ inv) | (pred[row + x]! >= t ? 2 : 0);
+      codes[out + x] = c;
+      nL += c & 1;
+      nP += c >> 1;
+      nB += (c >> 1) & c;
+    }
+    if (last < w - 1) codes.fill(0, out + last + 1, out + w);
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  counts[0]! += nL - nB;
+  counts[1]! += nP - nB;
+  counts[2]! += nB;
+  box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
+}
+
+/** Label maps: predicted where pred === t, label where lab === v. */
+export function planeCodesUint8(
+  pred: Uint8Array, lab: Uint8Array, from: number, w: number, h: number, v: number, t: number,
+  codes: Uint8Array, counts: Float64Array, box: Int32Array,
+): void {
+  let nL = 0, nP = 0, nB = 0;
+  let x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
+  for (let y = 0; y < h; y++) {
+    const row = from + y * w, out = y * w;
+    let first = 0;
+    while (first < w && lab[row + first] !== v && pred[row + first] !== t) first++;
+    if (first === w) { codes.fill(0, out, out + w); continue; }
+    let last = w - 1;
+    while (lab[row + last] !== v && pred[row + last] !== t) last--;
+    if (first > 0) codes.fill(0, out, out + first);
+    for (let x = first; x <= last; x++) {
+      const c = (lab[row + x] === v ? 1 : 0) | (pred[row + x] === t ? 2 : 0);
+      codes[out + x] = c;
+      nL += c & 1;
+      nP += c >> 1;
+      nB += (c >> 1) & c;
+    }
+    if (last < w - 1) codes.fill(0, out + last + 1, out + w);
+    if (first < x0) x0 = first;
+    if (last > x1) x1 = last;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  counts[0]! += nL - nB;
+  counts[1]! += nP - nB;
+  counts[2]! += nB;
+  box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
+}
