@@ -11,8 +11,10 @@
  *   values seen so far; when the whole file's values prepare it differently (another kind, a clamp,
  *   other labels), every slab is recomputed with the final pair — results never depend on timing.
  *   Every number depends only on its own slice (computeRange), so any slab split is bit-identical.
- * - With metrics 'all' the 3D job runs on this thread once both volumes are in, while the workers
- *   finish the slabs.
+ * - With metrics 'all' the 3D job runs on the first range worker that becomes idle once both
+ *   volumes are in (before any slab still queued), while this thread computes slabs; alone, here.
+ *   (On this thread it blocked the event loop that hands the workers their next slab: a worker
+ *   sat idle for the whole 3D job.)
  * Any input the fast path does not take (or rejects) goes through readInputFile, so errors and
  * results are exactly those of the plain path.
  */
@@ -29,7 +31,7 @@ import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, type DecodeCallbacks } from './decodeFiles';
-import type { RangeJob, RangeReply } from './rangeMessages';
+import type { RangeJob, RangeReply, VolumeMetricsJob } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { awaitReply } from './workerJob';
 
@@ -87,9 +89,12 @@ class SlabRunner {
   private failure: unknown = null;
   private nextId = 0;
   private pair: PreparedPair | null = null;
+  /** The worker the 3D job was posted to, until it replies: it takes no slab meanwhile. */
+  private volumeWorker: Worker | null = null;
 
   /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
   readonly alone: boolean;
+  private readonly workers: readonly Worker[];
 
   constructor(
     workers: readonly Worker[],
@@ -97,6 +102,7 @@ class SlabRunner {
     private readonly metrics: MetricSettings,
   ) {
     this.idle = [...workers];
+    this.workers = workers;
     this.alone = workers.length === 0;
   }
 
@@ -115,6 +121,29 @@ class SlabRunner {
     this.dispatch();
   }
 
+  /**
+   * The 3D metrics of the current pair (set by `use`) on a worker: an idle one, or else one busy
+   * with a slab, posted at once so that it starts the moment the slab is done (a worker's next
+   * job otherwise waits for this thread's event loop, busy with its own slab). Needs a worker.
+   */
+  volumeMetrics(): Promise<VolumeMetricsResult> {
+    const worker = this.idle.pop() ?? this.workers[0]!;
+    this.volumeWorker = worker;
+    const request: VolumeMetricsJob = { task: 'volumeMetrics', id: this.nextId++, pair: this.pair!, metrics: this.metrics };
+    const result = awaitReply<RangeReply>(worker, request).then((reply) => {
+      if (!reply.ok) throw new Error(reply.message);
+      return reply.result as VolumeMetricsResult;
+    });
+    const job = result.then(() => undefined, () => undefined).finally(() => {
+      this.volumeWorker = null;
+      this.idle.push(worker);
+      this.running.delete(job);
+      this.dispatch();
+    });
+    this.running.add(job);
+    return result;
+  }
+
   private dispatch(): void {
     while (this.idle.length > 0 && this.queue.length > 0 && this.pair !== null) {
       const worker = this.idle.pop()!;
@@ -126,7 +155,7 @@ class SlabRunner {
       const job = awaitReply<RangeReply>(worker, request).then((reply) => {
         if (!reply.ok) throw new Error(reply.message);
         this.results.push(reply.result as RangeResult);
-        this.idle.push(worker);
+        if (worker !== this.volumeWorker) this.idle.push(worker);
       }).catch((error: unknown) => { this.failure ??= error; })
         .finally(() => { this.running.delete(job); this.dispatch(); });
       this.running.add(job);
@@ -247,8 +276,10 @@ async function computeAll(
     queued = 0;
   }
   runner.use(pair);
+  const all = metrics.level === 'all';
+  const onWorker = all && !runner.alone ? runner.volumeMetrics() : null;
   for (let s = queued; s < count; s += step) runner.add(s, Math.min(count, s + step));
-  const volume: VolumeMetricsResult | null = metrics.level === 'all' ? computeVolumeMetrics(pair, metrics) : null;
-  const ranges = await runner.finish();
+  const here: VolumeMetricsResult | null = all && runner.alone ? computeVolumeMetrics(pair, metrics) : null;
+  const [ranges, volume] = await Promise.all([runner.finish(), onWorker ?? here]);
   return assembleResult(pair, options, ranges, volume);
 }

@@ -205,11 +205,18 @@ function locateHausdorff(
   const x = at % bx, y = Math.floor(at / bx) % by, z = Math.floor(at / plane);
   const [wx, wy, wz] = spacing;
   let best = Infinity, nearest = -1;
-  for (let i = 0; i < size; i++) {
-    if ((codes[i]! & seedBit) === 0) continue;
-    const dx = ((i % bx) - x) * wx, dy = ((Math.floor(i / bx) % by) - y) * wy, dz = (Math.floor(i / plane) - z) * wz;
-    const d2 = dx * dx + dy * dy + dz * dz;
-    if (d2 < best) { best = d2; nearest = i; }
+  // Nested loops visit the voxels in box order, as one loop over i would, without a division per voxel.
+  for (let zz = 0, i = 0; zz < bz; zz++) {
+    const dz = (zz - z) * wz;
+    for (let yy = 0; yy < by; yy++) {
+      const dy = (yy - y) * wy;
+      for (let xx = 0; xx < bx; xx++, i++) {
+        if ((codes[i]! & seedBit) === 0) continue;
+        const dx = (xx - x) * wx;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < best) { best = d2; nearest = i; }
+      }
+    }
   }
   return {
     from: [x, y, z], fromLabel,
