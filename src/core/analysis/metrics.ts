@@ -13,7 +13,7 @@ import {
 import {
   CODE_LABEL, CODE_LABEL_SURFACE, CODE_PRED, CODE_PRED_SURFACE, directedDistances, DistanceScratch, markSurfaces, surfaceStats,
 } from '../kernels/surfaceDistance';
-import { planeCodesFloat32, planeCodesUint8 } from '../kernels/planeCodes';
+import { float32AtLeastBits, planeCodesFloat32, planeCodesUint8 } from '../kernels/planeCodes';
 import type { PreparedPair } from './inputs';
 import type { Axis } from './result';
 import { gatherSlice, sliceGeometry } from './slicing';
@@ -84,7 +84,9 @@ export function maskCodesScanDirect(
   const dims = pair.prediction.dims;
   const w = dims[0]!, h = dims[1]!, from = index * w * h;
   if (rule.predMode === PRED_AT_LEAST && pred instanceof Float32Array) {
-    planeCodesFloat32(pred, lab, from, w, h, rule.labelPositive, rule.labelValue, rule.predValue, codes, counts, box);
+    const bits = new Int32Array(pred.buffer, pred.byteOffset, pred.length);
+    planeCodesFloat32(pred, bits, float32AtLeastBits(rule.predValue), lab, from, w, h, rule.labelPositive, rule.labelValue, rule.predValue,
+      codes, counts, box);
     return true;
   }
   if (rule.predMode === PRED_EQUALS && pred instanceof Uint8Array) {
