@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const marks = new MarksStore(context.workspaceState, triage);
   const probe = __TEST_HOOKS__ && testMode ? new TestProbe() : null;
   const workerFile = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
-  // One set of session threads for every document, started by the first open (never here).
+  // One session worker (and its threads) for every document, started by the first open (never here).
   const workers = new SessionWorkerPool(workerFile);
   const provider = new CompareEditorProvider(
     { extensionUri: context.extensionUri, marks, log, probe },
@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     cases,
     panel,
     provider,
-    // Ends the idle workers; a document closed after it ends its own (release after dispose terminates).
+    // Ends the session worker; a document closed after it ends nothing more (release after dispose terminates).
     workers,
     new LossStatusBar(provider.onDidChangeActiveSession, marks),
     registerCompareMasks(ctx),

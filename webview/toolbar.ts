@@ -19,6 +19,7 @@ import { isViewLossId, type EditorAction, type LabelKey, type PairInfo, type Vie
 import { NAMES as CONVENTION_NAMES } from './conventionsStrip';
 import { el, onResize, toggleAttribute } from './dom';
 import { labelName } from './headerStrip';
+import { LabelSwatches } from './labelSwatches';
 import { isMetricId, metricIdsOf, metricTitle } from './metricInfo';
 import type { OverlayMode } from './overlayColouring';
 import type { VersusRank } from './versusValues';
@@ -119,6 +120,7 @@ export class Toolbar {
   private readonly axis = select('mi-axis', 'Slice axis', AXES.map((a) => [a, AXIS_NAMES[a]]));
   private readonly label = select('mi-label', 'Label', []);
   private readonly labelField: HTMLElement;
+  private readonly labelSwatches = new LabelSwatches(this.label);
   private readonly kind = select('mi-kind', 'Prediction kind', PREDICTION_KIND_OPTIONS.map((k) => [k, PREDICTION_KIND_TITLES[k]] as [string, string]));
   private readonly overlay = select('mi-overlay', 'Overlay', OVERLAY_OPTIONS);
   private overlayVersus = false;
@@ -155,6 +157,7 @@ export class Toolbar {
     this.roles.hidden = true;
     this.lossSelect = select('mi-loss', 'Loss or metric per slice', chartOptions('none'));
     this.labelField = field('Label', this.label);
+    this.labelField.insertBefore(this.labelSwatches.element, this.label);
     this.windowField = field('Window', this.windowPreset);
     this.axisField = field('Axis', this.axis);
     const on = (control: VscodeSingleSelect, handle: (value: string) => void): void => {
@@ -229,7 +232,9 @@ export class Toolbar {
     this.axisField.hidden = geometry.twoD;
     this.layout.parentElement!.hidden = geometry.twoD;
     this.hausdorff.hidden = level !== 'all';
-    setOptions(this.label, (pair.labels.length === 0 ? ['foreground' as const] : pair.labels).map((l) => [String(l), labelName(l, pair.labelNames)]));
+    const labels = pair.labels.length === 0 ? ['foreground' as const] : pair.labels;
+    setOptions(this.label, labels.map((l) => [String(l), labelName(l, pair.labelNames)]));
+    this.labelSwatches.set(pair.labelColors, labels.map(String));
     this.labelField.hidden = pair.labels.length <= 1;
     this.kind.value = pair.kindOption;
     const alone = pair.labelName === null;
@@ -285,6 +290,7 @@ export class Toolbar {
     this.axis.value = view.axis;
     this.layout.value = layout;
     this.label.value = String(view.label);
+    this.labelSwatches.showChosen();
     this.lossSelect.value = view.metric === undefined ? view.loss : metricOptionValue(view.metric);
     this.overlay.value = overlayMode;
     this.windowPreset.value = windowPreset;

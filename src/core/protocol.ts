@@ -79,6 +79,11 @@ export interface PairInfo {
   readonly labels: readonly LabelKey[];
   /** Label value → name (.seg.nrrd segments, nnU-Net dataset.json, maskInspector.labels.names), when known. */
   readonly labelNames?: Readonly<Record<string, string>>;
+  /**
+   * Label value → CSS colour (`#rrggbb`) the label file gives its segments (.seg.nrrd SegmentN_Color,
+   * DICOM-SEG RecommendedDisplayCIELabValue): swatches in the label selector. Absent when it gives none.
+   */
+  readonly labelColors?: Readonly<Record<string, string>>;
   /** True when the prediction is 4D (per-class channels); slices then carry one channel per label. */
   readonly predictionChannels: number;
   readonly warnings: readonly string[];

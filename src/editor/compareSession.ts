@@ -129,7 +129,7 @@ export class CompareSession extends Disposable {
     if (probe) {
       probe.posted(this.document.uri.toString(), message);
       if (message.type === 'init') probe.mark(this.document.uri.toString(), 'init');
-      if (message.type === 'losses') probe.mark(this.document.uri.toString(), `losses:${message.axis}`);
+      if (message.type === 'losses' || message.type === 'metrics') probe.mark(this.document.uri.toString(), `${message.type}:${message.axis}`);
     }
     // A hidden tab has no page: the message is dropped, and the page sends `ready` again when shown.
     this.panel.webview.postMessage(message).then(undefined, (error: unknown) => {

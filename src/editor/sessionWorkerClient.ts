@@ -29,11 +29,11 @@ interface Pending {
   preview?(pair: PairSummary): void;
 }
 
-/** Request without the id the client assigns. */
-type Unnumbered<T> = T extends SessionRequest ? Omit<T, 'id'> : never;
+/** Request without the id and document the client fills in. */
+type Unnumbered<T> = T extends SessionRequest ? Omit<T, 'id' | 'doc'> : never;
 
 /** An open request without the fields the client fills in, plus where to report the preview. */
-export type OpenOptions = Omit<OpenRequest, 'type' | 'id'> & {
+export type OpenOptions = Omit<OpenRequest, 'type' | 'id' | 'doc'> & {
   readonly onPreview?: (pair: PairSummary) => void;
 };
 
@@ -42,16 +42,19 @@ export type OpenOptions = Omit<OpenRequest, 'type' | 'id'> & {
  * a late reply to the previous document's request must never match one of the next document's.
  */
 let nextRequestId = 1;
+/** Document ids, unique across clients: the worker keeps each document's pair under its client's id. */
+let nextDocumentId = 1;
 
 export class SessionWorkerClient extends Disposable {
   private readonly worker: Worker;
+  private readonly doc = nextDocumentId++;
   private readonly pending = new Map<number, Pending>();
   /** Set once the worker is gone; later requests fail with it at once. */
   private deadReason: string | null = null;
 
   /**
    * `source`: the worker bundle (a thread of this client's own, ended on dispose) or the host's
-   * pool (a shared, already-booted thread, handed back on dispose with this document's volumes freed).
+   * pool (the thread every document shares; on dispose it frees this document's volumes).
    */
   constructor(source: string | SessionWorkerPool, private readonly label = 'the Mask Inspector worker') {
     super();
@@ -66,7 +69,7 @@ export class SessionWorkerClient extends Disposable {
       const alive = this.deadReason === null;
       this.deadReason = `${label} was closed`;
       this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (typeof source !== 'string' && alive) source.release(this.worker);
+      if (typeof source !== 'string' && alive) source.release(this.worker, this.doc);
       else void this.worker.terminate();
     }));
   }
@@ -111,7 +114,7 @@ export class SessionWorkerClient extends Disposable {
     const id = nextRequestId++;
     return new Promise<SessionReply>((resolve, reject) => {
       this.pending.set(id, { type: message.type, resolve, reject, ...(preview ? { preview } : {}) });
-      this.worker.postMessage({ ...message, id } as SessionRequest, transfer);
+      this.worker.postMessage({ ...message, id, doc: this.doc } as SessionRequest, transfer);
     });
   }
 

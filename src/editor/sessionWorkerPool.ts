@@ -1,11 +1,11 @@
 /**
- * The extension host's session worker threads, shared by every open document. A thread costs
- * ~70 ms of CPU to start and boots its own range workers and decode helpers; starting them per
- * document was most of the wait to the first slice of a small pair (docs/performance.md). The
- * pool starts nothing until the first document asks (activation stays free), hands an idle,
- * already-booted worker to the next document, and takes it back when the document closes (the
- * worker drops that document's volumes — its SharedArrayBuffers — on a 'release' message).
- * A worker that died is never handed out again: the next document gets a fresh one.
+ * The extension host's session worker: ONE thread serving every open document (each client's
+ * requests carry its document id), with the range workers and decode helpers it boots. Starting
+ * threads per document was most of the wait to the first slice of a small pair, and N open
+ * documents held N sets of threads (docs/performance.md). The pool starts nothing until the first
+ * document asks (activation stays free); a closed document's volumes are dropped ('release'),
+ * and the thread stays booted for the next one. A worker that died is never handed out again:
+ * every document it served fails with the client's message, and the next one gets a fresh thread.
  * No `vscode` import: unit tests drive it directly.
  */
 import { Worker } from 'node:worker_threads';
@@ -13,51 +13,60 @@ import { Disposable, toDisposable } from './dispose';
 import { isWorkerAlive } from '../worker/workerJob';
 
 export class SessionWorkerPool extends Disposable {
-  private readonly idle: Worker[] = [];
-  /** Threads started so far (tests and logs: reuse means this stays small). */
+  private shared: Worker | null = null;
+  /** Documents holding the shared worker now. */
+  private users = 0;
+  /** Threads started so far (tests and logs: sharing means this stays at one while it lives). */
   started = 0;
 
-  /**
-   * @param maxIdle how many released workers stay booted for the next document; more are
-   * ended (each idle worker holds its range workers, a few MB of heap each).
-   */
-  constructor(private readonly workerFile: string, private readonly maxIdle = 1) {
+  constructor(private readonly workerFile: string) {
     super();
     this._register(toDisposable(() => {
-      for (const w of this.idle.splice(0)) void w.terminate();
+      const w = this.shared;
+      this.shared = null;
+      if (w !== null) void w.terminate();
     }));
   }
 
-  /** A live, booted worker if one is idle, else a new one. The caller owns it until release(). */
+  /** The shared, live worker (started on first use or after the last one died). The caller releases it. */
   acquire(): Worker {
     if (this.isDisposed) throw new Error('the Mask Inspector worker pool was closed');
-    while (this.idle.length > 0) {
-      const w = this.idle.pop()!;
-      if (isWorkerAlive(w)) return w;
+    if (this.shared !== null && isWorkerAlive(this.shared)) {
+      this.users++;
+      return this.shared;
     }
     this.started++;
     const w = new Worker(this.workerFile);
-    // An idle worker that dies (out of memory, crash) is dropped here; a busy one is its client's to report.
-    w.on('exit', () => { const i = this.idle.indexOf(w); if (i >= 0) this.idle.splice(i, 1); });
-    // Without a listener an 'error' event would be thrown on the host; the client listens while it owns the worker.
+    // A dead worker (out of memory, crash) is dropped here; each client reports it to its document.
+    w.on('exit', () => { if (this.shared === w) { this.shared = null; this.users = 0; } });
+    // Without a listener an 'error' event would be thrown on the host; clients listen while they use the worker.
     w.on('error', () => undefined);
+    // Every open document's client listens on it: more than EventEmitter's default of ten is expected.
+    w.setMaxListeners(0);
+    this.shared = w;
+    this.users = 1;
     return w;
   }
 
-  /**
-   * Takes a worker back: it forgets its document's volumes and waits for the next one. A dead
-   * worker, or one beyond maxIdle, or any after dispose, is ended instead.
-   */
-  release(worker: Worker): void {
-    if (this.isDisposed || !isWorkerAlive(worker) || this.idle.length >= this.maxIdle) {
+  /** A document closed: the worker drops its volumes and goes on serving the others (or waits, booted). */
+  release(worker: Worker, doc: number): void {
+    if (worker !== this.shared) {
+      // A worker that was replaced after it died, or any after dispose.
       void worker.terminate();
       return;
     }
-    worker.postMessage({ type: 'release', id: 0 });
-    this.idle.push(worker);
+    this.users = Math.max(0, this.users - 1);
+    if (this.isDisposed || !isWorkerAlive(worker)) return;
+    worker.postMessage({ type: 'release', id: 0, doc });
   }
 
-  get idleCount(): number {
-    return this.idle.length;
+  /** Documents using the shared worker (tests). */
+  get documentCount(): number {
+    return this.users;
+  }
+
+  /** True when a booted worker is waiting (tests). */
+  get hasWorker(): boolean {
+    return this.shared !== null && isWorkerAlive(this.shared);
   }
 }

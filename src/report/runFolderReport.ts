@@ -13,6 +13,7 @@ import {
 } from '../core/analysis/folderPairing';
 import { DEFAULT_PAIRING_RULES, type DirEntry, type ListDirectory, type PairingRule } from '../core/analysis/pairing';
 import type { Axis, PredictionKindOption } from '../core/analysis/result';
+import { isDicomSegmentation } from '../core/io/dicomFolder';
 import { readTextFile } from '../core/io/labelNames';
 import { DEFAULT_MAX_VOXELS } from '../core/io/volume';
 import { DEFAULT_LOSS_PARAMS, type LossParams } from '../core/kernels/lossIds';
@@ -81,13 +82,18 @@ export function defaultReportDir(predictionDir: string): string {
   return join(dirname(abs), name ? `mask-inspector-report-${name}` : 'mask-inspector-report');
 }
 
-/** node:fs listing for listFolderPlan (symbolic links followed; null when the folder cannot be read). */
+/**
+ * node:fs listing for listFolderPlan (symbolic links followed; null when the folder cannot be
+ * read). A `.dcm` file is looked into: one that is not a DICOM-SEG (a CT slice) is marked, so a
+ * DICOM image series is not taken for a folder of masks.
+ */
 export const listLocalDirectory: ListDirectory = async (dir) => {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     return await Promise.all(entries.map(async (e): Promise<DirEntry> => {
       let isDirectory = e.isDirectory();
       if (e.isSymbolicLink()) isDirectory = await stat(join(dir, e.name)).then((s) => s.isDirectory(), () => false);
+      if (!isDirectory && /\.dcm$/i.test(e.name) && !(await isDicomSegmentation(join(dir, e.name)))) return { name: e.name, isDirectory, notSegmentation: true };
       return { name: e.name, isDirectory };
     }));
   } catch {

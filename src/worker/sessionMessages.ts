@@ -1,8 +1,8 @@
 /**
- * Messages between the extension host (SessionWorkerClient) and one session worker
- * (dist/worker.js), which holds one document's decoded volumes. Closed unions; every request
- * carries an `id` and gets exactly one reply with that id. Pixel and file bytes travel as
- * transferred ArrayBuffers, never copied.
+ * Messages between the extension host (SessionWorkerClient, one per document) and the session
+ * worker (dist/worker.js), which holds the documents' decoded volumes. Closed unions; every
+ * request carries an `id` and its document's `doc`, and gets exactly one reply with that id.
+ * Pixel and file bytes travel as transferred ArrayBuffers, never copied.
  */
 import type { ConventionSettings } from '../core/analysis/conventionRange';
 import type { Axis, LabelResult, MulticlassResult, PredictionKindOption } from '../core/analysis/result';
@@ -22,6 +22,8 @@ export interface FilePayload {
 export interface OpenRequest {
   readonly type: 'open';
   readonly id: number;
+  /** The document (one SessionWorkerClient) the request is for: one worker serves them all. */
+  readonly doc: number;
   readonly prediction: FilePayload;
   readonly label: FilePayload | null;
   readonly underlay: FilePayload | null;
@@ -41,7 +43,7 @@ export interface OpenRequest {
    * Ask for a `preview` before `prepared` when the prediction has at least this many voxels (null:
    * never): sent once half of the prediction and half of the label are decoded, with the kind and
    * labels read from those halves. Until `prepared`, slices of that pair are answered as soon as
-   * their voxels are decoded. Only for the first pair of a worker (nothing else is shown then),
+   * their voxels are decoded. Only for the first pair of a document (nothing else is shown then),
    * and only for NIfTI files decoded in place (not scaled or byte-swapped, ≥ 64 KiB of voxels).
    */
   readonly previewMinVoxels?: number | null;
@@ -51,21 +53,24 @@ export interface OpenRequest {
 export interface ReplaceRequest {
   readonly type: 'replace';
   readonly id: number;
+  readonly doc: number;
   readonly role: FileRole;
   readonly file: FilePayload | null;
 }
 
-export interface SwapRequest { readonly type: 'swap'; readonly id: number }
+export interface SwapRequest { readonly type: 'swap'; readonly id: number; readonly doc: number }
 
 export interface SetKindRequest {
   readonly type: 'setKind';
   readonly id: number;
+  readonly doc: number;
   readonly kind: PredictionKindOption;
 }
 
 export interface SliceRequest {
   readonly type: 'slice';
   readonly id: number;
+  readonly doc: number;
   readonly axis: Axis;
   readonly index: number;
 }
@@ -73,6 +78,7 @@ export interface SliceRequest {
 export interface LossesRequest {
   readonly type: 'losses';
   readonly id: number;
+  readonly doc: number;
   readonly axis: Axis;
 }
 
@@ -83,15 +89,16 @@ export interface LossesRequest {
 export interface MetricsRequest {
   readonly type: 'metrics';
   readonly id: number;
+  readonly doc: number;
   readonly axis: Axis;
   readonly settings: MetricSettings;
 }
 
 /**
- * From the host's worker pool when a document closes: forget its volumes (free their shared
- * memory) and wait for the next document. The one request without a reply.
+ * From the host when a document closes: forget its volumes (free their shared memory); the
+ * worker goes on serving the other documents. The one request without a reply.
  */
-export interface ReleaseRequest { readonly type: 'release'; readonly id: number }
+export interface ReleaseRequest { readonly type: 'release'; readonly id: number; readonly doc: number }
 
 export type SessionRequest = ReleaseRequest | OpenRequest | ReplaceRequest | SwapRequest | SetKindRequest | SliceRequest | LossesRequest | MetricsRequest;
 

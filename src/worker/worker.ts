@@ -1,8 +1,9 @@
 /**
- * Session worker (dist/worker.js): one per open compare document. Decodes the files the host
- * sends, prepares the pair, serves slices and computes losses, so the extension host never
- * decodes or computes. Loss computation runs on rangeWorker threads (rangePool), which leaves
- * this thread free to answer slice requests while the losses are being computed.
+ * Session worker (dist/worker.js): one per extension host, serving every open compare document
+ * (each request names its document). Decodes the files the host sends, prepares each pair,
+ * serves slices and computes losses, so the extension host never decodes or computes. Decoding
+ * runs on helper threads and loss computation on the rangeWorker threads (rangePool) every
+ * document shares, which leaves this thread free to answer slice requests meanwhile.
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
@@ -16,7 +17,7 @@ import type { Axis, CompareResult, PredictionKindOption } from '../core/analysis
 import type { ConventionSettings } from '../core/analysis/conventionRange';
 import { gatherSlice, sliceGeometry } from '../core/analysis/slicing';
 import { scanValues, type VolumeValues } from '../core/analysis/valueScan';
-import { labelNamesFor, labelNamesObject } from '../core/io/labelNames';
+import { labelColoursObject, labelNamesFor, labelNamesObject } from '../core/io/labelNames';
 import { voxelCount, type Volume, type VoxelArray } from '../core/io/volume';
 import type { LossParams } from '../core/kernels/lossIds';
 import { volumeMetricsKey } from '../core/analysis/compare';
@@ -51,7 +52,35 @@ interface Session {
 
 const EDITOR_METRICS = 'none' as const;
 
-let session: Session | null = null;
+/** One document's pair and what is under way for it. */
+interface DocumentState {
+  /** The prepared pair; null until the first open succeeds. */
+  session: Session | null;
+  /**
+   * The first pair, shown before it is prepared (OpenRequest.previewMinVoxels): its kind and
+   * labels come from the label and the first half of the prediction, and a slice is answered as
+   * soon as its voxels are decoded. Null once the pair is prepared (or failed).
+   */
+  preview: { readonly session: Session; readonly filling: readonly Filling[] } | null;
+  /** The axis to compute losses for as soon as a pair is ready (see OpenRequest.precomputeAxis). */
+  precomputeAxis: Axis | null;
+  /**
+   * Changes of the pair run one after another (an open may still be decoding when a swap comes);
+   * each replaces `session` only when it succeeded, so a bad file leaves the previous pair open.
+   */
+  changes: Promise<unknown>;
+  /** The host closed the document: a change still running is dropped when it ends. */
+  released: boolean;
+}
+
+/** The open documents by the id their host client gave them (SessionRequest.doc). */
+const documents = new Map<number, DocumentState>();
+
+function newDocument(): DocumentState {
+  return { session: null, preview: null, precomputeAxis: null, changes: Promise.resolve(), released: false };
+}
+
+/** Generations grow across documents, so each pair's is unique in this worker. */
 let generation = 0;
 /**
  * Long-lived range workers, started with the first open so they boot while the files decode.
@@ -61,8 +90,6 @@ let generation = 0;
 let pool: RangePool | null = null;
 /** The pool was started ahead with the default size (see the end of this file) and no open has taken it yet. */
 let poolIsSpare = false;
-/** The axis to compute losses for as soon as a pair is ready (see OpenRequest.precomputeAxis). */
-let precomputeAxis: Axis | null = null;
 
 /**
  * Decode helpers started with the session worker, while the host is still reading the files:
@@ -165,9 +192,10 @@ function build(
 }
 
 /** The label file's own segment names (.seg.nrrd); the host adds dataset.json and the setting. */
-function segmentNames(label: Volume | null): { labelNames?: Record<string, string> } {
+function segmentNames(label: Volume | null): { labelNames?: Record<string, string>; labelColors?: Record<string, string> } {
   const names = labelNamesObject(labelNamesFor(label, null, null));
-  return names ? { labelNames: names } : {};
+  const colours = labelColoursObject(label);
+  return { ...(names ? { labelNames: names } : {}), ...(colours ? { labelColors: colours } : {}) };
 }
 
 function summary(s: Session): PairSummary {
@@ -189,13 +217,6 @@ function summary(s: Session): PairSummary {
     timings: { decodeMs: s.decodeMs, prepareMs: s.prepareMs },
   };
 }
-
-/**
- * The first pair of this worker, shown before it is prepared (OpenRequest.previewMinVoxels):
- * its kind and labels come from the label and the first half of the prediction, and a slice is
- * answered as soon as its voxels are decoded. Null once the pair is prepared (or failed).
- */
-let preview: { readonly session: Session; readonly filling: readonly Filling[] } | null = null;
 
 /** A volume still being decoded into its buffer. */
 interface Filling {
@@ -239,9 +260,9 @@ class Arriving {
  * prediction's and label's buffers with the scans of their first halves (or the decoded label),
  * the underlay's buffer.
  */
-function previewWatch(request: OpenRequest, reserved: number, options: BuildOptions) {
+function previewWatch(doc: DocumentState, request: OpenRequest, reserved: number, options: BuildOptions) {
   const minVoxels = request.previewMinVoxels;
-  if (minVoxels === null || minVoxels === undefined || session !== null) return null;
+  if (minVoxels === null || minVoxels === undefined || doc.session !== null) return null;
   const prediction = new Arriving(), label = new Arriving(), underlay = new Arriving();
   let announced = false;
   const attempt = () => {
@@ -260,7 +281,7 @@ function previewWatch(request: OpenRequest, reserved: number, options: BuildOpti
       return; // e.g. a NaN in the first half: the open itself reports it
     }
     const filling = [prediction.filling(), label.filling(), underlay.filling()].filter((f): f is Filling => f !== null);
-    preview = { session: s, filling };
+    doc.preview = { session: s, filling };
     port.postMessage({ type: 'preview', id: request.id, pair: summary(s) } satisfies PreviewNotice);
   };
   const callbacks = (file: Arriving): DecodeCallbacks => ({
@@ -274,22 +295,22 @@ function previewWatch(request: OpenRequest, reserved: number, options: BuildOpti
   };
 }
 
-async function open(request: OpenRequest): Promise<Session> {
+async function open(doc: DocumentState, request: OpenRequest): Promise<Session> {
   const jobs = Math.max(1, request.jobs);
   if (pool === null || (poolIsSpare && pool.size !== jobs)) {
     void pool?.dispose();
     pool = new RangePool(jobs);
   }
   poolIsSpare = false;
-  precomputeAxis = request.precomputeAxis;
+  doc.precomputeAxis = request.precomputeAxis;
   const decodeMs: Partial<Record<FileRole, number>> = {};
   const options: BuildOptions = {
     kind: request.kind, maxVoxels: request.maxVoxels, params: request.params, jobs: request.jobs, decodeMs,
     ...(request.conventions ? { conventions: request.conventions } : {}),
   };
-  const wantsPreview = request.previewMinVoxels !== null && request.previewMinVoxels !== undefined && session === null;
+  const wantsPreview = request.previewMinVoxels !== null && request.previewMinVoxels !== undefined && doc.session === null;
   const reserved = wantsPreview ? ++generation : undefined;
-  const watch = reserved === undefined ? null : previewWatch(request, reserved, options);
+  const watch = reserved === undefined ? null : previewWatch(doc, request, reserved, options);
   const maybe = (file: FilePayload | null, scan: boolean, callbacks?: DecodeCallbacks, then?: (d: Decoded) => void) =>
     (file === null ? Promise.resolve(null) : decode(file, request.maxVoxels, scan, callbacks).then((d) => { then?.(d); return d; }));
   try {
@@ -304,22 +325,22 @@ async function open(request: OpenRequest): Promise<Session> {
     const files = { prediction: prediction.volume, label: label?.volume ?? null, underlay: underlay?.volume ?? null };
     return build(files, options, reserved);
   } finally {
-    // On success `session` is set before any other message or timer runs (a microtask later).
-    preview = null;
+    // On success `doc.session` is set before any other message or timer runs (a microtask later).
+    doc.preview = null;
   }
 }
 
-async function replace(role: FileRole, file: FilePayload | null): Promise<Session> {
-  const s = current();
+async function replace(doc: DocumentState, role: FileRole, file: FilePayload | null): Promise<Session> {
+  const s = current(doc);
   if (role === 'prediction' && file === null) throw new Error('the prediction cannot be removed');
   const decoded = file === null ? null : await decode(file, s.maxVoxels, role !== 'underlay');
   const files = { ...s.files, [role]: decoded?.volume ?? null } as Session['files'];
   return build(files, { ...s, decodeMs: { ...s.decodeMs, [role]: decoded?.ms ?? 0 } });
 }
 
-function current(): Session {
-  if (session === null) throw new Error('no pair is open in this worker yet');
-  return session;
+function current(doc: DocumentState): Session {
+  if (doc.session === null) throw new Error('no pair is open for this document yet');
+  return doc.session;
 }
 
 function checkSliceIndex(s: Session, axis: Axis, index: number): void {
@@ -330,8 +351,8 @@ function checkSliceIndex(s: Session, axis: Axis, index: number): void {
 }
 
 /** A slice of the pair (or, before the first pair is prepared, of its preview). */
-function slice(id: number, axis: Axis, index: number): { reply: SliceReply; transfer: ArrayBuffer[] } {
-  const s = session ?? preview?.session ?? current();
+function slice(doc: DocumentState, id: number, axis: Axis, index: number): { reply: SliceReply; transfer: ArrayBuffer[] } {
+  const s = doc.session ?? doc.preview?.session ?? current(doc);
   const dims = s.pair.prediction.dims;
   const { width, height } = sliceGeometry(dims, axis);
   checkSliceIndex(s, axis, index);
@@ -464,81 +485,89 @@ function reply(message: SessionReply, transfer: ArrayBuffer[] = []): void {
 }
 
 /**
- * Changes of the pair run one after another (an open may still be decoding when a swap comes);
- * each replaces `session` only when it succeeded, so a bad file leaves the previous pair open.
- * Slices and losses do not wait for them: they use the pair of their moment, tagged with its
- * generation, and the host drops answers older than the pair it last announced.
+ * Runs a change of the document's pair after those before it. Slices and losses do not wait for
+ * changes: they use the pair of their moment, tagged with its generation, and the host drops
+ * answers older than the pair it last announced.
  */
-let changes: Promise<unknown> = Promise.resolve();
-
-function change(id: number, next: () => Session | Promise<Session>): void {
-  changes = changes.then(next).then(
+function change(doc: DocumentState, id: number, next: () => Session | Promise<Session>): void {
+  doc.changes = doc.changes.then(next).then(
     (s) => {
-      session = s;
+      if (doc.released) return; // closed meanwhile: nobody waits, and its volumes go with it
+      doc.session = s;
       reply({ type: 'prepared', id, pair: summary(s) });
       // The webview asks for losses right after init: start now (cached for its request). A
       // failure is reported to that request, so nothing is lost by not waiting here.
-      if (s.files.label !== null && precomputeAxis !== null) void losses(s, precomputeAxis).catch(() => undefined);
+      if (s.files.label !== null && doc.precomputeAxis !== null) void losses(s, doc.precomputeAxis).catch(() => undefined);
     },
-    (error: unknown) => reply(failure(id, error)));
+    (error: unknown) => { if (!doc.released) reply(failure(id, error)); });
 }
 
 /**
- * The document closed; this worker goes back to the host's pool. After any change in flight, the
- * volumes are dropped (their SharedArrayBuffers are freed once losses still running end); the
- * range workers stay booted, and decode helpers are started for the next document.
+ * The document closed: its volumes are dropped now (their SharedArrayBuffers are freed once
+ * losses still running for them end; a change in flight is dropped when it ends). The range
+ * workers stay booted for the other documents, and decode helpers are started for the next one.
  */
-function release(): void {
-  changes = changes.then(() => {
-    session = null;
-    preview = null;
-    precomputeAxis = null;
-    if (parallelDecode) while (spareHelpers.length < 2) spareHelpers.push(startDecodeHelper(__filename));
-  });
+function release(docId: number): void {
+  const doc = documents.get(docId);
+  if (doc === undefined) return;
+  documents.delete(docId);
+  doc.released = true;
+  doc.session = null;
+  doc.preview = null;
+  if (parallelDecode) while (spareHelpers.length < 2) spareHelpers.push(startDecodeHelper(__filename));
 }
 
 /** Polling interval while a previewed slice's voxels are still being decoded. */
 const SLICE_WAIT_MS = 4;
 
 /** Answers now, or — for a preview whose slice is not decoded yet — as soon as it is. */
-function answerSlice(request: SliceRequest): void {
+function answerSlice(doc: DocumentState, request: SliceRequest): void {
   try {
-    const p = preview;
-    if (session === null && p !== null) {
+    const p = doc.preview;
+    if (doc.session === null && p !== null) {
       checkSliceIndex(p.session, request.axis, request.index);
       if (!p.filling.every((f) => sliceDecoded(f, request.axis, request.index))) {
         setTimeout(() => {
           // The preview may have become the prepared pair (served from it) or failed (then the open's failure explains).
-          if (session === null && preview === null) reply(failure(request.id, new Error('the pair could not be opened')));
-          else answerSlice(request);
+          if (doc.released) return;
+          if (doc.session === null && doc.preview === null) reply(failure(request.id, new Error('the pair could not be opened')));
+          else answerSlice(doc, request);
         }, SLICE_WAIT_MS);
         return;
       }
     }
-    const { reply: message, transfer } = slice(request.id, request.axis, request.index);
+    const { reply: message, transfer } = slice(doc, request.id, request.axis, request.index);
     reply(message, transfer);
   } catch (error) {
     reply(failure(request.id, error));
   }
 }
 
+/** The request's document; an open makes it known, any other request of an unknown one fails (current()). */
+function documentOf(request: SessionRequest): DocumentState {
+  let doc = documents.get(request.doc);
+  if (doc === undefined && request.type === 'open') documents.set(request.doc, doc = newDocument());
+  return doc ?? newDocument();
+}
+
 function handle(request: SessionRequest): void {
   try {
+    if (request.type === 'release') return release(request.doc);
+    const doc = documentOf(request);
     switch (request.type) {
-      case 'open': return change(request.id, () => open(request));
-      case 'replace': return change(request.id, () => replace(request.role, request.file));
+      case 'open': return change(doc, request.id, () => open(doc, request));
+      case 'replace': return change(doc, request.id, () => replace(doc, request.role, request.file));
       case 'swap':
-        return change(request.id, () => {
-          const s = current();
+        return change(doc, request.id, () => {
+          const s = current(doc);
           if (s.files.label === null) throw new Error('there is no label to swap with; choose a partner first');
           return build({ ...s.files, prediction: s.files.label, label: s.files.prediction }, s);
         });
-      case 'setKind': return change(request.id, () => build(current().files, { ...current(), kind: request.kind }));
-      case 'slice': return answerSlice(request);
-      case 'release': return release();
+      case 'setKind': return change(doc, request.id, () => build(current(doc).files, { ...current(doc), kind: request.kind }));
+      case 'slice': return answerSlice(doc, request);
       case 'losses': {
-        const s = current();
-        precomputeAxis = request.axis;
+        const s = current(doc);
+        doc.precomputeAxis = request.axis;
         const t0 = performance.now();
         losses(s, request.axis).then(
           (result) => reply({
@@ -549,7 +578,7 @@ function handle(request: SessionRequest): void {
         return;
       }
       case 'metrics': {
-        const s = current();
+        const s = current(doc);
         const t0 = performance.now();
         metricsFor(s, request.axis, request.settings).then(
           (labels) => reply({

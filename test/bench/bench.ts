@@ -211,7 +211,7 @@ function countSurfaceSlices(rows: Float64Array, count: number): number {
 }
 
 // `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead;
-// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts);
+// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts; `--only _f.npy,…` for some rows);
 // `--conventions`: only issue 11's rows (test/bench/conventionsBench.ts).
 (process.argv.includes('--report') ? runReportBench(process.argv.slice(2))
   : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2))

@@ -102,27 +102,38 @@ export async function runFormatsBench(argv: readonly string[]): Promise<void> {
   const flag = (name: string, fallback: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1]! : fallback; };
   const [nx, ny, nz] = flag('--size', '512,512,300').split(',').map(Number) as [number, number, number];
   const reps = Number(flag('--reps', '5'));
+  // `--only _f.npy,.nii`: just those rows (each row's NIfTI baseline is added), for quick A/B runs.
+  const only = flag('--only', '').split(',').filter((e) => e.length > 0);
+  const unknown = only.filter((e) => !(EXTENSIONS as readonly string[]).includes(e));
+  if (unknown.length > 0) throw new Error(`--only: unknown format ${unknown.join(', ')}; use ${EXTENSIONS.join(', ')}`);
+  const rows = EXTENSIONS.filter((e) => only.length === 0 || only.includes(e) || only.some((o) => BASELINE[o as (typeof EXTENSIONS)[number]] === e));
   const dir = join(resolve(__dirname, '../..'), 'bench-data', `${nx}x${ny}x${nz}`, 'formats');
   const path = ensureFiles(dir, nx, ny, nz);
   const ms: Record<string, number> = {};
   // Interleaved rounds, so a burst of load from other processes hits every format alike.
-  const runs: Record<string, number[]> = Object.fromEntries(EXTENSIONS.map((e) => [e, []]));
+  const runs: Record<string, number[]> = Object.fromEntries(rows.map((e) => [e, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(rows.map((e) => [e, []]));
   for (let r = 0; r < reps; r++) {
-    for (const ext of EXTENSIONS) {
+    for (const ext of rows) {
       global.gc?.();
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       readVolumeFile(path('prob', ext));
       readVolumeFile(path('label', ext));
+      const c = process.cpuUsage(c0);
       runs[ext]!.push(performance.now() - t0);
+      cpu[ext]!.push((c.user + c.system) / 1000);
     }
   }
-  for (const ext of EXTENSIONS) ms[ext] = median(runs[ext]!);
+  for (const ext of rows) ms[ext] = median(runs[ext]!);
   console.log(`decode of the ${nx}×${ny}×${nz} pair (float32 prediction + uint8 label), readVolumeFile, median of ${reps}; ` +
     `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  for (const ext of EXTENSIONS) {
+  for (const ext of rows) {
     const base = BASELINE[ext];
     const ratio = ms[ext]! / ms[base]!;
-    const verdict = ext === base ? '' : `${ratio.toFixed(2)}× of ${base}${ratio <= 1.3 ? '' : '  (over the 1.3× target)'}`;
-    console.log(`  decode pair ${`prob${ext} + label${ext}`.padEnd(34)} ${`${ms[ext]!.toFixed(0)} ms`.padStart(8)}   ${verdict}`);
+    const cpuMs = median(cpu[ext]!);
+    const cpuRatio = cpuMs / median(cpu[base]!);
+    const verdict = ext === base ? '' : `${ratio.toFixed(2)}× of ${base}${ratio <= 1.3 ? '' : '  (over the 1.3× target)'}; CPU ${cpuRatio.toFixed(2)}×`;
+    console.log(`  decode pair ${`prob${ext} + label${ext}`.padEnd(34)} ${`${ms[ext]!.toFixed(0)} ms`.padStart(8)} ${`(CPU ${cpuMs.toFixed(0)} ms)`.padStart(14)}   ${verdict}`);
   }
 }

@@ -13,6 +13,9 @@ seg_folder/SEG0001     the same file without an extension, alone in a folder (as
 label_overlap.seg.dcm  segment 2 also covers 4 voxels of segment 1 ([1:3, 2:4, 1:2]).
 label_fractional.seg.dcm  FRACTIONAL segmentation (8-bit): refused with a message.
 label_rle.seg.dcm      RLE Lossless transfer syntax (encapsulated pixels): refused with a message.
+label_colours.seg.dcm  label.seg.dcm with RecommendedDisplayCIELabValue per segment: sRGB red and blue, from
+                       their textbook CIELAB (D65) values (L* 53.2408 a* 80.0925 b* 67.2032; 32.2970 79.1875
+                       -107.8602), scaled as DICOM says (L* 0..100 and a*, b* -128..127 onto 0..65535).
 """
 import os, random
 import numpy as np
@@ -52,7 +55,15 @@ UID = '1.2.826.0.1.3680043.8.498.'  # pydicom's root, fixed suffixes so the file
 segments = [(1, 'liver', ('10200004', 'SCT', 'Liver')), (2, 'tumour', ('108369006', 'SCT', 'Neoplasm'))]
 
 
-def build(fractional=False, overlap=False):
+LAB = {1: (53.2408, 80.0925, 67.2032), 2: (32.2970, 79.1875, -107.8602)}  # sRGB red, blue
+
+
+def dicom_lab(lab):
+    L, a, b = lab
+    return [round(L * 65535 / 100), round((a + 128) * 65535 / 255), round((b + 128) * 65535 / 255)]
+
+
+def build(fractional=False, overlap=False, colours=False):
     ds = Dataset()
     ds.SOPClassUID = '1.2.840.10008.5.1.4.1.1.66.4'
     ds.SOPInstanceUID = UID + '1301'
@@ -80,6 +91,8 @@ def build(fractional=False, overlap=False):
         s.SegmentNumber, s.SegmentLabel, s.SegmentAlgorithmType = number, name, 'MANUAL'
         s.SegmentedPropertyCategoryCodeSequence = Sequence([code('91723000', 'SCT', 'Anatomical Structure')])
         s.SegmentedPropertyTypeCodeSequence = Sequence([code(*prop)])
+        if colours:
+            s.RecommendedDisplayCIELabValue = dicom_lab(LAB[number])
         seq.append(s)
     ds.SegmentSequence = Sequence(seq)
     dim_org = Dataset(); dim_org.DimensionOrganizationUID = UID + '1305'
@@ -156,6 +169,7 @@ os.makedirs('seg_folder', exist_ok=True)
 save(build(), 'seg_folder/SEG0001', ExplicitVRLittleEndian)
 save(build(fractional=True), 'label_fractional.seg.dcm', ExplicitVRLittleEndian)
 save(build(overlap=True), 'label_overlap.seg.dcm', ExplicitVRLittleEndian)
+save(build(colours=True), 'label_colours.seg.dcm', ExplicitVRLittleEndian)
 rle = build()
 rle.PixelData = encapsulate([b'\0' * 64])
 rle['PixelData'].is_undefined_length = True

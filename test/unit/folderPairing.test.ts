@@ -5,12 +5,16 @@
  * pair or an unmatched list — nothing is skipped silently.
  */
 import assert from 'node:assert/strict';
-import { posix } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, posix, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   describePlan, listFolderPlan, planFolderPairs, type FolderListing, type FolderPlan,
 } from '../../src/core/analysis/folderPairing';
 import type { DirEntry, ListDirectory } from '../../src/core/analysis/pairing';
+import { planLocalFolders } from '../../src/report/runFolderReport';
+import { REPO_ROOT } from './helpers/ioTestUtils';
 
 function listing(dir: string, names: string[], dirs: string[] = []): FolderListing {
   return { dir, entries: [...names.map((name) => ({ name, isDirectory: false })), ...dirs.map((name) => ({ name, isDirectory: true }))] };
@@ -193,5 +197,52 @@ describe('folder pairing: name mode and auto', () => {
     assert.equal(plan.pairs.length, 0);
     assertAccountedFor(plan, p, l);
     assert.equal(planFolderPairs(listing('/e/x', []), listing('/e/y', [])).pairs.length, 0);
+  });
+});
+
+describe('folder pairing: DICOM files that are not segmentations', () => {
+  /** A DICOM Part 10 header (preamble, DICM, MediaStorageSOPClassUID) of a CT slice: not a mask. */
+  function ctSlice(): Buffer {
+    const uid = Buffer.from('1.2.840.10008.5.1.4.1.1.2\0', 'latin1'); // CT Image Storage, padded to even length
+    const element = Buffer.alloc(8);
+    element.writeUInt16LE(0x0002, 0); element.writeUInt16LE(0x0002, 2); element.write('UI', 4, 'latin1'); element.writeUInt16LE(uid.length, 6);
+    return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), element, uid, Buffer.alloc(512)]);
+  }
+
+  test('a CT series beside the masks is one ignored entry per folder, not a case per slice; the DICOM-SEG is paired', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mi-dicom-series-'));
+    try {
+      const fixtures = resolve(REPO_ROOT, 'test/fixtures-formats');
+      const predictions = join(root, 'predictions'), labels = join(root, 'labels');
+      mkdirSync(predictions); mkdirSync(labels);
+      copyFileSync(join(fixtures, 'label.nii.gz'), join(predictions, 'case1.nii.gz'));
+      copyFileSync(join(fixtures, 'label.seg.dcm'), join(labels, 'case1.seg.dcm'));
+      // The same series exported into both folders: by name these would be three "cases".
+      for (const dir of [predictions, labels]) for (const n of ['IM0001.dcm', 'IM0002.dcm', 'IM0003.dcm']) writeFileSync(join(dir, n), ctSlice());
+      writeFileSync(join(labels, 'notes.dcm'), 'not DICOM at all');
+      const plan = await planLocalFolders(predictions, labels);
+      assert.deepEqual(plan.pairs.map((p) => [p.case, basename(p.prediction), basename(p.label)]), [['case1', 'case1.nii.gz', 'case1.seg.dcm']]);
+      assert.deepEqual(plan.unmatchedPredictions, []);
+      assert.deepEqual(plan.unmatchedLabels, []);
+      const dicom = plan.ignored.filter((f) => /DICOM-SEG/.test(f.reason));
+      assert.deepEqual(dicom.map((f) => [f.name, f.path]), [
+        ['IM0001.dcm … IM0003.dcm (3 files)', join(predictions, 'IM0001.dcm')],
+        ['IM0001.dcm … notes.dcm (4 files)', join(labels, 'IM0001.dcm')],
+      ]);
+      assert.match(dicom[0]!.reason, /^3 DICOM files that are not a segmentation \(DICOM-SEG\)/);
+      assert.match(describePlan(plan), /pairing \w+ \(auto\): 1 pair /);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('planFolderPairs: entries a lister marked notSegmentation are never masks; one such file is named as itself', () => {
+    const pred = listing('/p', ['a.nii.gz']);
+    const lab: FolderListing = { dir: '/l', entries: [{ name: 'a.dcm', isDirectory: false }, { name: 'b.dcm', isDirectory: false, notSegmentation: true }] };
+    const plan = planFolderPairs(pred, lab);
+    assert.deepEqual(plan.pairs.map((p) => p.label), ['/l/a.dcm']);
+    assert.deepEqual(plan.unmatchedLabels, []);
+    assert.deepEqual(plan.ignored.map((f) => [f.name, f.path]), [['b.dcm', '/l/b.dcm']]);
+    assert.match(plan.ignored[0]!.reason, /^a DICOM file that is not a segmentation/);
   });
 });

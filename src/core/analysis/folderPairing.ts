@@ -95,7 +95,24 @@ interface ModeResult {
 const NNUNET_CHANNEL = /_(\d{4})$/;
 
 function maskFiles(entries: readonly DirEntry[]): string[] {
-  return entries.filter((e) => !e.isDirectory && maskNameParts(e.name) !== null).map((e) => e.name).sort();
+  return entries.filter((e) => !e.isDirectory && e.notSegmentation !== true && maskNameParts(e.name) !== null).map((e) => e.name).sort();
+}
+
+/**
+ * DICOM files that are not segmentations (DirEntry.notSegmentation), as one ignored entry per
+ * folder: an image series is hundreds of slices, and listing each (or pairing it as a case) says
+ * nothing more than "this folder holds a DICOM series".
+ */
+function nonSegmentationDicom(listing: FolderListing, join: JoinPath): PlanFile[] {
+  const names = listing.entries.filter((e) => !e.isDirectory && e.notSegmentation === true).map((e) => e.name).sort();
+  if (names.length === 0) return [];
+  const what = names.length === 1 ? 'a DICOM file' : `${names.length} DICOM files`;
+  return [{
+    name: names.length === 1 ? names[0]! : `${names[0]} … ${names[names.length - 1]} (${names.length} files)`,
+    path: join(listing.dir, names[0]!),
+    reason: `${what} that ${names.length === 1 ? 'is' : 'are'} not a segmentation (DICOM-SEG), e.g. the slices of a CT or MR series; ` +
+      'only DICOM-SEG files are masks — convert a label series to NIfTI (dcm2niix) or export it as DICOM-SEG',
+  }];
 }
 
 /** Gives each key one file (same extension as the partner preferred, else the first name); the rest are rejected. */
@@ -246,7 +263,11 @@ export function planFolderPairs(
     }
   };
   listIgnored(predictions);
-  if (!sameFolder) listIgnored(labels);
+  ignored.push(...nonSegmentationDicom(predictions, join));
+  if (!sameFolder) {
+    listIgnored(labels);
+    ignored.push(...nonSegmentationDicom(labels, join));
+  }
   const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   // Case ids must be unique (name mode may pair a.nii and a.nii.gz separately): colliding ones take the file name.
   const keyCount = new Map<string, number>();

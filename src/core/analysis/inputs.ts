@@ -2,7 +2,7 @@
  * Checks a prediction/label pair and decides how to read it (shared/spec/losses.md, "Inputs"):
  * the prediction kind, the labels to report, and warnings. Nothing here computes a loss.
  */
-import { segOnPartnerGrid } from '../io/dicomSegGrid';
+import { segAsStoredWarning, segOnPartnerGrid, segShapeMismatchMessage, segWithoutPartnerGeometry } from '../io/dicomSegGrid';
 import type { Volume } from '../io/volume';
 import type { LabelKey } from '../protocol';
 import type { PredictionKind, PredictionKindOption } from './result';
@@ -130,6 +130,8 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   if (ld.length > 3 && ld[3] !== 1) {
     throw new InputError(label.source, `a label map must be 3D, but this file is 4D (${shapeText(ld)}); did you swap prediction and label?`);
   }
+  const segAlone = segWithoutPartnerGeometry(prediction, label);
+  if (segAlone && (pd[0] !== ld[0] || pd[1] !== ld[1] || pd[2] !== ld[2])) throw new InputError(segAlone.seg.source, segShapeMismatchMessage(segAlone.seg, segAlone.other));
   if (pd[0] !== ld[0] || pd[1] !== ld[1] || pd[2] !== ld[2]) {
     const numpy = [prediction, label].some((v) => v.format === 'npy' || v.format === 'npz');
     const reversed = pd[0] === ld[2] && pd[1] === ld[1] && pd[2] === ld[0];
@@ -138,6 +140,7 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
       (numpy && reversed ? ' — a NumPy array is read in ITK order (z, y, x): save an array indexed [i, j, k] (nibabel) transposed, arr.T' : ''));
   }
   const warnings = [...new Set([...sameGeometryWarnings(prediction, label), ...prediction.readNotes ?? [], ...label.readNotes ?? []])];
+  if (segAlone) warnings.push(segAsStoredWarning(segAlone.seg, segAlone.other));
   if (prediction.spacingAssumed !== undefined && prediction.spacingAssumed.length > 0) {
     // The prediction's spacing is the one distances and volumes use (result.spacing).
     const axes = prediction.spacingAssumed.map((a) => 'ijk'[a]).join(', ');

@@ -18,6 +18,11 @@ export type MaskRole = 'prediction' | 'label';
 export interface DirEntry {
   readonly name: string;
   readonly isDirectory: boolean;
+  /**
+   * A `.dcm` file the lister looked into and found not to be a DICOM-SEG (a CT or MR slice, a
+   * report): not a mask, whatever its name. Listers that do not look leave it out.
+   */
+  readonly notSegmentation?: boolean;
 }
 
 /** Lists a folder; null when it does not exist or cannot be read (pairing then just finds less). */

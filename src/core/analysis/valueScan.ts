@@ -26,37 +26,54 @@ function loadChunk(data: VoxelArray, offset: number): number {
   return length;
 }
 
+/** min and max of bytes in one monomorphic loop (labels are mostly uint8: no chunk copy). */
+function scanUint8(data: Uint8Array): ValueScan {
+  let min = 255, max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return data.length === 0
+    ? { min: Infinity, max: -Infinity, allIntegers: true, nonFinite: 0, firstNonFinite: -1, firstNonInteger: -1 }
+    : { min, max, allIntegers: true, nonFinite: 0, firstNonFinite: -1, firstNonInteger: -1 };
+}
+
 export function scanValues(data: VoxelArray): ValueScan {
-  const isFloat = data instanceof Float32Array || data instanceof Float64Array;
-  let min = Infinity, max = -Infinity, nonFinite = 0, firstNonFinite = -1, firstNonInteger = -1;
+  // The two most common dtypes get loops of their own (a report's case scans both of its files).
+  if (data instanceof Uint8Array) return scanUint8(data);
+  if (data instanceof Float32Array || data instanceof Float64Array) {
+    const state = Float64Array.of(Infinity, -Infinity, 0, -1, -1);
+    if (data instanceof Float32Array) scanFloat32(data, 0, data.length, state);
+    else scanFloat64(data, 0, data.length, state);
+    const firstNonInteger = state[4]!;
+    return { min: state[0]!, max: state[1]!, allIntegers: firstNonInteger < 0, nonFinite: state[2]!, firstNonFinite: state[3]!, firstNonInteger };
+  }
+  // Every other dtype holds integers only: min and max through the chunk copy.
+  let min = Infinity, max = -Infinity;
   for (let offset = 0; offset < data.length; offset += CHUNK) {
     const length = loadChunk(data, offset);
-    if (!isFloat) {
-      for (let i = 0; i < length; i++) {
-        const v = chunk[i]!;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      continue;
-    }
     for (let i = 0; i < length; i++) {
       const v = chunk[i]!;
-      if (v - v !== 0) { // NaN or ±Inf
-        if (nonFinite++ === 0) firstNonFinite = offset + i;
-        continue;
-      }
       if (v < min) min = v;
       if (v > max) max = v;
-      if (firstNonInteger < 0 && Math.floor(v) !== v) firstNonInteger = offset + i;
     }
   }
-  return { min, max, allIntegers: firstNonInteger < 0, nonFinite, firstNonFinite, firstNonInteger };
+  return { min, max, allIntegers: true, nonFinite: 0, firstNonFinite: -1, firstNonInteger: -1 };
 }
 
 /** Sorted distinct values of an integer-valued volume (scan says allIntegers and finite). */
 export function distinctIntegers(data: VoxelArray, scan: ValueScan, limit = Infinity): number[] {
   if (data.length === 0) return [];
   const range = scan.max - scan.min + 1;
+  if (data instanceof Uint8Array) {
+    // A byte indexes the table itself: one monomorphic pass, no chunk copy.
+    const seen = new Uint8Array(256);
+    for (let i = 0; i < data.length; i++) seen[data[i]!] = 1;
+    const found: number[] = [];
+    for (let v = 0; v < 256; v++) if (seen[v]) found.push(v);
+    return found;
+  }
   if (range <= 1 << 22) {
     const seen = new Uint8Array(range);
     const base = scan.min;

@@ -41,13 +41,34 @@ export function isFolderWithDicomSeg(folderPath: string): boolean {
 }
 
 /** DICM magic and the Segmentation Storage SOP class in the file meta information (its first 2 KB). */
+function isSegHead(head: Buffer, n: number): boolean {
+  return n >= 132 && head.toString('latin1', 128, 132) === 'DICM' && head.toString('latin1', 132, n).includes(SEGMENTATION_STORAGE);
+}
+
+/**
+ * isDicomSegFile without blocking (folder listings of hundreds of DICOM slices in the extension
+ * host). False for unreadable files too: they are then not masks, and the listing says so.
+ */
+export async function isDicomSegmentation(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const head = Buffer.alloc(2048);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return isSegHead(head, bytesRead);
+  } catch {
+    return false; // unreadable: not a segmentation we can open
+  } finally {
+    await handle?.close();
+  }
+}
+
 function isDicomSegFile(file: string): boolean {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
     const head = Buffer.alloc(2048);
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    return n >= 132 && head.toString('latin1', 128, 132) === 'DICM' && head.toString('latin1', 132, n).includes(SEGMENTATION_STORAGE);
+    return isSegHead(head, fs.readSync(fd, head, 0, head.length, 0));
   } catch {
     return false; // unreadable entries are not candidates
   } finally {

@@ -9,6 +9,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dicomFolderFile } from './dicomFolder';
+import { dicomLabToRgb, type Rgb } from './segmentColour';
 import { firstItem, isDicom, numbers, parseDicom, tag, text, uint16, type DicomItem } from './dicomParse';
 import { DEFAULT_MAX_VOXELS, VolumeReadError, type ReadOptions, type Volume, type VolumeSegment } from './volume';
 import { affineFromAxes, LPS } from './worldSpace';
@@ -18,7 +19,7 @@ const T = {
   sopClass: tag(0x0008, 0x0016), modality: tag(0x0008, 0x0060), rows: tag(0x0028, 0x0010), columns: tag(0x0028, 0x0011),
   frames: tag(0x0028, 0x0008), bitsAllocated: tag(0x0028, 0x0100), samples: tag(0x0028, 0x0002),
   segmentationType: tag(0x0062, 0x0001), segments: tag(0x0062, 0x0002), segmentNumber: tag(0x0062, 0x0004),
-  segmentLabel: tag(0x0062, 0x0005), shared: tag(0x5200, 0x9229), perFrame: tag(0x5200, 0x9230),
+  segmentLabel: tag(0x0062, 0x0005), segmentColour: tag(0x0062, 0x000d), shared: tag(0x5200, 0x9229), perFrame: tag(0x5200, 0x9230),
   planePosition: tag(0x0020, 0x9113), position: tag(0x0020, 0x0032), planeOrientation: tag(0x0020, 0x9116),
   orientation: tag(0x0020, 0x0037), pixelMeasures: tag(0x0028, 0x9110), pixelSpacing: tag(0x0028, 0x0030),
   sliceThickness: tag(0x0018, 0x0050), spacingBetween: tag(0x0018, 0x0088), segmentIdentification: tag(0x0062, 0x000a),
@@ -117,7 +118,7 @@ export function readDicomSeg(bytes: Uint8Array, source: string, options: ReadOpt
   }
   const rowSpacing = spacing[0], columnSpacing = spacing[1];
   const affine = affineFromAxes([rowDir.map((v) => v * columnSpacing), colDir.map((v) => v * rowSpacing), normal.map((v) => v * between)], first, LPS);
-  const named: VolumeSegment[] = [...segments].map(([value, name]) => ({ value, name }));
+  const named = segmentList(segments);
   return {
     source, format: 'dicom-seg', dims: [columns, rows, depth], spacing: [columnSpacing, rowSpacing, between], affine, data,
     sourceDtype: maxValue > 255 ? 'uint16' : 'uint8', scaled: false, segments: named,
@@ -136,7 +137,7 @@ export function segmentsOfDicomFile(path: string): VolumeSegment[] {
     const head = new Uint8Array(4 << 20);
     const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
     if (!isDicom(bytes)) return [];
-    return [...readSegments(parseDicom(bytes, T.shared).dataset)].map(([value, name]) => ({ value, name }));
+    return segmentList(readSegments(parseDicom(bytes, T.shared).dataset));
   } catch {
     return []; // unreadable: the comparison itself reports the file
   } finally {
@@ -144,12 +145,19 @@ export function segmentsOfDicomFile(path: string): VolumeSegment[] {
   }
 }
 
-function readSegments(dataset: DicomItem): Map<number, string> {
-  const segments = new Map<number, string>();
+interface Segment {
+  readonly name: string;
+  readonly color?: Rgb;
+}
+
+function readSegments(dataset: DicomItem): Map<number, Segment> {
+  const segments = new Map<number, Segment>();
   for (const item of dataset.get(T.segments)?.items ?? []) {
     const number = uint16(item.get(T.segmentNumber)?.value);
     if (number === undefined || number < 1) throw new VolumeReadError('the DICOM-SEG has a segment without a valid SegmentNumber; the file is damaged');
-    segments.set(number, text(item.get(T.segmentLabel)?.value).slice(0, 200) || `segment ${number}`);
+    const name = text(item.get(T.segmentLabel)?.value).slice(0, 200) || `segment ${number}`;
+    const color = dicomLabToRgb(uint16s(item.get(T.segmentColour)?.value)); // a malformed colour is only not shown
+    segments.set(number, color === undefined ? { name } : { name, color });
   }
   if (segments.size === 0) throw new VolumeReadError('the DICOM-SEG has no SegmentSequence; the file is damaged');
   return segments;
@@ -165,7 +173,18 @@ interface Frame {
 }
 
 /** A frame's geometry: per-frame functional groups first, shared ones otherwise. */
-function frameGeometry(item: DicomItem, shared: DicomItem | undefined, n: number, segments: Map<number, string>): Frame {
+function segmentList(segments: Map<number, Segment>): VolumeSegment[] {
+  return [...segments].map(([value, s]) => ({ value, ...s }));
+}
+
+/** A US value's numbers (VM ≥ 1), little endian. */
+function uint16s(value: Uint8Array | undefined): number[] {
+  const out: number[] = [];
+  for (let i = 0; value !== undefined && i + 1 < value.length; i += 2) out.push(value[i]! | (value[i + 1]! << 8));
+  return out;
+}
+
+function frameGeometry(item: DicomItem, shared: DicomItem | undefined, n: number, segments: Map<number, Segment>): Frame {
   const group = (t: number) => firstItem(item, t) ?? firstItem(shared, t);
   const orientation = numbers(group(T.planeOrientation)?.get(T.orientation)?.value);
   const measures = group(T.pixelMeasures);

@@ -81,3 +81,35 @@ function solve3(m: readonly number[], v: readonly number[]): number[] | null {
   }
   return x;
 }
+
+/**
+ * A DICOM-SEG paired with a file that has no geometry (NumPy: assumed; PNG: none): there is no
+ * lattice to place the SEG on, so it is compared as it is stored when the shapes agree — k along
+ * its frames' plane normal (row × column direction), from the first slice a segment covers — with
+ * a warning that says so; when they differ, the error explains that the SEG holds only the slices
+ * its segments cover. The SEG and its partner, or null for any other pair.
+ */
+export function segWithoutPartnerGeometry(prediction: Volume, label: Volume): { seg: Volume; other: Volume } | null {
+  const noGeometry = (v: Volume) => v.geometryAssumed === true || v.format === 'png';
+  if (label.format === 'dicom-seg' && noGeometry(prediction)) return { seg: label, other: prediction };
+  if (prediction.format === 'dicom-seg' && noGeometry(label)) return { seg: prediction, other: label };
+  return null;
+}
+
+const formatName = (v: Volume) => (v.format === 'png' ? 'PNG' : 'NumPy');
+const slices = (n: number) => `${n} slice${n === 1 ? '' : 's'}`;
+
+/** The warning of a SEG compared as stored with a partner without geometry (shapes agree). */
+export function segAsStoredWarning(seg: Volume, other: Volume): string {
+  return `${seg.source} is a DICOM-SEG and ${other.source} has no geometry (${formatName(other)}): the SEG is not placed by position ` +
+    `but compared as stored, its ${slices(seg.dims[2]!)} in frame order along the plane normal (row × column direction), from the first ` +
+    'slice a segment covers, rows along y and columns along x — check that the array\'s slices run the same way';
+}
+
+/** The error of a SEG whose slab differs in shape from a partner without geometry. */
+export function segShapeMismatchMessage(seg: Volume, other: Volume): string {
+  const shape = (d: readonly number[]) => d.slice(0, 3).join('×');
+  return `the DICOM-SEG holds only the ${slices(seg.dims[2]!)} its segments cover (${shape(seg.dims)}), and ${other.source} ` +
+    `(${formatName(other)}, ${shape(other.dims)}) has no geometry to place them on; compare the SEG with a NIfTI, NRRD or MetaImage ` +
+    'file of the same image, or save the array with the same slices as the SEG';
+}

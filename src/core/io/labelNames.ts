@@ -10,6 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { rgbHex } from './segmentColour';
 import type { Volume } from './volume';
 
 export type LabelNames = ReadonlyMap<number, string>;
@@ -77,6 +78,16 @@ export function labelNamesFor(label: Volume | null, dataset: LabelNames | null, 
   for (const source of [setting, dataset]) for (const [v, n] of source ?? []) out.set(v, n);
   for (const s of label?.segments ?? []) out.set(s.value, s.name);
   return out;
+}
+
+/**
+ * The label file's own segment colours as CSS (`{"1": "#dd8265"}`): a .seg.nrrd's SegmentN_Color or a
+ * DICOM-SEG's RecommendedDisplayCIELabValue; undefined when it gives none. They tint the editor's
+ * label selector; other label sources (dataset.json, the setting) carry no colours.
+ */
+export function labelColoursObject(label: Volume | null): Record<string, string> | undefined {
+  const entries = (label?.segments ?? []).flatMap((s) => (s.color === undefined ? [] : [[String(s.value), rgbHex(s.color)] as const]));
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
 /** "1 liver" style text for a label key, or the bare key. */

@@ -62,12 +62,14 @@ suite('compare editor: NRRD, MetaImage, NumPy and label names', () => {
     assert.deepEqual(losses.labels.map((l) => l.volume.dice), [0, 0], 'the same mask: Dice loss 0 for both labels');
   });
 
-  test('a .seg.nrrd opens in Mask Inspector by default, paired with case2_pred.mha, its segment names on the pair', async () => {
+  test('a .seg.nrrd opens in Mask Inspector by default, paired with case2_pred.mha, its segment names and colours on the pair', async () => {
     const uri = file('slicer/case2.seg.nrrd');
     await vscode.commands.executeCommand('vscode.open', uri);
     const init = await waitForPosted<InitMessage>('init', uri, 'init');
     assert.equal(init.pair.predictionName, 'slicer/case2_pred.mha');
     assert.equal(init.pair.labelName, 'slicer/case2.seg.nrrd');
     assert.deepEqual(init.pair.labelNames, { 1: 'liver', 2: 'tumour' });
+    // SegmentN_Color (0.86 0.55 0.39; 0.2 0.8 0.2) reaches the webview as the selector's swatch colours.
+    assert.deepEqual(init.pair.labelColors, { 1: '#db8c63', 2: '#33cc33' });
   });
 });

@@ -75,9 +75,10 @@ suite('editor timing (MASK_INSPECTOR_TIMING=1)', () => {
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     await vscode.commands.executeCommand('vscode.openWith', uri, 'maskInspector.compare');
-    const events = await until('the losses of axis k', async () => {
+    // The metrics (level from the settings, 'all' by default) follow the losses of the axis.
+    const events = await until('the losses and metrics of axis k', async () => {
       const t = await timeline(uri);
-      return t.some((e) => e.event === 'losses:k') ? t : undefined;
+      return t.some((e) => e.event === 'losses:k') && t.some((e) => e.event === 'metrics:k') ? t : undefined;
     }, 5 * 60_000);
     loop.disable();
     if (profiler && profilePath) {
@@ -104,8 +105,9 @@ suite('editor timing (MASK_INSPECTOR_TIMING=1)', () => {
     console.log(`  worker: ${JSON.stringify(state?.pair?.timings, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     console.log(`  open → webview ready           ${ms((at('ready') ?? NaN) - open)}`);
     console.log(`  open → init posted             ${ms((at('init') ?? NaN) - open)}`);
-    console.log(`  open → first slice posted      ${ms(firstSlice === undefined ? undefined : firstSlice - open)}   (target < 1.5 s)`);
-    console.log(`  open → all losses (k) posted   ${ms(at('losses:k')! - open)}   (target < 3 s)`);
+    console.log(`  open → first slice posted      ${ms(firstSlice === undefined ? undefined : firstSlice - open)}   (target ≤ 1.5 s)`);
+    console.log(`  open → all losses (k) posted   ${ms(at('losses:k')! - open)}   (target ≤ 2.5 s)`);
+    console.log(`  open → all metrics (k) posted  ${ms(at('metrics:k')! - open)}   (target ≤ 5 s)`);
     console.log(`  slice request → slice posted   median ${ms(slices[Math.floor(slices.length / 2)])}, max ${ms(slices.at(-1))} over ${slices.length} requests (target < 30 ms)`);
     console.log(`  extension host event-loop max stall while opening ${ms(loop.max / 1e6)}, p99 ${ms(loop.percentile(99) / 1e6)} (target < 50 ms)`);
     assert.ok(slices.length > 0, 'the webview asked for slices while stepping');
