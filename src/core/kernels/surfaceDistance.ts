@@ -18,8 +18,12 @@ export const CODE_PRED_SURFACE = 8;
 
 /** Reusable scratch: grows on demand, never shrinks; one per thread. */
 export class DistanceScratch {
-  /** Per voxel of the box: slices to the nearest seed of its column. */
-  columns = new Int32Array(0);
+  /**
+   * Per voxel of the box: slices to the nearest seed of its column, as Uint16 (capped at NO_SEED_16)
+   * when the box has fewer than NO_SEED_16 planes — half the memory to fault in and stream through
+   * of Int32 — else Int32 (never in practice).
+   */
+  columns: Uint16Array | Int32Array = new Uint16Array(0);
   /** One plane of squared distances (mm²). */
   plane = new Float64Array(0);
   line = new Float64Array(0);
@@ -34,7 +38,10 @@ export class DistanceScratch {
   ensure(bx: number, by: number, bz: number, predSurface: number, labelSurface: number): void {
     const n = bx * by * bz;
     const longest = Math.max(bx, by, bz);
-    if (this.columns.length < n) this.columns = new Int32Array(n);
+    const wide = bz >= NO_SEED_16;
+    if (this.columns.length < n || (this.columns instanceof Int32Array) !== wide) {
+      this.columns = wide ? new Int32Array(n) : new Uint16Array(n);
+    }
     if (this.plane.length < bx * by) this.plane = new Float64Array(bx * by);
     if (this.line.length < longest) {
       this.line = new Float64Array(longest);
@@ -48,7 +55,7 @@ export class DistanceScratch {
 
   /** Frees buffers longer than `limit` elements (they are reallocated on demand). */
   releaseLarge(limit: number): void {
-    if (this.columns.length > limit) this.columns = new Int32Array(0);
+    if (this.columns.length > limit) this.columns = new Uint16Array(0);
     if (this.predToLabel.length > limit / 8) this.predToLabel = new Float64Array(0);
     if (this.labelToPred.length > limit / 8) this.labelToPred = new Float64Array(0);
   }
@@ -136,20 +143,25 @@ export function envelope(f: Float64Array, off: number, n: number, w2: number, v:
   return k;
 }
 
-/** Column distances (in slices) at or above this: no seed in the column. */
+/** Column distances (in slices) at or above this: no seed in the column (Int32 columns). */
 const NO_SEED = 1 << 30;
+/** The same for Uint16 columns: distances are capped here (a box of fewer planes never reaches it). */
+const NO_SEED_16 = 0xffff;
 
-/** z sweep, forward: c = slices to the nearest seed at or below in the column (≥ NO_SEED: none). */
-function forwardPlane(codes: Uint8Array, c: Int32Array, from: number, plane: number, seedBit: number, first: boolean): void {
+/** z sweep, forward: c = slices to the nearest seed at or below in the column (≥ noSeed: none). */
+function forwardPlane(codes: Uint8Array, c: Uint16Array | Int32Array, from: number, plane: number, seedBit: number, first: boolean, noSeed: number): void {
   if (first) {
-    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : NO_SEED;
+    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : noSeed;
   } else {
-    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : c[i - plane]! + 1;
+    for (let i = from; i < from + plane; i++) {
+      const up = c[i - plane]! + 1;
+      c[i] = codes[i]! & seedBit ? 0 : up < noSeed ? up : noSeed;
+    }
   }
 }
 
-/** z sweep, backward: c = slices to the nearest seed of the column, above or below (stays ≥ NO_SEED without one). */
-function backwardPlane(c: Int32Array, from: number, plane: number): void {
+/** z sweep, backward: c = slices to the nearest seed of the column, above or below (stays ≥ noSeed without one). */
+function backwardPlane(c: Uint16Array | Int32Array, from: number, plane: number): void {
   for (let i = from; i < from + plane; i++) {
     const up = c[i + plane]! + 1;
     if (up < c[i]!) c[i] = up;
@@ -163,14 +175,14 @@ function backwardPlane(c: Int32Array, from: number, plane: number): void {
  * d[y·bx + x]. A column with no seed at all leaves Infinity at those rows.
  */
 function columnPass(
-  c: Int32Array, from: number, bx: number, by: number, wy: number, wz: number, x: number,
+  c: Uint16Array | Int32Array, noSeed: number, from: number, bx: number, by: number, wy: number, wz: number, x: number,
   rows: Int32Array, nRows: number, d: Float64Array, f: Float64Array, v: Int32Array, z: Float64Array,
 ): void {
   let finite = false;
   for (let y = 0, i = from + x; y < by; y++, i += bx) {
     const k = c[i]!;
     const t = wz * k;
-    const value = k >= NO_SEED ? Infinity : t * t;
+    const value = k >= noSeed ? Infinity : t * t;
     f[y] = value;
     if (value !== Infinity) finite = true;
   }
@@ -231,7 +243,7 @@ function queryRow(
  * Writes to `out` the distance (mm) from every voxel with `queryBit`, in box order, to the
  * nearest voxel with `seedBit`, and returns how many were written. (wx, wy, wz): voxel size
  * along the box axes. With no seed in the box every distance is Infinity; with no query, 0 written.
- * Only the z sweep needs the whole box (as Int32 slice counts); the y and x passes run plane by
+ * Only the z sweep needs the whole box (as Uint16 slice counts); the y and x passes run plane by
  * plane in one Float64 plane buffer, and only on planes that hold a query voxel. The y pass reads
  * the slice counts directly and evaluates its envelopes only at the rows that hold a query voxel
  * (the x pass reads nothing else), so the work per plane is one envelope per column and one per
@@ -243,7 +255,8 @@ export function directedDistances(
 ): number {
   const plane = bx * by;
   const c = scratch.columns;
-  for (let zz = 0; zz < bz; zz++) forwardPlane(codes, c, zz * plane, plane, seedBit, zz === 0);
+  const noSeed = c instanceof Int32Array ? NO_SEED : NO_SEED_16;
+  for (let zz = 0; zz < bz; zz++) forwardPlane(codes, c, zz * plane, plane, seedBit, zz === 0, noSeed);
   for (let zz = bz - 2; zz >= 0; zz--) backwardPlane(c, zz * plane, plane);
   const d = scratch.plane, f = scratch.line, v = scratch.v, z = scratch.z, rows = scratch.rows;
   let m = 0;
@@ -251,7 +264,7 @@ export function directedDistances(
     const from = zz * plane;
     const nRows = queryRows(codes, from, bx, by, queryBit, rows);
     if (nRows === 0) continue;
-    for (let x = 0; x < bx; x++) columnPass(c, from, bx, by, wy, wz, x, rows, nRows, d, f, v, z);
+    for (let x = 0; x < bx; x++) columnPass(c, noSeed, from, bx, by, wy, wz, x, rows, nRows, d, f, v, z);
     for (let r = 0; r < nRows; r++) {
       const y = rows[r]!;
       m = queryRow(codes, from + y * bx, d, y * bx, bx, wx, queryBit, v, z, out, m);
