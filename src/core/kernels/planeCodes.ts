@@ -39,8 +39,6 @@ export function planeCodesFloat32(
   const inv = positive ? 1 : 0; // label mask = (lab === lv) XOR inv
   const words = positive && (lab.byteOffset & 3) === 0 ? new Uint32Array(lab.buffer, lab.byteOffset, lab.length >> 2) : null;
   const aligned = words !== null && ((from | w) & 3) === 0;
-  let nL = 0, nP = 0, nB = 0;
-  let x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
   for (let y = 0; y < h; y++) {
     const row = from + y * w, out = y * w;
     let first = 0;
@@ -52,24 +50,9 @@ export function planeCodesFloat32(
     if (first === w) { codes.fill(0, out, out + w); continue; }
     let last = w - 1;
     while (((lab[row + last] === lv ? 1 : 0) ^ inv) === 0 && !(pred[row + last]! >= t)) last--;
-    if (first > 0) codes.fill(0, out, out + first);
-    for (let x = first; x <= last; x++) {
-      const c = ((lab[row + x] === lv ? 1 : 0) ^ inv) | (pred[row + x]! >= t ? 2 : 0);
-      codes[out + x] = c;
-      nL += c & 1;
-      nP += c >> 1;
-      nB += (c >> 1) & c;
-    }
-    if (last < w - 1) codes.fill(0, out + last + 1, out + w);
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
+    for (let x = first; x <= last; x++) codes[out + x] = ((lab[row + x] === lv ? 1 : 0) ^ inv) | (pred[row + x]! >= t ? 2 : 0);
+    closeRow(codes, out, w, first, last, y, counts, box);
   }
-  counts[0]! += nL - nB;
-  counts[1]! += nP - nB;
-  counts[2]! += nB;
-  box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
 }
 
 /** Label maps: predicted where pred === t, label where lab === v. */
@@ -77,8 +60,6 @@ export function planeCodesUint8(
   pred: Uint8Array, lab: Uint8Array, from: number, w: number, h: number, v: number, t: number,
   codes: Uint8Array, counts: Float64Array, box: Int32Array,
 ): void {
-  let nL = 0, nP = 0, nB = 0;
-  let x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
   for (let y = 0; y < h; y++) {
     const row = from + y * w, out = y * w;
     let first = 0;
@@ -86,22 +67,30 @@ export function planeCodesUint8(
     if (first === w) { codes.fill(0, out, out + w); continue; }
     let last = w - 1;
     while (lab[row + last] !== v && pred[row + last] !== t) last--;
-    if (first > 0) codes.fill(0, out, out + first);
-    for (let x = first; x <= last; x++) {
-      const c = (lab[row + x] === v ? 1 : 0) | (pred[row + x] === t ? 2 : 0);
-      codes[out + x] = c;
-      nL += c & 1;
-      nP += c >> 1;
-      nB += (c >> 1) & c;
-    }
-    if (last < w - 1) codes.fill(0, out + last + 1, out + w);
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
+    for (let x = first; x <= last; x++) codes[out + x] = (lab[row + x] === v ? 1 : 0) | (pred[row + x] === t ? 2 : 0);
+    closeRow(codes, out, w, first, last, y, counts, box);
+  }
+}
+
+/**
+ * After a row's codes [first, last] (both non-zero) are written: zeros the rest of the row, adds
+ * the row's [label only, prediction only, both] to counts and widens the box by it.
+ */
+function closeRow(codes: Uint8Array, out: number, w: number, first: number, last: number, y: number, counts: Float64Array, box: Int32Array): void {
+  if (first > 0) codes.fill(0, out, out + first);
+  if (last < w - 1) codes.fill(0, out + last + 1, out + w);
+  let nL = 0, nP = 0, nB = 0;
+  for (let i = out + first; i <= out + last; i++) {
+    const c = codes[i]!;
+    nL += c & 1;
+    nP += c >> 1;
+    nB += (c >> 1) & c;
   }
   counts[0]! += nL - nB;
   counts[1]! += nP - nB;
   counts[2]! += nB;
-  box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
+  if (first < box[0]!) box[0] = first;
+  if (last > box[1]!) box[1] = last;
+  if (y < box[2]!) box[2] = y;
+  if (y > box[3]!) box[3] = y;
 }
