@@ -11,10 +11,10 @@
  *   values seen so far; when the whole file's values prepare it differently (another kind, a clamp,
  *   other labels), every slab is recomputed with the final pair — results never depend on timing.
  *   Every number depends only on its own slice (computeRange), so any slab split is bit-identical.
- * - With metrics 'all' the 3D job runs on the first range worker that becomes idle once both
- *   volumes are in (before any slab still queued), while this thread computes slabs; alone, here.
- *   (On this thread it blocked the event loop that hands the workers their next slab: a worker
- *   sat idle for the whole 3D job.)
+ * - With metrics 'all' the 3D job is posted to a range worker once both volumes are in (an idle
+ *   one, or one busy with a slab: it starts right after, before any slab still queued), while
+ *   this thread computes slabs; alone, here. (On this thread it blocked the event loop that hands
+ *   the workers their next slab: a worker sat idle for the whole 3D job.)
  * Any input the fast path does not take (or rejects) goes through readInputFile, so errors and
  * results are exactly those of the plain path.
  */
