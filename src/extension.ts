@@ -21,6 +21,7 @@ import { registerShowHausdorffVoxel } from './commands/showHausdorffVoxel';
 import { registerSwap } from './commands/swap';
 import { registerTestMessages } from './commands/testMessages';
 import { registerTestReport } from './commands/testReport';
+import { registerTestKillWorker } from './commands/testKillWorker';
 import { registerTriageCommands } from './commands/triageCommands';
 import { registerWorstSlice } from './commands/worstSlice';
 import { CasesView } from './editor/casesView';
@@ -98,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // After the provider is registered: masks opened at startup in the text editor move to it.
     reopenMaskTabs(log),
   );
-  if (__TEST_HOOKS__ && probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }));
+  if (__TEST_HOOKS__ && probe !== null) context.subscriptions.push(registerTestMessages(provider, probe), registerTestReport({ cases, panel, triage, latest }), registerTestKillWorker(provider));
 }
 
 export function deactivate(): void {

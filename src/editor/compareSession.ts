@@ -11,7 +11,7 @@ import type { PairSummary } from '../worker/sessionMessages';
 import { Disposable, isDisposedError } from './dispose';
 import type { MarksStore } from './marksStore';
 import type { MaskDocument } from './maskDocument';
-import { SessionError } from './sessionWorkerClient';
+import { SessionError, SessionWorkerGoneError } from './sessionWorkerClient';
 import { readSettings, reportSettingsProblems, type EditorSettings } from './settings';
 import { viewAt, type SliceTarget } from './sliceTarget';
 import type { TestProbe } from './testProbe';
@@ -289,8 +289,13 @@ export class CompareSession extends Disposable {
     const file = error instanceof SessionError ? error.file : null;
     const text = file ? `${file}: ${message}` : message;
     this.services.log.error(`${this.document.uri.path}: ${text}`);
+    // A dead session worker: its document opens the pair again now (the panel is initialised anew)
+    // or offers Retry, once for all the requests that failed with it.
+    const workerGone = error instanceof SessionWorkerGoneError;
+    if (workerGone && this.document.isRebuilding) return;
     // In the editor too (until the next init), where the person is looking.
     this.post({ type: 'error', message: text });
+    if (workerGone) return;
     if (retry === undefined) {
       void vscode.window.showErrorMessage(`Mask Inspector: ${text}`);
       return;

@@ -15,7 +15,7 @@ import type { FilePayload, LossesReply, MetricsReply, PairSummary, SliceReply } 
 import { Disposable, DisposedError } from './dispose';
 import { pairKey, relativeName } from './marksStore';
 import { findUnderlayFor, resolvePairFor, type PairUris } from './pairResolver';
-import { SessionError, SessionWorkerClient, transferableBytes } from './sessionWorkerClient';
+import { SessionError, SessionWorkerClient, SessionWorkerGoneError, transferableBytes } from './sessionWorkerClient';
 import type { SessionWorkerPool } from './sessionWorkerPool';
 import { readConventionSettings } from './conventionSettings';
 import { NOT_REGULAR } from '../core/io/readVolume';
@@ -101,10 +101,81 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
   /** VS Code disposes the document when its last editor closes. */
   readonly onDidDispose = this._onDidDispose.event;
 
-  constructor(readonly uri: vscode.Uri, private readonly deps: DocumentDeps, explicit: PairUris | null) {
+  /** The first dead worker is replaced without asking (workerDied); later ones after Retry. */
+  private autoRebuilt = false;
+  /**
+   * A death not acted on yet: both clients of a three-way document use the one shared worker and
+   * hear of its death one after the other; a death during a rebuild is acted on when it ends.
+   */
+  private death: SessionWorkerGoneError | null = null;
+  /** A rebuild after a worker died, while it runs: requests wait for it (the fresh worker holds no pair yet). */
+  private rebuilding: Promise<void> | null = null;
+
+  constructor(readonly uri: vscode.Uri, private readonly deps: DocumentDeps, private readonly explicit: PairUris | null) {
     super();
-    this.client = this._register(new SessionWorkerClient(deps.workers ?? deps.workerFile, `the Mask Inspector worker for ${relativeName(uri)}`));
-    void this.load(explicit);
+    this.client = this._register(this.newClient(relativeName(uri)));
+    void this.serial(() => this.load(explicit));
+  }
+
+  private newClient(name: string): SessionWorkerClient {
+    return new SessionWorkerClient(this.deps.workers ?? this.deps.workerFile, `the Mask Inspector worker for ${name}`, (error) => this.workerDied(error));
+  }
+
+  /**
+   * A session worker of this document died (out of memory, a crash), and the pair it held with it.
+   * The first time, the document rebuilds at once: a fresh worker from the pool, the files read and
+   * decoded again with the same kind, the panels re-initialised on the slice and axis they showed.
+   * After that (or when that rebuild dies too) the error is shown with Retry, which rebuilds again.
+   */
+  private workerDied(error: SessionWorkerGoneError): void {
+    if (this.isDisposed) return;
+    this.deps.log.error(`${relativeName(this.uri)}: ${error.message}`);
+    const pending = this.death !== null;
+    this.death = error;
+    // Acted on once: after every client heard of it (a microtask later), or when the rebuild in progress ends.
+    if (!pending && this.rebuilding === null) queueMicrotask(() => this.actOnDeath());
+  }
+
+  private actOnDeath(): void {
+    const error = this.death;
+    this.death = null;
+    if (error === null || this.isDisposed) return;
+    if (!this.autoRebuilt) {
+      this.autoRebuilt = true;
+      this.deps.log.info(`${relativeName(this.uri)}: opening the pair again in a new worker`);
+      void this.rebuild();
+      return;
+    }
+    void vscode.window.showErrorMessage(`Mask Inspector: ${error.message}`, 'Retry').then((choice) => {
+      if (choice === 'Retry' && !this.isDisposed) void this.rebuild();
+    });
+  }
+
+  /** Fresh workers for dead ones, and the pair shown (or, before one was, the document's) opened in them again. */
+  rebuild(): Promise<void> {
+    this.rebuilding ??= this.serial(async () => {
+      const dead = [this.client, this.versusClient].filter((c): c is SessionWorkerClient => c !== null && c.isDead);
+      if (dead.length === 0 || this.isDisposed) return;
+      for (const client of dead) client.revive();
+      const state = this._state;
+      await (state.kind === 'ready' ? this.load(state.uris, state.pair.kindOption) : this.load(this.explicit));
+    }).finally(() => {
+      this.rebuilding = null;
+      // The fresh worker died too (while the pair was opened again, or since): Retry.
+      this.actOnDeath();
+    });
+    return this.rebuilding;
+  }
+
+  /** True while a dead worker is being replaced and the pair opened again. */
+  get isRebuilding(): boolean {
+    return this.rebuilding !== null || (this.death !== null && !this.autoRebuilt);
+  }
+
+  /** Runs a request once a rebuild in progress is done (or failed: the request then reports the state). */
+  private afterRebuild<T>(request: () => Promise<T>): Promise<T> {
+    const rebuilding = this.rebuilding;
+    return rebuilding === null ? request() : rebuilding.then(request, request);
   }
 
   override dispose(): void {
@@ -171,14 +242,18 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
     this._onDidChangeStatus.fire(status);
   }
 
-  private async load(explicit: PairUris | null): Promise<void> {
+  /**
+   * Opens `explicit` (or the pair found for the document) with `kind` (default: the setting), and
+   * shows it or the failure. Never rejects.
+   */
+  private async load(explicit: PairUris | null, kind?: PredictionKindOption): Promise<void> {
     try {
       const settings = readSettings(this.uri);
       reportSettingsProblems(settings);
       this.setStatus('Looking for the matching label…');
       const uris = explicit ?? await resolvePairFor(this.uri, settings);
       if (this.isDisposed) return;
-      const pair = await this.openWithFallbacks(uris, settings.kind, settings.maxVoxels);
+      const pair = await this.openWithFallbacks(uris, kind ?? settings.kind, settings.maxVoxels);
       if (this.isDisposed) return;
       this.deps.log.info(`${relativeName(this.uri)}: pair ready in ${(performance.now() - this.openedAt).toFixed(0)} ms ` +
         `(decode ${JSON.stringify(pair.pair.timings.decodeMs, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}, ` +
@@ -188,9 +263,14 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       if (this.isDisposed) return;
       const file = error instanceof SessionError ? error.file : null;
       const message = error instanceof Error ? error.message : String(error);
+      this.setStatus(null);
+      if (error instanceof SessionWorkerGoneError) {
+        // workerDied has logged it and rebuilds or offers Retry; a pair still shown stays until then.
+        if (this._state.kind !== 'ready') this.setState({ kind: 'failed', file, message });
+        return;
+      }
       this.deps.log.error(`${relativeName(this.uri)}: ${file ? `${file}: ` : ''}${message}`);
       this.setState({ kind: 'failed', file, message });
-      this.setStatus(null);
       void vscode.window.showErrorMessage(`Mask Inspector could not open ${file ?? relativeName(this.uri)}: ${message}`);
     }
   }
@@ -270,7 +350,7 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
       this.setStatus(`Decoding ${names.join(', ')}…`);
       const key = pairKey(uris.prediction, uris.label);
       const precomputeAxis = this.deps.rememberedView(key)?.axis ?? readSettings(this.uri).defaultAxis;
-      this.versusClient ??= this._register(new SessionWorkerClient(this.deps.workers ?? this.deps.workerFile, `the Mask Inspector worker for ${relativeName(uris.versus)}`));
+      this.versusClient ??= this._register(this.newClient(relativeName(uris.versus)));
       const common = { kind, maxVoxels, params: DEFAULT_LOSS_PARAMS, jobs: this.deps.jobs, precomputeAxis, previewMinVoxels: null };
       // The label's bytes go to both workers (each takes over its own copy).
       const labelB: FilePayload = { name: label.name, bytes: label.bytes.slice(0) };
@@ -379,22 +459,22 @@ export class MaskDocument extends Disposable implements vscode.CustomDocument {
   }
 
   slice(axis: Axis, index: number): Promise<SliceReply> {
-    return this.client.slice(axis, index);
+    return this.afterRebuild(() => this.client.slice(axis, index));
   }
 
   losses(axis: Axis): Promise<LossesReply> {
-    return this.client.losses(axis);
+    return this.afterRebuild(() => this.client.losses(axis));
   }
 
-  /** Three-way mode: prediction B's worker (same label); null otherwise. */
+  /** Three-way mode: prediction B's worker (same label); null otherwise, and while a dead worker is replaced. */
   get versus(): SessionWorkerClient | null {
     const state = this._state;
-    return state.kind === 'ready' && state.uris.versus !== undefined ? this.versusClient : null;
+    return state.kind === 'ready' && state.uris.versus !== undefined && this.rebuilding === null ? this.versusClient : null;
   }
 
   /** Evaluation metrics along `axis`, computed by the worker after that axis's losses. */
   metrics(axis: Axis, settings: MetricSettings): Promise<MetricsReply> {
-    return this.client.metrics(axis, settings);
+    return this.afterRebuild(() => this.client.metrics(axis, settings));
   }
 }
 

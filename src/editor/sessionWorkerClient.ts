@@ -1,7 +1,9 @@
 /**
  * The extension host's handle on one session worker (dist/worker.js). Requests become promises;
  * every pending promise is rejected when the worker dies or the client is disposed, so no
- * caller waits forever. No `vscode` import: the timing bench and unit tests drive it directly.
+ * caller waits forever. A worker that died (out of memory, a crash) is reported once
+ * (`onDidDie`) and can be replaced by a fresh one (`revive`); its pair is then opened again by
+ * the caller (MaskDocument). No `vscode` import: the timing bench and unit tests drive it directly.
  */
 import { exactArrayBuffer } from '../core/io/bytes';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +31,17 @@ interface Pending {
   preview?(pair: PairSummary): void;
 }
 
+/**
+ * The worker thread is gone (it exited or threw): every request pending on it, and every later
+ * one until `revive`, fails with this. The pair it held is lost with it.
+ */
+export class SessionWorkerGoneError extends SessionError {
+  constructor(message: string) {
+    super(null, message);
+    this.name = 'SessionWorkerGoneError';
+  }
+}
+
 /** Request without the id and document the client fills in. */
 type Unnumbered<T> = T extends SessionRequest ? Omit<T, 'id' | 'doc'> : never;
 
@@ -46,32 +59,64 @@ let nextRequestId = 1;
 let nextDocumentId = 1;
 
 export class SessionWorkerClient extends Disposable {
-  private readonly worker: Worker;
+  private worker: Worker;
+  /** Stops listening to `worker` and hands it back to the pool, or ends it (`dead`, or a thread of its own). */
+  private detach: (dead?: boolean) => void;
   private readonly doc = nextDocumentId++;
   private readonly pending = new Map<number, Pending>();
-  /** Set once the worker is gone; later requests fail with it at once. */
-  private deadReason: string | null = null;
+  /** Set once the worker is gone (until `revive`); requests fail with it at once. */
+  private deadReason: SessionWorkerGoneError | null = null;
 
   /**
    * `source`: the worker bundle (a thread of this client's own, ended on dispose) or the host's
    * pool (the thread every document shares; on dispose it frees this document's volumes).
+   * `onDidDie` hears once of each worker that died while this client used it.
    */
-  constructor(source: string | SessionWorkerPool, private readonly label = 'the Mask Inspector worker') {
+  constructor(
+    private readonly source: string | SessionWorkerPool, private readonly label = 'the Mask Inspector worker',
+    private readonly onDidDie?: (error: SessionWorkerGoneError) => void,
+  ) {
     super();
-    this.worker = typeof source === 'string' ? new Worker(source) : source.acquire();
-    const onMessage = (reply: SessionMessage) => this.onReply(reply);
-    // An uncaught exception in the worker: nothing it was doing will answer.
-    const onError = (error: Error) => this.fail(`${label} stopped: ${error.message}`);
-    const onExit = (code: number) => this.fail(`${label} exited unexpectedly (code ${code})`);
-    this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    ({ worker: this.worker, detach: this.detach } = this.attach());
     this._register(toDisposable(() => {
       this.rejectAll(new DisposedError(label));
-      const alive = this.deadReason === null;
-      this.deadReason = `${label} was closed`;
-      this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      if (typeof source !== 'string' && alive) source.release(this.worker, this.doc);
-      else void this.worker.terminate();
+      this.detach();
     }));
+  }
+
+  /** True once the worker died, until `revive`. */
+  get isDead(): boolean {
+    return this.deadReason !== null;
+  }
+
+  /**
+   * After the worker died: continues with a fresh one (an idle one of the pool, or a new thread).
+   * It holds no pair: open one before asking for slices. Does nothing while the worker lives.
+   */
+  revive(): void {
+    if (this.isDisposed) throw new DisposedError(this.label);
+    if (this.deadReason === null) return;
+    ({ worker: this.worker, detach: this.detach } = this.attach());
+    this.deadReason = null;
+  }
+
+  private attach(): { worker: Worker; detach: (dead?: boolean) => void } {
+    const source = this.source;
+    const worker = typeof source === 'string' ? new Worker(source) : source.acquire();
+    const onMessage = (reply: SessionMessage) => { if (worker === this.worker) this.onReply(reply); };
+    // An uncaught exception in the worker: nothing it was doing will answer.
+    const onError = (error: Error) => this.fail(worker, `${this.label} stopped: ${error.message}`);
+    const onExit = (code: number) => this.fail(worker, `${this.label} exited unexpectedly (code ${code})`);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    let attached = true;
+    const detach = (dead = false) => {
+      if (!attached) return;
+      attached = false;
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (typeof source !== 'string' && !dead) source.release(worker, this.doc);
+      else void worker.terminate();
+    };
+    return { worker, detach };
   }
 
   open(options: OpenOptions): Promise<PairSummary> {
@@ -110,7 +155,7 @@ export class SessionWorkerClient extends Disposable {
     message: Unnumbered<SessionRequest>, transfer: ArrayBuffer[] = [], preview?: (pair: PairSummary) => void,
   ): Promise<SessionReply> {
     if (this.isDisposed) return Promise.reject(new DisposedError(this.label));
-    if (this.deadReason !== null) return Promise.reject(new SessionError(null, this.deadReason));
+    if (this.deadReason !== null) return Promise.reject(this.deadReason);
     const id = nextRequestId++;
     return new Promise<SessionReply>((resolve, reject) => {
       this.pending.set(id, { type: message.type, resolve, reject, ...(preview ? { preview } : {}) });
@@ -131,10 +176,13 @@ export class SessionWorkerClient extends Disposable {
     else pending.resolve(reply);
   }
 
-  private fail(reason: string): void {
-    if (this.isDisposed || this.deadReason !== null) return;
-    this.deadReason = `${reason}; close the editor and open it again`;
-    this.rejectAll(new SessionError(null, this.deadReason));
+  private fail(worker: Worker, reason: string): void {
+    if (this.isDisposed || worker !== this.worker || this.deadReason !== null) return;
+    const error = new SessionWorkerGoneError(`${reason}; the pair it held is lost — Retry opens it again in a new one`);
+    this.deadReason = error;
+    this.detach(true);
+    this.rejectAll(error);
+    this.onDidDie?.(error);
   }
 
   private rejectAll(error: Error): void {

@@ -19,7 +19,9 @@ import { Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import { scanVolumeValues, ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
-import { gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO } from '../core/io/gzip';
+import {
+  gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO, wholeInflateError, wholeOutputLimit,
+} from '../core/io/gzip';
 import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
@@ -182,9 +184,14 @@ export async function decodeIntoShared(
 }
 
 /** Writes the decoded file into `out` from its start, calling `advance(bytes written)` after every step. */
-type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<boolean>;
+type Producer = (out: Uint8Array, advance: (written: number) => void) => Promise<Inflated>;
 
-/** The fast path; null when the stream did not give exactly the planned bytes (readVolume then decides). */
+/**
+ * The fast path; null when readVolume must decide (a zlib error the inflater could not name,
+ * or a file that needs converting and failed). A gzip stream is inflated once: what it holds
+ * beyond or short of the plan, or its damage, is refused here in readVolume's words, never by
+ * inflating it a second time (issue #9: a gzip bomb held twice the memory and inflated twice).
+ */
 async function fillShared(
   bytes: Uint8Array, name: string, source: Source,
   options: { readonly scan: boolean } & DecodeCallbacks,
@@ -207,6 +214,8 @@ async function fillShared(
   const half = Math.ceil(plan.voxelCount / 2);
   let halfReported = options.onHalfScanned === undefined;
   let ok = false;
+  /** readVolume's verdict on the stream, reached without it: thrown as it is. */
+  let verdict: VolumeReadError | null = null;
   const advance = (written: number) => {
     Atomics.store(progress, 0, Math.floor(written / 1024));
     if (scanner === null || written <= plan.dataStart) return;
@@ -219,8 +228,15 @@ async function fillShared(
     options.onProgress?.(ready, () => scanner.valuesSoFar());
   };
   try {
-    const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a);
-    if (!await produce(out, advance)) return null;
+    // What gunzipWhole would let the stream inflate to: the plan and the trailing data ISIZE accounts for.
+    const limit = source.kind === 'gzip' ? wholeOutputLimit(bytes, plan.neededBytes) : plan.neededBytes;
+    const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a, limit - o.length);
+    const inflated = await produce(out, advance);
+    if (inflated.kind !== 'fits') {
+      verdict = streamVerdict(inflated, plan, out, name, limit);
+      if (verdict === null) return null;
+      throw verdict;
+    }
     const volume = decodeNifti(plan, out, name, source.kind === 'gzip');
     const data = volume.data;
     // decodeNifti views the buffer in place unless the file needs scaling or byte swapping (or is tiny).
@@ -229,24 +245,55 @@ async function fillShared(
     ok = data.buffer === buffer;
     return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
   } catch (error) {
-    if (error instanceof VolumeReadError) return null;
+    if (error instanceof VolumeReadError && error !== verdict) return null;
     throw error;
   } finally {
     Atomics.store(progress, 1, ok ? PROGRESS_DONE : PROGRESS_ABANDONED);
   }
 }
 
+/** What readVolume says of a stream that did not fit the plan; null when only it can say (an unnamed zlib error). */
+function streamVerdict(inflated: Exclude<Inflated, { kind: 'fits' }>, plan: NiftiPlan, out: Uint8Array, name: string, limit: number): VolumeReadError | null {
+  switch (inflated.kind) {
+    case 'longer': return wholeInflateError(null, limit);
+    case 'damaged': return inflated.error === null ? null : wholeInflateError(inflated.error, limit);
+    case 'shorter':
+      try {
+        // decodeNifti words a short image (the same call readVolume makes with the shorter output).
+        decodeNifti(plan, out.subarray(0, inflated.written), name, true);
+      } catch (error) {
+        if (error instanceof VolumeReadError) return error;
+        throw error;
+      }
+      return null;
+  }
+}
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<Inflated> {
   for (let at = 0; at < out.length;) {
     const end = Math.min(out.length, at + STEP_BYTES);
     out.set(bytes.subarray(at, end), at);
     advance(at = end);
     if (at % YIELD_BYTES === 0) await yieldToLoop();
   }
-  return true;
+  return FITS;
 }
+
+/**
+ * What a gzip stream held, inflated into a buffer of the planned size: exactly that (or at most
+ * `trailing` bytes more, which are not kept), more, less (it ended cleanly after `written`
+ * bytes), or damage (zlib's error, null if it could not be caught).
+ */
+export type Inflated =
+  | { readonly kind: 'fits' }
+  | { readonly kind: 'longer' }
+  | { readonly kind: 'shorter'; readonly written: number }
+  | { readonly kind: 'damaged'; readonly error: Error | null };
+
+const FITS: Inflated = { kind: 'fits' };
+const LONGER: Inflated = { kind: 'longer' };
 
 /** The parts of a node:zlib stream its own gunzipSync uses (zlib.js processChunkSync). */
 interface ZlibInternals {
@@ -256,21 +303,28 @@ interface ZlibInternals {
 }
 
 /**
- * Inflates the gzip stream straight into `out`: exactly out.length bytes and then the end of the
- * stream (its CRC and size checked), or false. node:zlib has no public API that writes into a
+ * Inflates the gzip stream straight into `out`, in one pass: out.length bytes, then at most
+ * `trailing` more (inflated into a small scratch buffer and dropped) and the end of the stream
+ * (its CRC and size checked) — else it stops as soon as the stream says otherwise (a bomb is
+ * never inflated beyond out.length + trailing). node:zlib has no public API that writes into a
  * given buffer, so this drives the stream's native handle the way gunzipSync itself does (same
  * flush, same multi-member and error handling); where that handle is not there (another
  * runtime), the public streaming API is used and each piece copied.
  */
-export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void, trailing = 0): Promise<Inflated> {
   const inflater = zlib.createGunzip();
   const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
   if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
     inflater.close();
-    return inflateStreamInto(gz, out, advance);
+    return inflateStreamInto(gz, out, advance, trailing);
   }
-  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' later.
-  inflater.on('error', () => undefined);
+  // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' a tick later.
+  let zlibError: Error | null = null;
+  inflater.on('error', (error: Error) => { zlibError = error; });
+  const damaged = async (): Promise<Inflated> => {
+    await yieldToLoop();
+    return { kind: 'damaged', error: zlibError };
+  };
   let availIn = gz.length;
   const write = (target: Uint8Array, offset: number, length: number): number => {
     handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
@@ -282,16 +336,23 @@ export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (wri
     let written = 0;
     while (written < out.length) {
       const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
-      if (produced <= 0) return false; // an error, or no progress (zlib reports a truncated stream as an error)
+      if (produced < 0) return await damaged();
+      // No progress under Z_FINISH: the stream ended (zlib reports a truncated one as an error).
+      if (produced === 0) return { kind: 'shorter', written };
       const before = written;
       written += produced;
       advance(written);
       if (Math.floor(written / YIELD_BYTES) !== Math.floor(before / YIELD_BYTES)) await yieldToLoop();
     }
-    // Asked for more, zlib reads the trailer (CRC-32, size) and must give nothing: a longer stream
-    // (data after the image) is for readVolume to judge.
-    const probe = new Uint8Array(64);
-    return write(probe, 0, probe.length) === 0;
+    // Asked for more, zlib reads the trailer (CRC-32, size) and gives at most `trailing` bytes.
+    const scratch = new Uint8Array(Math.min(STEP_BYTES, trailing + 1));
+    for (let extra = 0; ;) {
+      const produced = write(scratch, 0, scratch.length);
+      if (produced < 0) return await damaged();
+      if (produced === 0) return FITS;
+      extra += produced;
+      if (extra > trailing) return LONGER;
+    }
   } finally {
     if (!inflater.destroyed) inflater.close();
   }
@@ -301,25 +362,31 @@ export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (wri
  * The public streaming API: each inflated piece is copied into `out`. The fallback of inflateInto;
  * exported so that every test run checks the two agree (test/unit/inflateInto.test.ts).
  */
-export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void): Promise<boolean> {
+export function inflateStreamInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void, trailing = 0): Promise<Inflated> {
   return new Promise((resolve) => {
     const inflater = zlib.createGunzip({ chunkSize: STEP_BYTES });
     let written = 0;
+    /** Bytes beyond out.length, not kept. */
+    let extra = 0;
     let settled = false;
-    const settle = (ok: boolean) => {
+    const settle = (result: Inflated) => {
       if (settled) return;
       settled = true;
-      if (!ok) inflater.destroy();
-      resolve(ok);
+      if (result.kind !== 'fits') inflater.destroy();
+      resolve(result);
     };
     inflater.on('data', (piece: Buffer) => {
       if (settled) return;
-      if (written + piece.length > out.length) return settle(false);
-      out.set(piece, written);
-      advance(written += piece.length);
+      const kept = Math.min(piece.length, out.length - written);
+      if (kept > 0) {
+        out.set(piece.subarray(0, kept), written);
+        advance(written += kept);
+      }
+      extra += piece.length - kept;
+      if (extra > trailing) settle(LONGER);
     });
-    inflater.on('error', () => settle(false));
-    inflater.on('end', () => settle(written === out.length));
+    inflater.on('error', (error) => settle({ kind: 'damaged', error }));
+    inflater.on('end', () => settle(written === out.length ? FITS : { kind: 'shorter', written }));
     inflater.end(gz);
   });
 }

@@ -78,8 +78,30 @@ export function gunzipWhole(gz: Uint8Array, neededBytes: number): Uint8Array {
   // chunkSize one byte larger than the output: zlib then fills a single buffer and returns a view
   // of it. With exactly `expected` bytes it would allocate a second, empty chunk.
   const chunkSize = Math.min(Math.max(expected + 1, MIN_CHUNK_BYTES), MAX_BUFFER_BYTES);
-  const maxOutputLength = Math.min(Math.max(1, expected), MAX_BUFFER_BYTES);
-  return inflate(gz, { chunkSize, maxOutputLength }, false);
+  return inflate(gz, { chunkSize, maxOutputLength: wholeOutputLimit(gz, neededBytes) }, false);
+}
+
+/**
+ * The most gunzipWhole lets a stream inflate to: the planned size plus the trailing data its
+ * ISIZE accounts for. The editor's and CLI's in-place inflate (src/worker/decodeFiles.ts) stops
+ * there too, and reports what gunzipWhole would (wholeInflateError), without a second pass.
+ */
+export function wholeOutputLimit(gz: Uint8Array, neededBytes: number): number {
+  return Math.min(Math.max(1, expectedOutputBytes(gz, neededBytes)), MAX_BUFFER_BYTES);
+}
+
+/**
+ * gunzipWhole's error for a stream that failed with `error` (a zlib error), or that inflates
+ * to more than `limit` bytes (error null: a decompression bomb, or data after the image).
+ */
+export function wholeInflateError(error: unknown, limit: number): VolumeReadError {
+  return error === null ? beyondHeader(limit) : translateZlibError(error, false, limit);
+}
+
+function beyondHeader(maxOutputLength: number): VolumeReadError {
+  return new VolumeReadError(
+    `the gzip stream decompresses to more than the ${formatBytes(maxOutputLength)} its NIfTI header accounts ` +
+      'for; the file is corrupt, has extra data after the image, or is a decompression bomb — re-export it');
 }
 
 /**
@@ -117,11 +139,7 @@ function inflate(input: Uint8Array, options: zlib.ZlibOptions, isPrefix: boolean
 function translateZlibError(error: unknown, isPrefix: boolean, maxOutputLength: number): VolumeReadError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const detail = error instanceof Error ? error.message : String(error);
-  if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-    return new VolumeReadError(
-      `the gzip stream decompresses to more than the ${formatBytes(maxOutputLength)} its NIfTI header accounts ` +
-        'for; the file is corrupt, has extra data after the image, or is a decompression bomb — re-export it');
-  }
+  if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return beyondHeader(maxOutputLength);
   if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(detail)) {
     return new VolumeReadError(
       'the gzip stream is truncated (it ends before the compressed data does); the file was not fully ' +
