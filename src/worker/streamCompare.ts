@@ -11,8 +11,9 @@
  *   values seen so far; when the whole file's values prepare it differently (another kind, a clamp,
  *   other labels), every slab is recomputed with the final pair — results never depend on timing.
  *   Every number depends only on its own slice (computeRange), so any slab split is bit-identical.
- * - With metrics 'all' the 3D job runs on this thread once both volumes are in, while the workers
- *   finish the slabs.
+ * - With metrics 'all' the 3D job runs on this thread the moment both volumes are in, while the
+ *   workers go on claiming slabs (slabRunner.ts): they no longer wait for this thread's event loop
+ *   to hand them their next slab (which is why main's be68f35 had moved the job to a worker).
  * Any input the fast path does not take (or rejects) goes through readInputFile, so errors and
  * results are exactly those of the plain path.
  */

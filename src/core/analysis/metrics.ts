@@ -13,6 +13,7 @@ import {
 import {
   CODE_LABEL, CODE_LABEL_SURFACE, CODE_PRED, CODE_PRED_SURFACE, directedDistances, DistanceScratch, markSurfaces, surfaceStats,
 } from '../kernels/surfaceDistance';
+import { float32AtLeastBits, planeCodesFloat32, planeCodesUint8 } from '../kernels/planeCodes';
 import type { PreparedPair } from './inputs';
 import type { Axis } from './result';
 import { gatherSlice, sliceGeometry } from './slicing';
@@ -68,34 +69,31 @@ export function maskCodes(pred: Float64Array, lab: Float64Array, n: number, rule
 }
 
 /**
- * maskCodes straight from the volumes for a k-slice (contiguous in a NIfTI) of the two common
- * pairs — float32 probabilities or uint8 labels against a uint8 label map — with no gather into
- * float64 first (a third of the metrics' time on big volumes). Same comparisons, so the same codes.
- * Returns false when it does not apply (the caller gathers and calls maskCodes).
+ * maskCodes and scanCodes in one pass, straight from the volumes, for a k-slice (contiguous in a
+ * NIfTI) of the two common pairs — float32 probabilities or uint8 labels against a uint8 label
+ * map — with no gather into float64 first (planeCodes.ts). Same comparisons, so the same codes,
+ * counts and box. Returns false when it does not apply (the caller gathers, calls maskCodes and
+ * scanCodes).
  */
-export function maskCodesDirect(pair: PreparedPair, axis: Axis, index: number, channel: number, rule: MaskRule, codes: Uint8Array): boolean {
+export function maskCodesScanDirect(
+  pair: PreparedPair, axis: Axis, index: number, channel: number, rule: MaskRule,
+  codes: Uint8Array, counts: Float64Array, box: Int32Array,
+): boolean {
   const pred = pair.prediction.data, lab = pair.label.data;
   if (axis !== 'k' || channel !== 0 || !(lab instanceof Uint8Array)) return false;
   const dims = pair.prediction.dims;
-  const n = dims[0]! * dims[1]!, from = index * n;
+  const w = dims[0]!, h = dims[1]!, from = index * w * h;
   if (rule.predMode === PRED_AT_LEAST && pred instanceof Float32Array) {
-    codesFloat32(pred, lab, from, n, rule.labelPositive, rule.labelValue, rule.predValue, codes);
+    const bits = new Int32Array(pred.buffer, pred.byteOffset, pred.length);
+    planeCodesFloat32(pred, bits, float32AtLeastBits(rule.predValue), lab, from, w, h, rule.labelPositive, rule.labelValue, rule.predValue,
+      codes, counts, box);
     return true;
   }
   if (rule.predMode === PRED_EQUALS && pred instanceof Uint8Array) {
-    codesUint8(pred, lab, from, n, rule.labelValue, rule.predValue, codes);
+    planeCodesUint8(pred, lab, from, w, h, rule.labelValue, rule.predValue, codes, counts, box);
     return true;
   }
   return false;
-}
-
-function codesFloat32(pred: Float32Array, lab: Uint8Array, from: number, n: number, positive: boolean, v: number, t: number, codes: Uint8Array): void {
-  if (positive) for (let i = 0; i < n; i++) codes[i] = (lab[from + i]! > 0 ? 1 : 0) | (pred[from + i]! >= t ? 2 : 0);
-  else for (let i = 0; i < n; i++) codes[i] = (lab[from + i] === v ? 1 : 0) | (pred[from + i]! >= t ? 2 : 0);
-}
-
-function codesUint8(pred: Uint8Array, lab: Uint8Array, from: number, n: number, v: number, t: number, codes: Uint8Array): void {
-  for (let i = 0; i < n; i++) codes[i] = (lab[from + i] === v ? 1 : 0) | (pred[from + i] === t ? 2 : 0);
 }
 
 /**
@@ -209,11 +207,18 @@ function locateHausdorff(
   const x = at % bx, y = Math.floor(at / bx) % by, z = Math.floor(at / plane);
   const [wx, wy, wz] = spacing;
   let best = Infinity, nearest = -1;
-  for (let i = 0; i < size; i++) {
-    if ((codes[i]! & seedBit) === 0) continue;
-    const dx = ((i % bx) - x) * wx, dy = ((Math.floor(i / bx) % by) - y) * wy, dz = (Math.floor(i / plane) - z) * wz;
-    const d2 = dx * dx + dy * dy + dz * dz;
-    if (d2 < best) { best = d2; nearest = i; }
+  // Nested loops visit the voxels in box order, as one loop over i would, without a division per voxel.
+  for (let zz = 0, i = 0; zz < bz; zz++) {
+    const dz = (zz - z) * wz;
+    for (let yy = 0; yy < by; yy++) {
+      const dy = (yy - y) * wy;
+      for (let xx = 0; xx < bx; xx++, i++) {
+        if ((codes[i]! & seedBit) === 0) continue;
+        const dx = (xx - x) * wx;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 < best) { best = d2; nearest = i; }
+      }
+    }
   }
   return {
     from: [x, y, z], fromLabel,
@@ -291,14 +296,14 @@ export function computeSliceMetrics(
     let gathered = false;
     for (let li = 0; li < rules.length; li++) {
       const channel = pair.channels > 1 ? pair.labels[li] as number : 0;
-      if (!maskCodesDirect(pair, axis, s, channel, rules[li]!, ws.codes)) {
+      ws.resetScan();
+      if (!maskCodesScanDirect(pair, axis, s, channel, rules[li]!, ws.codes, ws.counts, ws.extent)) {
         if (!gathered) gatherSlice(pair.label.data, dims, axis, s, 0, ws.lab);
         if (!gathered || pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, s, channel, ws.pred);
         gathered = true;
         maskCodes(ws.pred, ws.lab, n, rules[li]!, ws.codes);
+        scanCodes(ws.codes, width, height, ws.counts, ws.extent);
       }
-      ws.resetScan();
-      scanCodes(ws.codes, width, height, ws.counts, ws.extent);
       const out = rows[li]!;
       const o = (s - start) * M_FIELDS;
       const [labelOnly, predOnly, both] = ws.counts;
@@ -351,14 +356,14 @@ export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSetting
     ws.resetScan();
     let z0 = nz, z1 = -1;
     for (let z = 0; z < nz; z++) {
-      if (!maskCodesDirect(pair, 'k', z, channel, rule, ws.codes)) {
+      local[0] = local[2] = 2 ** 30;
+      local[1] = local[3] = -1;
+      if (!maskCodesScanDirect(pair, 'k', z, channel, rule, ws.codes, ws.counts, local)) {
         gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
         gatherSlice(pair.prediction.data, dims, 'k', z, channel, ws.pred);
         maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
+        scanCodes(ws.codes, nx, ny, ws.counts, local);
       }
-      local[0] = local[2] = 2 ** 30;
-      local[1] = local[3] = -1;
-      scanCodes(ws.codes, nx, ny, ws.counts, local);
       if (local[1]! < 0) continue;
       const [x0, x1, y0, y1] = local;
       const w = x1 - x0 + 1, h = y1 - y0 + 1;

@@ -18,13 +18,19 @@ export const CODE_PRED_SURFACE = 8;
 
 /** Reusable scratch: grows on demand, never shrinks; one per thread. */
 export class DistanceScratch {
-  /** Per voxel of the box: slices to the nearest seed of its column. */
-  columns = new Int32Array(0);
+  /**
+   * Per voxel of the box: slices to the nearest seed of its column, as Uint16 (capped at NO_SEED_16)
+   * when the box has fewer than NO_SEED_16 planes — half the memory to fault in and stream through
+   * of Int32 — else Int32 (never in practice).
+   */
+  columns: Uint16Array | Int32Array = new Uint16Array(0);
   /** One plane of squared distances (mm²). */
   plane = new Float64Array(0);
   line = new Float64Array(0);
   v = new Int32Array(0);
   z = new Float64Array(0);
+  /** Rows of one plane that hold a query voxel. */
+  rows = new Int32Array(0);
   /** Distances from prediction surface to label surface, and back (mm). */
   predToLabel = new Float64Array(0);
   labelToPred = new Float64Array(0);
@@ -32,12 +38,16 @@ export class DistanceScratch {
   ensure(bx: number, by: number, bz: number, predSurface: number, labelSurface: number): void {
     const n = bx * by * bz;
     const longest = Math.max(bx, by, bz);
-    if (this.columns.length < n) this.columns = new Int32Array(n);
+    const wide = bz >= NO_SEED_16;
+    if (this.columns.length < n || (this.columns instanceof Int32Array) !== wide) {
+      this.columns = wide ? new Int32Array(n) : new Uint16Array(n);
+    }
     if (this.plane.length < bx * by) this.plane = new Float64Array(bx * by);
     if (this.line.length < longest) {
       this.line = new Float64Array(longest);
       this.v = new Int32Array(longest);
       this.z = new Float64Array(longest + 1);
+      this.rows = new Int32Array(longest);
     }
     if (this.predToLabel.length < predSurface) this.predToLabel = new Float64Array(predSurface);
     if (this.labelToPred.length < labelSurface) this.labelToPred = new Float64Array(labelSurface);
@@ -45,7 +55,7 @@ export class DistanceScratch {
 
   /** Frees buffers longer than `limit` elements (they are reallocated on demand). */
   releaseLarge(limit: number): void {
-    if (this.columns.length > limit) this.columns = new Int32Array(0);
+    if (this.columns.length > limit) this.columns = new Uint16Array(0);
     if (this.predToLabel.length > limit / 8) this.predToLabel = new Float64Array(0);
     if (this.labelToPred.length > limit / 8) this.labelToPred = new Float64Array(0);
   }
@@ -96,86 +106,113 @@ function markPlane(
  * Lower envelope of the parabolas w²(q − p)² + f[off + p] over the finite f (Infinity = no
  * seed): vertices in v[0 … k], boundaries in z[0 … k + 1]. Returns k, or −1 when every f is
  * infinite. f must not hold NaN.
+ *
+ * The top of the stack (vertex, its lifted value f + w²p², its boundary) is kept in locals, so a
+ * push does not wait on its own stores and the divisions of successive pushes overlap; the
+ * arithmetic is the textbook one, operation for operation.
  */
 export function envelope(f: Float64Array, off: number, n: number, w2: number, v: Int32Array, z: Float64Array): number {
   const half = 0.5 / w2;
-  let k = -1;
-  for (let q = 0; q < n; q++) {
+  let q = 0;
+  while (q < n && f[off + q]! === Infinity) q++;
+  if (q === n) return -1;
+  let k = 0;
+  v[0] = q;
+  z[0] = -Infinity;
+  let p = q, ap = f[off + q]! + w2 * q * q, zp = -Infinity;
+  for (q++; q < n; q++) {
     const fq = f[off + q]!;
     if (fq === Infinity) continue;
-    if (k < 0) {
-      k = 0;
-      v[0] = q;
-      z[0] = -Infinity;
-      z[1] = Infinity;
-      continue;
-    }
     const a = fq + w2 * q * q;
-    let s: number;
-    for (;;) {
-      const p = v[k]!;
-      s = ((a - (f[off + p]! + w2 * p * p)) * half) / (q - p);
-      if (s > z[k]!) break;
+    let s = ((a - ap) * half) / (q - p);
+    while (s <= zp) {
       k--; // z[0] = −∞ stops this before k < 0
+      p = v[k]!;
+      ap = f[off + p]! + w2 * p * p;
+      zp = z[k]!;
+      s = ((a - ap) * half) / (q - p);
     }
     k++;
     v[k] = q;
     z[k] = s;
-    z[k + 1] = Infinity;
+    p = q;
+    ap = a;
+    zp = s;
   }
+  z[k + 1] = Infinity;
   return k;
 }
 
-/** Column distances (in slices) at or above this: no seed in the column. */
+/** Column distances (in slices) at or above this: no seed in the column (Int32 columns). */
 const NO_SEED = 1 << 30;
+/** The same for Uint16 columns: distances are capped here (a box of fewer planes never reaches it). */
+const NO_SEED_16 = 0xffff;
 
-/** z sweep, forward: c = slices to the nearest seed at or below in the column (≥ NO_SEED: none). */
-function forwardPlane(codes: Uint8Array, c: Int32Array, from: number, plane: number, seedBit: number, first: boolean): void {
+/** z sweep, forward: c = slices to the nearest seed at or below in the column (≥ noSeed: none). */
+function forwardPlane(codes: Uint8Array, c: Uint16Array | Int32Array, from: number, plane: number, seedBit: number, first: boolean, noSeed: number): void {
   if (first) {
-    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : NO_SEED;
+    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : noSeed;
   } else {
-    for (let i = from; i < from + plane; i++) c[i] = codes[i]! & seedBit ? 0 : c[i - plane]! + 1;
+    for (let i = from; i < from + plane; i++) {
+      const up = c[i - plane]! + 1;
+      c[i] = codes[i]! & seedBit ? 0 : up < noSeed ? up : noSeed;
+    }
   }
 }
 
-/** z sweep, backward: c = slices to the nearest seed of the column, above or below (stays ≥ NO_SEED without one). */
-function backwardPlane(c: Int32Array, from: number, plane: number): void {
+/** z sweep, backward: c = slices to the nearest seed of the column, above or below (stays ≥ noSeed without one). */
+function backwardPlane(c: Uint16Array | Int32Array, from: number, plane: number): void {
   for (let i = from; i < from + plane; i++) {
     const up = c[i + plane]! + 1;
     if (up < c[i]!) c[i] = up;
   }
 }
 
-/** d[p] = (wz · c[from + p])², Infinity where the column has no seed (c ≥ NO_SEED). */
-function planeFromColumns(c: Int32Array, from: number, plane: number, wz: number, d: Float64Array): void {
-  for (let p = 0; p < plane; p++) {
-    const k = c[from + p]!;
-    const t = wz * k;
-    d[p] = k >= NO_SEED ? Infinity : t * t;
-  }
-}
-
 /**
- * d[base + y·stride] ← min over y' of (w(y − y'))² + d[base + y'·stride], for y < n (in place
- * via `f`). A line with no finite value (no seed reachable) is left all-infinite.
+ * The y pass of one column x of a plane, straight from its slice counts c[from + y·bx]: squared
+ * distances (wz · count)² (Infinity without a seed in the column), then the lower envelope along
+ * y, evaluated only at the rows that hold a query voxel (rows[0 … nRows)) and written to
+ * d[y·bx + x]. A column with no seed at all leaves Infinity at those rows.
  */
-function transformLine(
-  d: Float64Array, base: number, stride: number, n: number, w: number, f: Float64Array, v: Int32Array, z: Float64Array,
+function columnPass(
+  c: Uint16Array | Int32Array, noSeed: number, from: number, bx: number, by: number, wy: number, wz: number, x: number,
+  rows: Int32Array, nRows: number, d: Float64Array, f: Float64Array, v: Int32Array, z: Float64Array,
 ): void {
   let finite = false;
-  for (let y = 0, i = base; y < n; y++, i += stride) {
-    const value = d[i]!;
+  for (let y = 0, i = from + x; y < by; y++, i += bx) {
+    const k = c[i]!;
+    const t = wz * k;
+    const value = k >= noSeed ? Infinity : t * t;
     f[y] = value;
     if (value !== Infinity) finite = true;
   }
-  if (!finite) return;
-  envelope(f, 0, n, w * w, v, z);
-  for (let y = 0, j = 0, i = base; y < n; y++, i += stride) {
+  if (!finite) {
+    for (let r = 0; r < nRows; r++) d[rows[r]! * bx + x] = Infinity;
+    return;
+  }
+  if (by === 1) {
+    d[x] = f[0]!;
+    return;
+  }
+  envelope(f, 0, by, wy * wy, v, z);
+  for (let r = 0, j = 0; r < nRows; r++) {
+    const y = rows[r]!;
     while (z[j + 1]! < y) j++;
     const p = v[j]!;
-    const t = w * (y - p);
-    d[i] = t * t + f[p]!;
+    const t = wy * (y - p);
+    d[y * bx + x] = t * t + f[p]!;
   }
+}
+
+/** Writes to rows[] the rows of the plane at `from` that hold a voxel with `bit`; returns how many. */
+function queryRows(codes: Uint8Array, from: number, bx: number, by: number, bit: number, rows: Int32Array): number {
+  let n = 0;
+  for (let y = 0, i = from; y < by; y++, i += bx) {
+    for (let x = i; x < i + bx; x++) {
+      if (codes[x]! & bit) { rows[n++] = y; break; }
+    }
+  }
+  return n;
 }
 
 /**
@@ -202,17 +239,15 @@ function queryRow(
   return m;
 }
 
-function planeHasBit(codes: Uint8Array, from: number, plane: number, bit: number): boolean {
-  for (let i = from; i < from + plane; i++) if (codes[i]! & bit) return true;
-  return false;
-}
-
 /**
  * Writes to `out` the distance (mm) from every voxel with `queryBit`, in box order, to the
  * nearest voxel with `seedBit`, and returns how many were written. (wx, wy, wz): voxel size
  * along the box axes. With no seed in the box every distance is Infinity; with no query, 0 written.
- * Only the z sweep needs the whole box (as Int32 slice counts); the y and x passes run plane by
- * plane in one Float64 plane buffer, and only on planes that hold a query voxel.
+ * Only the z sweep needs the whole box (as Uint16 slice counts); the y and x passes run plane by
+ * plane in one Float64 plane buffer, and only on planes that hold a query voxel. The y pass reads
+ * the slice counts directly and evaluates its envelopes only at the rows that hold a query voxel
+ * (the x pass reads nothing else), so the work per plane is one envelope per column and one per
+ * query row.
  */
 export function directedDistances(
   codes: Uint8Array, bx: number, by: number, bz: number, wx: number, wy: number, wz: number,
@@ -220,16 +255,20 @@ export function directedDistances(
 ): number {
   const plane = bx * by;
   const c = scratch.columns;
-  for (let zz = 0; zz < bz; zz++) forwardPlane(codes, c, zz * plane, plane, seedBit, zz === 0);
+  const noSeed = c instanceof Int32Array ? NO_SEED : NO_SEED_16;
+  for (let zz = 0; zz < bz; zz++) forwardPlane(codes, c, zz * plane, plane, seedBit, zz === 0, noSeed);
   for (let zz = bz - 2; zz >= 0; zz--) backwardPlane(c, zz * plane, plane);
-  const d = scratch.plane, f = scratch.line, v = scratch.v, z = scratch.z;
+  const d = scratch.plane, f = scratch.line, v = scratch.v, z = scratch.z, rows = scratch.rows;
   let m = 0;
   for (let zz = 0; zz < bz; zz++) {
     const from = zz * plane;
-    if (!planeHasBit(codes, from, plane, queryBit)) continue;
-    planeFromColumns(c, from, plane, wz, d);
-    if (by > 1) for (let x = 0; x < bx; x++) transformLine(d, x, bx, by, wy, f, v, z);
-    for (let y = 0; y < by; y++) m = queryRow(codes, from + y * bx, d, y * bx, bx, wx, queryBit, v, z, out, m);
+    const nRows = queryRows(codes, from, bx, by, queryBit, rows);
+    if (nRows === 0) continue;
+    for (let x = 0; x < bx; x++) columnPass(c, noSeed, from, bx, by, wy, wz, x, rows, nRows, d, f, v, z);
+    for (let r = 0; r < nRows; r++) {
+      const y = rows[r]!;
+      m = queryRow(codes, from + y * bx, d, y * bx, bx, wx, queryBit, v, z, out, m);
+    }
   }
   return m;
 }

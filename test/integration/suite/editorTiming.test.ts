@@ -3,6 +3,7 @@
  * Prints figures (not pass/fail: they depend on the machine). Runs only when asked:
  *
  *   MASK_INSPECTOR_TIMING=1 MOCHA_GREP=timing npm run test:integration
+ *   MASK_INSPECTOR_TIMING=1 MASK_INSPECTOR_TIMING_SIZE=128,128,10 MOCHA_GREP=timing npm run test:integration
  *
  * The pair comes from /tmp/mask-inspector-bench/512x512x300 (written by test/bench/editorTiming.ts)
  * or is generated here. The event-loop delay is measured in this very extension host.
@@ -20,7 +21,11 @@ import type { TimelineEntry } from '../../../src/editor/testProbe';
 import { makeSyntheticPair } from '../../bench/synthetic';
 import { gzip, writeNifti } from '../../unit/helpers/niftiWriter';
 
-const SIZE: [number, number, number] = [512, 512, 300];
+/** MASK_INSPECTOR_TIMING_SIZE=128,128,10 times a small pair instead (target: first slice ≤ 1.0 s under 10 MB raw). */
+const SIZE = ((): [number, number, number] => {
+  const asked = (process.env['MASK_INSPECTOR_TIMING_SIZE'] ?? '').split(',').map(Number);
+  return asked.length === 3 && asked.every((n) => Number.isInteger(n) && n > 0) ? [asked[0]!, asked[1]!, asked[2]!] : [512, 512, 300];
+})();
 const CACHE = `/tmp/mask-inspector-bench/${SIZE.join('x')}`;
 
 async function timeline(uri: vscode.Uri): Promise<TimelineEntry[]> {
@@ -105,7 +110,9 @@ suite('editor timing (MASK_INSPECTOR_TIMING=1)', () => {
     console.log(`  worker: ${JSON.stringify(state?.pair?.timings, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     console.log(`  open → webview ready           ${ms((at('ready') ?? NaN) - open)}`);
     console.log(`  open → init posted             ${ms((at('init') ?? NaN) - open)}`);
-    console.log(`  open → first slice posted      ${ms(firstSlice === undefined ? undefined : firstSlice - open)}   (target ≤ 1.5 s)`);
+    // Issue #10: ≤ 1.0 s for a pair under 10 MB of voxels (float32 + uint8), ≤ 1.5 s for 512×512×300.
+    const firstSliceTarget = SIZE[0] * SIZE[1] * SIZE[2] * 5 < 10e6 ? '1.0 s' : '1.5 s';
+    console.log(`  open → first slice posted      ${ms(firstSlice === undefined ? undefined : firstSlice - open)}   (target ≤ ${firstSliceTarget})`);
     console.log(`  open → all losses (k) posted   ${ms(at('losses:k')! - open)}   (target ≤ 2.5 s)`);
     console.log(`  open → all metrics (k) posted  ${ms(at('metrics:k')! - open)}   (target ≤ 5 s)`);
     console.log(`  slice request → slice posted   median ${ms(slices[Math.floor(slices.length / 2)])}, max ${ms(slices.at(-1))} over ${slices.length} requests (target < 30 ms)`);
