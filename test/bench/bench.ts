@@ -7,7 +7,8 @@
  * peak RSS. Figures go in the README.
  * Options: --size NX,NY,NZ (default 512,512,300), --reps N (default 3).
  * `--report`: the folder-report benchmark instead (test/bench/reportBench.ts, its own options).
- * First (or alone, with `--whole`): the whole-process table of issue #10 (wholeProcess.ts).
+ * First (or alone, with `--whole`): the whole-process table of issue #10 (wholeProcess.ts), then
+ * (unless `--skip-report`) the folder report on 1 and 2 workers, issue #10 target 5.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
   // Issue #10's table first: what a user waits for, against the floor and the peers.
   await runWholeProcessBench(argv);
   if (argv.includes('--whole')) return;
+  // Then target 5: the folder report on one and two workers (100 pairs, about 3 minutes here).
+  if (!argv.includes('--skip-report')) {
+    console.log('');
+    await runReportBench([]);
+    console.log('');
+  }
   const files = ensureData();
   console.log(`Mask Inspector benchmark — ${nx}×${ny}×${nz}, median of ${reps}, node ${process.version}, ${require('node:os').cpus().length} cores\n`);
   for (const [name, file] of Object.entries(files)) {

@@ -111,10 +111,12 @@ export async function runReportBench(argv: readonly string[]): Promise<void> {
   const data = ensureData(dims, cases);
   console.log(`Folder report benchmark — ${cases} pairs of ${dims.join('×')} float32 probability / uint8 label .nii.gz, ` +
     `metrics ${metrics}, node ${process.version}, ${cpus().length} cores\n`);
+  const wallByJobs = new Map<number, number>();
   for (const jobs of jobsList) {
     const out = join(repo, 'bench-data', `report-out-${jobs}`);
     const before = load();
     const r = await runChild(['--jobs', String(jobs), '--metrics', metrics, '--pred', data.predictions, '--labels', data.labels, '--out', out]);
+    wallByJobs.set(jobs, r.seconds);
     console.log(`${jobs} worker${jobs === 1 ? ' ' : 's'}: ${r.seconds.toFixed(1)} s wall (${(r.seconds / cases).toFixed(2)} s/case, CPU ${r.cpuSeconds.toFixed(1)} s), ` +
       `${r.computed} computed, ${r.failed} failed; peak RSS of the process (VmHWM, workers included) ${mb(r.hwm)}, ` +
       `sampled max ${mb(r.sampledPeak)}; load average before ${before}, after ${load()}`);
@@ -134,6 +136,9 @@ export async function runReportBench(argv: readonly string[]): Promise<void> {
       `${(v.cpuSeconds / singleCpu).toFixed(2)}×; peak RSS ${mb(v.hwm)}; load average before ${beforeB}, after the versus run ${afterB}, ` +
       `at the end ${load()}`);
   }
+  // Issue #10 target 5: the throughput of two workers against one, on the same cases.
+  const one = wallByJobs.get(1), two = wallByJobs.get(2);
+  if (one !== undefined && two !== undefined) console.log(`\ntarget 5: 2 workers / 1 worker throughput = ${(one / two).toFixed(2)} (target ≥ 1.7)`);
 }
 
 if (/reportBench\.js$/.test(process.argv[1] ?? '')) {
