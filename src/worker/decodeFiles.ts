@@ -162,6 +162,13 @@ function viewsInPlace(plan: NiftiPlan): boolean {
 }
 
 /**
+ * readVolume's own verdict on a NIfTI's gzip stream (a bomb, a truncated or corrupt stream),
+ * reached by the one in-place pass: the file is wrong as it is, and reading it again through
+ * readVolume would only inflate it a second time to say the same (issue #9).
+ */
+export class StreamVerdictError extends VolumeReadError {}
+
+/**
  * Decodes a mask file into a Volume whose voxels live in a SharedArrayBuffer, with the values'
  * scan when `scan` is set. Equal to readVolume (same Volume, same VolumeReadError) for every
  * input; a NIfTI is inflated (or copied) chunk by chunk straight into the buffer, which
@@ -228,7 +235,7 @@ async function fillShared(
   let halfReported = options.onHalfScanned === undefined;
   let ok = false;
   /** readVolume's verdict on the stream, reached without it: thrown as it is. */
-  let verdict: VolumeReadError | null = null;
+  let verdict: StreamVerdictError | null = null;
   const advance = (written: number) => {
     Atomics.store(progress, 0, Math.floor(written / 1024));
     if (scanner === null || written <= plan.dataStart) return;
@@ -258,9 +265,9 @@ async function fillShared(
       const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a, limit - o.length);
       const inflated = await produce(out, advance);
       if (inflated.kind !== 'fits') {
-        verdict = streamVerdict(inflated, plan, out, name, limit);
-        if (verdict === null) return null;
-        throw verdict;
+        const found = streamVerdict(inflated, plan, out, name, limit);
+        if (found === null) return null;
+        throw (verdict = new StreamVerdictError(found.message));
       }
     }
     const volume = decodeNifti(plan, out, name, source.kind === 'gzip');

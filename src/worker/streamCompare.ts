@@ -28,7 +28,7 @@ import { sliceGeometry } from '../core/analysis/slicing';
 import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
-import { decodeIntoShared, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
+import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
 import type { InflateJob, InflateResult, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { SlabRunner } from './slabRunner';
@@ -54,7 +54,9 @@ function readBytes(path: string): Uint8Array | null {
 
 /**
  * Decodes one file into shared memory with its values' scan, or null when the fast path does not
- * apply (the caller then reads both files with readInputFile, which reports any error).
+ * apply (the caller then reads both files with readInputFile, which reports any error). A gzip
+ * stream the one pass found wrong (a bomb, truncation) throws InputError in readInputFile's words
+ * at once: reading it again would inflate it a second time only to say so.
  */
 async function decodeFile(
   path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, inflateElsewhere?: InflateElsewhere,
@@ -64,6 +66,7 @@ async function decodeFile(
   try {
     return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks, ...(inflateElsewhere ? { inflateElsewhere } : {}) });
   } catch (error) {
+    if (error instanceof StreamVerdictError) throw new InputError(path, error.message);
     if (error instanceof VolumeReadError) return null;
     throw error;
   }
@@ -132,6 +135,11 @@ async function comparePipelined(
   let speculated = false;
   let early: Volume | null = null;
   let giveUp = workers.length === 0 || options.axis !== 'k';
+  /** A file found wrong on the way (InputError): slabs still running are dropped before it is reported. */
+  const stopAndThrow = async (error: unknown): Promise<never> => {
+    await runner.discard().catch(() => undefined);
+    throw error;
+  };
   const prediction = await decodeFile(predictionPath, maxVoxels, {
     onPlanned: (planned) => { early = planned.volume; },
     onProgress: (ready, valuesSoFar) => {
@@ -159,8 +167,13 @@ async function comparePipelined(
         queued = end;
       }
     },
+  }).catch(stopAndThrow);
+  const label = await labelTask.catch(async (error: unknown) => {
+    await runner.discard().catch(() => undefined);
+    // The plain path reads the prediction first, so its fault is the one named when both are bad.
+    if (error instanceof InputError && prediction === null) readInputFile(predictionPath, maxVoxels);
+    throw error;
   });
-  const label = await labelTask;
   if (label === null || prediction === null) {
     // The plain path: it reads both files again and reports what is wrong, in its words.
     const pair = preparePair(readInputFile(predictionPath, maxVoxels), readInputFile(labelPath, maxVoxels), options.kind);

@@ -48,6 +48,9 @@ suite('opening flow', () => {
 
   test('a pinned open asks; dismissing the pick takes the first candidate', async () => {
     const uri = file('pinned/labels/case.nii.gz');
+    // The previous test's editor was just closed: let the workbench settle its focus first, or
+    // the focus moving back (to the explorer, say) can close the pick this test waits on.
+    await new Promise((r) => setTimeout(r, 1000));
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE, { preview: false });
     // The pick is up: the pair waits for the answer.
     await new Promise((r) => setTimeout(r, 3000));
