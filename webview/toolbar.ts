@@ -144,7 +144,12 @@ export class Toolbar {
   private readonly overflowToggle = el('vscode-button', {
     secondary: true, class: 'mi-overflow-toggle', title: 'More controls', 'aria-label': 'More controls', 'aria-haspopup': 'true', 'aria-expanded': 'false',
   }, '⋯');
+  /** The overflow menu ("⋯"): the secondary controls that do not fit on the toolbar's line. */
   private readonly secondary: HTMLElement;
+  /** The secondary controls that fit, on the line after the primary ones. */
+  private readonly inline = el('div', { class: 'mi-inline' });
+  /** The secondary controls, most needed first: the last ones go behind "⋯" first. */
+  private readonly secondaryItems: readonly HTMLElement[];
   private chartLevel: string | null = null;
   private chartArgs: { level: MetricsLevel; geometry: QuantityGeometry; library: ChartLibraryLosses } | null = null;
   private readonly swap = button('Swap', 'Swap prediction and label');
@@ -188,14 +193,14 @@ export class Toolbar {
     this.partner.addEventListener('click', () => callbacks.onPartnerVoxel());
     on(this.layout, (v) => callbacks.onLayout(v === 'three' ? 'three' : 'one'));
     // What does not fit goes behind "⋯" (an overflow menu) instead of wrapping onto more lines.
-    this.secondary = el('div', { class: 'mi-secondary', id: 'mi-more-controls' },
-      this.labelField, field('Kind', this.kind), this.windowField, field('Layout', this.layout),
-      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.roles, this.choosePartner, this.openUnderlay));
+    this.secondaryItems = [this.labelField, field('Kind', this.kind), this.windowField, field('Layout', this.layout),
+      el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Pair' }, this.swap, this.roles, this.choosePartner, this.openUnderlay)];
+    this.secondary = el('div', { class: 'mi-secondary', id: 'mi-more-controls' }, ...this.secondaryItems);
     this.overflowToggle.addEventListener('click', () => this.setOverflowOpen(!this.element.classList.contains('mi-overflow-open')));
     this.element = el('div', { class: 'mi-toolbar', role: 'toolbar', 'aria-label': 'Compare editor controls' },
       el('div', { class: 'mi-primary' }, this.axisField, field('Overlay', this.overlay), this.versusRankField,
         el('div', { class: 'mi-group', role: 'group', 'aria-label': 'Current slice' }, this.sliceText, this.reviewed, this.flagged, this.hausdorff, this.partner)),
-      this.overflowToggle, this.secondary);
+      this.inline, this.overflowToggle, this.secondary);
     this.element.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && this.element.classList.contains('mi-overflow-open')) {
         this.setOverflowOpen(false);
@@ -213,14 +218,26 @@ export class Toolbar {
     this.overflowToggle.setAttribute('aria-expanded', String(open));
   }
 
-  /** Collapses the secondary controls into the overflow menu when the toolbar would not fit on one line. */
+  /**
+   * Keeps on the toolbar's line as many secondary controls as fit, most needed first (the label
+   * of a multi-label pair before the pair buttons), and puts the rest behind "⋯"; when not even
+   * the primary controls fit, they wrap and every secondary control is in the menu.
+   */
   fit(): void {
     const toolbar = this.element;
     if (toolbar.clientWidth === 0) return;
+    const overflows = () => toolbar.scrollWidth > toolbar.clientWidth + 1;
+    for (const item of this.secondaryItems) this.inline.append(item);
     toolbar.classList.remove('mi-collapsed');
-    const overflows = toolbar.scrollWidth > toolbar.clientWidth + 1;
-    toolbar.classList.toggle('mi-collapsed', overflows);
-    if (!overflows) this.setOverflowOpen(false);
+    if (!overflows()) {
+      this.setOverflowOpen(false);
+      return;
+    }
+    // Measured with the "⋯" button shown (it takes room on the line), nothing wrapping.
+    toolbar.classList.add('mi-measuring');
+    for (let i = this.secondaryItems.length - 1; i >= 0 && overflows(); i--) this.secondary.prepend(this.secondaryItems[i]!);
+    toolbar.classList.remove('mi-measuring');
+    toolbar.classList.add('mi-collapsed');
   }
 
   /** After init: the options that depend on the pair and on the metric level the host computes. */
@@ -280,6 +297,9 @@ export class Toolbar {
       this.partner.textContent = text;
       this.partner.setAttribute('title', title);
     }
+    // Now, not on the next resize: the line's room changed, and a wrapped toolbar would move the
+    // slice (and the ring just drawn on it) down for a frame.
+    this.fit();
   }
 
   setVersusRank(rank: VersusRank): void {

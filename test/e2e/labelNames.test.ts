@@ -28,6 +28,12 @@ describe('compare editor webview: label names', { skip }, () => {
     assert.equal(await call(page, 'text', '#mi-label vscode-option[value="1"]'), 'label 1 · liver');
     // The header names the label its numbers are for (a chip beside the files since the header has two groups).
     await eventually(async () => assert.equal(await call(page, 'text', '.mi-header .mi-label-chip'), 'label 1 · liver'));
+    // With room on the toolbar's line the label selector stays on it: only less needed controls
+    // (the pair buttons first) go behind "⋯" (the harness page is 1280 px wide).
+    await eventually(async () => assert.deepEqual(await page.evaluate(`(() => {
+      const select = document.getElementById('mi-label');
+      return { inMenu: document.getElementById('mi-more-controls').contains(select), visible: select.getBoundingClientRect().width > 0 };
+    })()`), { inMenu: false, visible: true }));
     await finish(editor, 'label-names');
   });
 
