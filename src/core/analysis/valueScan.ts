@@ -349,3 +349,31 @@ export function scanVolumeValues(data: VoxelArray): VolumeValues {
   scanner.add(0, data.length);
   return scanner.result();
 }
+
+/**
+ * Scans a few small arrays at load that take every loop and branch of the scanner (float32 runs,
+ * whole and fractional values, NaN, one-byte runs at odd offsets; ArrayBuffer and
+ * SharedArrayBuffer memory), so V8 has type feedback for all of them before it optimises on the
+ * first real file. Without it the optimised scans deoptimised a dozen times a `compare` (each
+ * loop reached for the first time sent them back to the interpreter) on the thread that inflates.
+ */
+function warmUp(): void {
+  const n = 67;
+  for (const Memory of [ArrayBuffer, SharedArrayBuffer]) {
+    const floats = new Float32Array(new Memory(n * 4));
+    const bytes = new Uint8Array(new Memory(n + 1), 1, n);
+    for (let i = 0; i < n; i++) {
+      floats[i] = i < 20 ? 0 : i < 30 ? 1 : i < 50 ? 0.25 : i / n;
+      bytes[i] = i < 30 ? 0 : i < 45 ? 1 : i % 3;
+    }
+    for (const data of [floats, bytes, new Float64Array(floats)]) {
+      const scanner = new ValueScanner(data);
+      scanner.add(0, 25);
+      scanner.add(25, n);
+      scanner.result();
+    }
+    floats[60] = NaN;
+    scanVolumeValues(floats);
+  }
+}
+warmUp();
