@@ -40,6 +40,7 @@ function scanUint8(data: Uint8Array): ValueScan {
 }
 
 export function scanValues(data: VoxelArray): ValueScan {
+  if (!warmedUp) warmUp();
   // The two most common dtypes get loops of their own (a report's case scans both of its files).
   if (data instanceof Uint8Array) return scanUint8(data);
   if (data instanceof Float32Array || data instanceof Float64Array) {
@@ -137,6 +138,7 @@ export class ValueScanner {
   private readonly bits: Int32Array | null;
 
   constructor(private readonly data: VoxelArray) {
+    if (!warmedUp) warmUp();
     const small = data instanceof Uint8Array || data instanceof Int8Array ? 256
       : data instanceof Uint16Array || data instanceof Int16Array ? 1 << 16 : 0;
     this.category = small > 0 ? 'small' : data instanceof Float32Array || data instanceof Float64Array ? 'float' : 'int';
@@ -350,14 +352,19 @@ export function scanVolumeValues(data: VoxelArray): VolumeValues {
   return scanner.result();
 }
 
+/** Set before warmUp's own scans, so it runs once. */
+let warmedUp = false;
+
 /**
- * Scans a few small arrays at load that take every loop and branch of the scanner (float32 runs,
+ * Scans a few small arrays, on the scanner's first use (never at import: the extension host
+ * loads this module too), that take every loop and branch of the scanner (float32 runs,
  * whole and fractional values, NaN, one-byte runs at odd offsets; ArrayBuffer and
  * SharedArrayBuffer memory), so V8 has type feedback for all of them before it optimises on the
  * first real file. Without it the optimised scans deoptimised a dozen times a `compare` (each
  * loop reached for the first time sent them back to the interpreter) on the thread that inflates.
  */
 function warmUp(): void {
+  warmedUp = true;
   const n = 67;
   for (const Memory of [ArrayBuffer, SharedArrayBuffer]) {
     const floats = new Float32Array(new Memory(n * 4));
@@ -376,4 +383,3 @@ function warmUp(): void {
     scanVolumeValues(floats);
   }
 }
-warmUp();

@@ -7,8 +7,9 @@ import { fastLog } from './fastLog';
 import { LovaszKeys } from './lovaszKeys';
 import {
   SUM_BCE, SUM_FIELDS, SUM_FOCAL_PIXEL, SUM_HARD_FN, SUM_HARD_FP, SUM_HARD_TP, SUM_N, SUM_P,
-  SUM_PREDICTED, SUM_T, SUM_TP, SUM_WCE, type VoxelTermConstants,
+  SUM_PREDICTED, SUM_T, SUM_TP, SUM_WCE, voxelTermConstants, type VoxelTermConstants,
 } from './sums';
+import { DEFAULT_LOSS_PARAMS } from './lossIds';
 
 const E_NEG100 = Math.exp(-100);
 /** σ(1) and σ(−1) with slack: beyond them no voxel can have a positive hinge error. */
@@ -34,6 +35,7 @@ export function accumulateSoftSlice(
   k: VoxelTermConstants, sums: Float64Array, row: number,
   keys: LovaszKeys, tag: number,
 ): void {
+  if (!warmedUp) warmUp();
   const gamma = k.focalGamma;
   const gammaIsTwo = gamma === 2;
   const eps = k.comboEps;
@@ -85,15 +87,19 @@ export function accumulateSoftSlice(
   sums[o + SUM_HARD_FN]! += hardFn;
 }
 
+/** Set before warmUp's own calls, so the kernel warms up once, on its first use (never at import: the extension host loads this module too). */
+let warmedUp = false;
+
 /**
  * Runs the kernel once over a few voxels that take every branch (label and background, each side
  * of 0.5 and of the hinge cut-offs, the clamped logarithm, logits and probabilities as scores,
  * γ = 2 and another γ), so V8 has type feedback for all of them before it optimises the loop on
  * the first real slice. Without it the optimised loop deoptimised at each branch a voxel took for
  * the first time (about ten times a run), each time going back to the interpreter, which boxes
- * every double it touches. Results go to scratch arrays: nothing of the caller's is touched.
+ * every double. Results go to scratch arrays: nothing of the caller's is touched.
  */
 function warmUp(): void {
+  warmedUp = true;
   const values = [0, 1e-300, 1e-7, 0.01, 0.2, 0.26, 0.3, 0.49, 0.5, 0.6, 0.72, 0.75, 0.9, 0.99, 0.9999, 1 - 1e-7, 1];
   const n = values.length * 2;
   const p = new Float64Array(n), logits = new Float64Array(n), lab = new Float64Array(n);
@@ -107,14 +113,10 @@ function warmUp(): void {
   const keys = new LovaszKeys(4);
   keys.reset(1);
   for (const focalGamma of [2, 1.5]) {
-    const k: VoxelTermConstants = {
-      focalGamma, comboKeep: 0.5, comboEps: 1e-6, comboOneMinusEps: 1 - 1e-6, lnEps: Math.log(1e-6),
-      lnOneMinusEps: Math.log(1 - 1e-6), lnOneMinusOneMinusEps: Math.log(1e-6), focalClamped: 100,
-    };
+    const k = voxelTermConstants({ ...DEFAULT_LOSS_PARAMS, focalGamma });
     for (const scoresAreLogits of [false, true]) {
       keys.count = 0;
       accumulateSoftSlice(p, logits, scoresAreLogits, lab, 1, n, k, sums, 0, keys, 0);
     }
   }
 }
-warmUp();
