@@ -32,6 +32,7 @@ import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type Inflat
 import type { InflateJob, InflateResult, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { SlabRunner } from './slabRunner';
+import { primeSoftKernel } from '../core/kernels/softSlice';
 import { awaitReply } from './workerJob';
 
 /** Voxels per slab: about 8 MB of float32, enough that a job's overhead is negligible. */
@@ -141,7 +142,13 @@ async function comparePipelined(
     throw error;
   };
   const prediction = await decodeFile(predictionPath, maxVoxels, {
-    onPlanned: (planned) => { early = planned.volume; },
+    onPlanned: (planned) => {
+      early = planned.volume;
+      // A probability map: this thread computes slabs with the soft kernel once the file is in;
+      // the workers start theirs while it inflates, and warm up on their first slab.
+      const data = early?.data;
+      if (data instanceof Float32Array || data instanceof Float64Array) primeSoftKernel();
+    },
     onProgress: (ready, valuesSoFar) => {
       if (giveUp || early === null || labelNow === undefined) return;
       const label = labelNow;

@@ -381,5 +381,13 @@ function warmUp(): void {
     }
     floats[60] = NaN;
     scanVolumeValues(floats);
+    // Runs of 64 bytes or more take the word-at-a-time loop (markSeenBytes): from an aligned and a
+    // misaligned start, with and without a tail after the last whole word.
+    const long = new Uint8Array(new Memory(2 * n + 3), 1, 2 * n + 2);
+    for (let i = 0; i < long.length; i++) long[i] = i < 40 ? 0 : i < 90 ? 2 : i % 5;
+    const scanner = new ValueScanner(long);
+    scanner.add(0, 67);
+    scanner.add(67, 2 * n + 2);
+    scanner.result();
   }
 }
