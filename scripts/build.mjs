@@ -39,7 +39,14 @@ const builds = [
   },
   {
     ...node,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: { cliMain: 'src/cli.ts' },
+    outdir: 'dist',
+  },
+  {
+    // The command itself: a few lines that start `compare`'s worker, then load cliMain.js (src/cliEntry.ts).
+    ...node,
+    entryPoints: { cli: 'src/cliEntry.ts' },
+    external: [...node.external, './cliMain.js'],
     banner: { js: '#!/usr/bin/env node' },
     outdir: 'dist',
   },

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_VOXELS } from './core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from './core/kernels/lossIds';
 import { DEFAULT_METRIC_PARAMS, type Connectivity, type MetricsLevel } from './core/kernels/metricIds';
 import { optionsUsage, parseCommandLine, UsageError } from './cliOptions';
+import { releasePrestartedWorkers } from './worker/prestart';
 import { compareFiles } from './worker/streamCompare';
 import { capThreads, mostRangeThreads } from './worker/threadBudget';
 import { REPORT_USAGE, runReportCommand } from './report/reportCli';
@@ -179,10 +180,13 @@ export function quietOnClosedOutput(...streams: NodeJS.WriteStream[]): void {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (dist/cli.js, src/cliEntry.ts, calls it). */
+export function runCli(): void {
   quietOnClosedOutput(process.stdout, process.stderr);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
     process.stderr.write(`${escapeControl(`error: internal failure: ${error instanceof Error ? error.message : String(error)}`)}\n`);
     process.exitCode = 1;
-  });
+  }).finally(releasePrestartedWorkers);
 }
+
+if (require.main === module) runCli();

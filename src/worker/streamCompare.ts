@@ -31,6 +31,7 @@ import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
 import type { InflateJob, InflateResult, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
+import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
 import { SlabRunner } from './slabRunner';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { awaitReply } from './workerJob';
@@ -109,11 +110,12 @@ export async function compareFiles(
 ): Promise<CompareResult> {
   const metrics = metricSettingsOf(options);
   const workers = Array.from({ length: Math.max(0, jobs - 1) }, () => {
-    const worker = new Worker(workerFile);
+    const worker = takePrestartedWorker(workerFile) ?? new Worker(workerFile);
     // Every slab is posted at once (slabRunner.ts), each awaiting its reply with its own listeners.
     worker.setMaxListeners(0);
     return worker;
   });
+  releasePrestartedWorkers(); // --jobs 1, or another worker file: not needed
   try {
     return await comparePipelined(predictionPath, labelPath, options, metrics, maxVoxels, workers, slabVoxels);
   } finally {
