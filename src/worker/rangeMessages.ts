@@ -71,6 +71,17 @@ export interface InflateResult {
 
 export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob | InflateJob;
 
+/**
+ * The CLI found the prediction is a float map, so this worker's slabs will run the soft kernel:
+ * get it compiled now (primeSoftKernel). No reply.
+ */
+export interface PrimeJob {
+  readonly task: 'prime';
+}
+
+/** What a range worker receives: a job (one reply each) or a hint (none). */
+export type RangeWorkerMessage = WorkerJob | PrimeJob;
+
 export type RangeReply =
   | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult | null }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -29,7 +29,7 @@ import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
-import type { InflateJob, InflateResult, RangeReply } from './rangeMessages';
+import type { InflateJob, InflateResult, PrimeJob, RangeReply } from './rangeMessages';
 import { defaultRangeWorkerFile } from './rangePool';
 import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
 import { SlabRunner } from './slabRunner';
@@ -146,10 +146,13 @@ async function comparePipelined(
   const prediction = await decodeFile(predictionPath, maxVoxels, {
     onPlanned: (planned) => {
       early = planned.volume;
-      // A probability map: this thread computes slabs with the soft kernel once the file is in;
-      // the workers start theirs while it inflates, and warm up on their first slab.
+      // A probability map: every thread will compute slabs with the soft kernel, this one once the
+      // file is in, the workers while it inflates. Compiled now, in the background.
       const data = early?.data;
-      if (data instanceof Float32Array || data instanceof Float64Array) primeSoftKernel();
+      if (data instanceof Float32Array || data instanceof Float64Array) {
+        primeSoftKernel();
+        for (const worker of workers) worker.postMessage({ task: 'prime' } satisfies PrimeJob);
+      }
     },
     onProgress: (ready, valuesSoFar) => {
       if (giveUp || early === null || labelNow === undefined) return;
