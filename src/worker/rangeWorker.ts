@@ -9,18 +9,14 @@ import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { inflateAndScan } from './inflateScan';
+import { detachOneBuffer } from './workerJob';
 import { CLAIM_FREE, CLAIM_WORKER, type RangeReply, type RangeWorkerMessage } from './rangeMessages';
 
 if (!parentPort) throw new Error('rangeWorker.js must run as a worker thread');
 const port = parentPort;
 
-// This thread transfers its results' buffers (postMessage below). V8's optimised code assumes no
-// ArrayBuffer was ever detached until one is, and then throws away every optimised function that
-// reads a typed array — the soft kernel, the scans, the key sort — to be compiled again (≈ 50 ms
-// of compiling in a 0.45 s `compare`). One buffer detached now, before any of them is compiled,
-// makes that happen once, at no cost.
-const detached = new ArrayBuffer(0);
-structuredClone(detached, { transfer: [detached] });
+// Replies transfer their buffers (below): see detachOneBuffer.
+detachOneBuffer();
 
 port.on('message', (job: RangeWorkerMessage) => {
   if (job.task === 'prime') {

@@ -26,9 +26,13 @@ import type { LabelMetrics, SliceLabelType } from '../core/protocol';
 import type {
   FailedReply, FilePayload, FileRole, OpenRequest, PairSummary, PreviewNotice, SessionReply, SessionRequest, SliceReply, SliceRequest,
 } from './sessionMessages';
+import { detachOneBuffer } from './workerJob';
 
 if (!parentPort) throw new Error('worker.js must run as a worker thread (it is the Mask Inspector session worker)');
 const port = parentPort;
+// Slices are transferred to the host (reply): see detachOneBuffer.
+detachOneBuffer();
+
 /** Decode on helper threads only when there is a second CPU for them to run on. */
 const parallelDecode = availableParallelism() > 1;
 

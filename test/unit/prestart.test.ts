@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prestartRangeWorker, releasePrestartedWorkers, takePrestartedWorker } from '../../src/worker/prestart';
+import { detachOneBuffer } from '../../src/worker/workerJob';
 import { fixturesDir, repoRoot } from './helpers/fixtures';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
@@ -48,4 +49,14 @@ test('compare exits promptly with the worker unused, on success and on error', (
     assert.ok(ms < 10_000, `${args.join(' ')} took ${ms.toFixed(0)} ms`);
     assert.doesNotMatch(r.stderr, /internal failure|Error:/, args.join(' '));
   }
+});
+
+test('detachOneBuffer detaches a buffer of its own and nothing else', () => {
+  const mine = new ArrayBuffer(16);
+  detachOneBuffer();
+  assert.equal(mine.byteLength, 16);
+  // What it relies on: a transferred buffer is detached (byteLength 0) in this thread.
+  const other = new ArrayBuffer(8);
+  structuredClone(other, { transfer: [other] });
+  assert.equal(other.byteLength, 0);
 });
