@@ -5,6 +5,7 @@
  * metrics are one more job, on the last worker (which then gets no slices), computed once per
  * pair and settings.
  */
+import { takePrestartedWorker } from './prestart';
 import { mostRangeThreads } from './threadBudget';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -79,7 +80,8 @@ export class RangePool {
    * its jobs in flight fail (awaitReply), later ones run on the replacement.
    */
   private spawn(slot: number): Worker {
-    const worker = new Worker(this.workerFile);
+    // The CLI's entry may have started one already (prestart.ts: `compare --versus`, an .npz array).
+    const worker = takePrestartedWorker(this.workerFile) ?? new Worker(this.workerFile);
     // Errors reach the job in flight through awaitReply; an idle worker's must not be unhandled.
     worker.on('error', () => undefined);
     worker.once('exit', () => {
