@@ -83,7 +83,7 @@ export class HeaderStrip {
       pair.labelName === null || pair.labels.length < 2 ? ''
         : el('span', { class: 'mi-chip mi-label-chip', title: 'Label the numbers below are for' }, labelName(label, pair.labelNames)),
       el('span', { class: 'mi-chip', title: 'Prediction kind in use' }, kind + channels),
-      el('span', { class: 'mi-dim mi-geometry' }, size + spacing),
+      el('span', { class: 'mi-dim mi-geometry', title: size + spacing }, size + spacing),
       this.moreToggle,
     );
     this.warnings.replaceChildren(...pair.warnings.map((text) => el('li', {}, `⚠ ${text}`)));

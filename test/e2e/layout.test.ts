@@ -104,7 +104,7 @@ describe('compare editor webview: layouts that hold', { skip }, () => {
   });
 
   for (const theme of ['dark', 'light'] as const) {
-    for (const width of [480, 1000, 1600]) {
+    for (const width of [480, 704, 1000, 1600]) {
       test(`${width} px, ${theme}: nothing overlaps, the table is reachable`, async () => {
         const editor = await openCase(harness, c, width);
         const { page } = editor;
@@ -114,6 +114,10 @@ describe('compare editor webview: layouts that hold', { skip }, () => {
         // The toolbar is one line (plus a wrapped primary row when very narrow); nothing sticks out of the page.
         const scrollWidth = await page.evaluate('document.scrollingElement.scrollWidth') as number;
         assert.ok(scrollWidth <= width, `${width} px: the page is ${scrollWidth} px wide`);
+        // The files line cuts names and geometry before it cuts "All numbers" off its end.
+        const [toggle, files] = await Promise.all([page.locator('.mi-more-toggle').boundingBox(), page.locator('.mi-files').boundingBox()]);
+        assert.ok(toggle !== null && files !== null && toggle.width > 0 && toggle.x + toggle.width <= files.x + files.width + 0.5,
+          `${width} px: "All numbers" ends at ${toggle && toggle.x + toggle.width}, the line at ${files && files.x + files.width}`);
         if (width === 1000) {
           const lines = await page.evaluate(`(() => {
             const line = document.querySelector('.mi-files').getBoundingClientRect().height;
