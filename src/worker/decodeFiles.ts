@@ -21,7 +21,7 @@ import { scanVolumeValues, ValueScanner, type VolumeValues } from '../core/analy
 import {
   gunzipPrefix, gunzipSmall, isGzip, MAX_BUFFER_BYTES, MAX_DEFLATE_RATIO, wholeInflateError, wholeOutputLimit,
 } from '../core/io/gzip';
-import { decodeNifti, planNifti, type NiftiPlan } from '../core/io/nifti';
+import { decodeNifti, planNifti, shortNiftiError, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
@@ -126,13 +126,13 @@ function sharedNow(data: VoxelArray): VoxelArray {
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Where the volume's bytes come from: the file itself, or its gzip stream. */
-type Source = { readonly kind: 'raw'; readonly plan: NiftiPlan } | { readonly kind: 'gzip'; readonly plan: NiftiPlan };
+export type Source = { readonly kind: 'raw'; readonly plan: NiftiPlan } | { readonly kind: 'gzip'; readonly plan: NiftiPlan };
 
 /**
  * The plan of a NIfTI the fast path can take, or null: then readVolume decides (and reports any
  * error in its own words). Mirrors readVolume's checks before it allocates.
  */
-function planFastPath(bytes: Uint8Array, maxVoxels: number): Source | null {
+export function planFastPath(bytes: Uint8Array, maxVoxels: number): Source | null {
   try {
     if (!(maxVoxels > 0) || bytes.length === 0) return null;
     if (isGzip(bytes)) {
@@ -154,7 +154,7 @@ function planFastPath(bytes: Uint8Array, maxVoxels: number): Source | null {
 }
 
 /** True when decodeNifti will return a zero-copy view of the decoded bytes (what the scanner reads). */
-function viewsInPlace(plan: NiftiPlan): boolean {
+export function viewsInPlace(plan: NiftiPlan): boolean {
   const { header, datatype } = plan;
   const slope = header.sclSlope, inter = header.sclInter;
   const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && inter === 0);
@@ -265,7 +265,7 @@ async function fillShared(
       const produce: Producer = source.kind === 'raw' ? (o, a) => copyInto(bytes, o, a) : (o, a) => inflateInto(bytes, o, a, limit - o.length);
       const inflated = await produce(out, advance);
       if (inflated.kind !== 'fits') {
-        const found = streamVerdict(inflated, plan, out, name, limit);
+        const found = streamVerdict(inflated, plan, limit);
         if (found === null) return null;
         throw (verdict = new StreamVerdictError(found.message));
       }
@@ -288,19 +288,12 @@ async function fillShared(
 }
 
 /** What readVolume says of a stream that did not fit the plan; null when only it can say (an unnamed zlib error). */
-function streamVerdict(inflated: Exclude<Inflated, { kind: 'fits' }>, plan: NiftiPlan, out: Uint8Array, name: string, limit: number): VolumeReadError | null {
+export function streamVerdict(inflated: Exclude<Inflated, { kind: 'fits' }>, plan: NiftiPlan, limit: number): VolumeReadError | null {
   switch (inflated.kind) {
     case 'longer': return wholeInflateError(null, limit);
     case 'damaged': return inflated.error === null ? null : wholeInflateError(inflated.error, limit);
-    case 'shorter':
-      try {
-        // decodeNifti words a short image (the same call readVolume makes with the shorter output).
-        decodeNifti(plan, out.subarray(0, inflated.written), name, true);
-      } catch (error) {
-        if (error instanceof VolumeReadError) return error;
-        throw error;
-      }
-      return null;
+    // decodeNifti's words for a short image (the call readVolume makes with the shorter output).
+    case 'shorter': return shortNiftiError(plan, inflated.written, true);
   }
 }
 

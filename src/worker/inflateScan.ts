@@ -46,11 +46,31 @@ interface ZlibInternals {
  * runtime), the public streaming API is used and each piece copied.
  */
 export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (written: number) => void, trailing = 0): Promise<Inflated> {
+  const inflated = await inflateIntoParts(gz, { total: out.length, next: () => out }, advance, trailing);
+  return inflated ?? inflateStreamInto(gz, out, advance, trailing);
+}
+
+/**
+ * Where inflateIntoParts writes: `total` bytes in consecutive parts; `next(offset)` gives the part
+ * that starts at byte `offset` once the previous one is full (awaited: it may wait for room).
+ */
+export interface InflateTarget {
+  readonly total: number;
+  next(offset: number): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * inflateInto over parts (the CLI's slab ring: ringCompare.ts); null when the stream's native
+ * handle is not there (then only inflateInto, into one buffer, can inflate it).
+ */
+export async function inflateIntoParts(
+  gz: Uint8Array, target: InflateTarget, advance: (written: number) => void, trailing = 0,
+): Promise<Inflated | null> {
   const inflater = zlib.createGunzip();
   const { _handle: handle, _writeState: state } = inflater as unknown as ZlibInternals;
   if (typeof handle?.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
     inflater.close();
-    return inflateStreamInto(gz, out, advance, trailing);
+    return null;
   }
   // A zlib error destroys the stream (synchronously, inside writeSync) and emits 'error' a tick later.
   let zlibError: Error | null = null;
@@ -60,16 +80,23 @@ export async function inflateInto(gz: Uint8Array, out: Uint8Array, advance: (wri
     return { kind: 'damaged', error: zlibError };
   };
   let availIn = gz.length;
-  const write = (target: Uint8Array, offset: number, length: number): number => {
-    handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, target, offset, length);
+  const write = (into: Uint8Array, offset: number, length: number): number => {
+    handle.writeSync!.call(handle, zlib.constants.Z_FINISH, gz, gz.length - availIn, availIn, into, offset, length);
     if (inflater.destroyed) return -1;
     availIn = state[1]!;
     return length - state[0]!;
   };
   try {
     let written = 0;
-    while (written < out.length) {
-      const produced = write(out, written, Math.min(STEP_BYTES, out.length - written));
+    let part: Uint8Array | null = null;
+    let partStart = 0;
+    while (written < target.total) {
+      if (part === null || written - partStart === part.length) {
+        part = await target.next(written);
+        partStart = written;
+      }
+      const at = written - partStart;
+      const produced = write(part, at, Math.min(STEP_BYTES, part.length - at, target.total - written));
       if (produced < 0) return await damaged();
       // No progress under Z_FINISH: the stream ended (zlib reports a truncated one as an error).
       if (produced === 0) return { kind: 'shorter', written };

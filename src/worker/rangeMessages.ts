@@ -27,6 +27,8 @@ export interface RangeJob {
    * thread took it: slabRunner.ts).
    */
   readonly claim?: { readonly flags: Int32Array; readonly index: number } | null;
+  /** Keep the k-planes the 3D metrics need (computeRange's keepPlanes: the CLI's slab ring). */
+  readonly keepPlanes?: boolean;
 }
 
 export const CLAIM_FREE = 0;

@@ -39,7 +39,7 @@ port.on('message', (job: RangeWorkerMessage) => {
   try {
     const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
       : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }
-        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics, job.conventions ?? null);
+        : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics, job.conventions ?? null, job.keepPlanes ?? false);
     reply = { id: job.id, ok: true, result };
   } catch (error) {
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
@@ -62,6 +62,7 @@ function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsR
     return buffers;
   }
   for (const l of result.labels) { add(l.sums); add(l.lovasz); add(l.keysLo); add(l.keysHi); add(l.metrics); add(l.conventionSums); }
+  for (const rects of result.planes ?? []) for (const r of rects) add(r.codes);
   const mcc = result.multiclassConventions;
   if (mcc) { add(mcc.rows); add(mcc.lovasz); add(mcc.classLoss); for (const k of mcc.classKeys ?? []) { add(k?.lo); add(k?.hi); } }
   const mc = result.multiclass;

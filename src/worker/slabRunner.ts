@@ -28,7 +28,7 @@ function withLabelKeys(range: RangeResult, li: number, keysLo: Uint32Array, keys
 }
 
 export class SlabRunner {
-  private slabs: { readonly start: number; readonly end: number }[] = [];
+  private slabs: { readonly start: number; readonly end: number; readonly pair: PreparedPair; done: boolean }[] = [];
   /** One claim per slab of the current pair (CLAIM_FREE, CLAIM_WORKER, CLAIM_HERE); null until `use`. */
   private claims: Int32Array | null = null;
   private readonly results: RangeResult[] = [];
@@ -46,6 +46,8 @@ export class SlabRunner {
     private readonly workers: readonly Worker[],
     private readonly options: CompareOptions,
     private readonly metrics: MetricSettings,
+    /** Results keep the k-planes of the 3D metrics (computeRange's keepPlanes: the slab ring). */
+    private readonly keepPlanes = false,
   ) {
     this.alone = workers.length === 0;
     this.threads = workers.length + 1;
@@ -65,36 +67,75 @@ export class SlabRunner {
     return this.pair;
   }
 
-  /** Slices [start, end), after the slabs added so far; posted to every worker at once (the first to claim it computes it). */
-  add(start: number, end: number): void {
+  /**
+   * Slices [start, end), after the slabs added so far; posted to every worker at once (the first
+   * to claim it computes it). `pair`: the slab's own view of the pair (a slab window of the ring).
+   */
+  add(start: number, end: number, pair: PreparedPair = this.pair!): void {
     const index = this.slabs.length;
-    this.slabs.push({ start, end });
+    const slab = { start, end, pair, done: false };
+    this.slabs.push(slab);
     for (const worker of this.workers) {
       const request: RangeJob = {
-        task: 'range', id: this.nextId++, pair: this.pair!, axis: this.options.axis, params: this.options.params,
+        task: 'range', id: this.nextId++, pair, axis: this.options.axis, params: this.options.params,
         metrics: this.metrics, start, end, conventions: this.options.conventions ?? null,
-        claim: { flags: this.claims!, index },
+        claim: { flags: this.claims!, index }, keepPlanes: this.keepPlanes,
       };
       const job: Promise<void> = awaitReply<RangeReply>(worker, request).then((reply) => {
         if (!reply.ok) throw new Error(reply.message);
-        if (reply.result !== null) this.results.push(reply.result as RangeResult); // null: another thread took it
+        if (reply.result === null) return; // another thread took it
+        this.results.push(reply.result as RangeResult);
+        slab.done = true;
       }).catch((error: unknown) => { this.failure ??= error; })
         .finally(() => this.running.delete(job));
       this.running.add(job);
     }
   }
 
+  /** Slabs added so far. */
+  get added(): number {
+    return this.slabs.length;
+  }
+
+  /** Whether slab `index` (in the order added) has its result. */
+  isDone(index: number): boolean {
+    return this.slabs[index]!.done;
+  }
+
+  /** Computes here the first slab no thread has claimed; false when there is none. */
+  computeOneHere(): boolean {
+    if (this.failure !== null) throw this.failure;
+    for (let index = 0; index < this.slabs.length; index++) {
+      if (this.slabs[index]!.done) continue;
+      if (!this.alone && Atomics.compareExchange(this.claims!, index, CLAIM_FREE, CLAIM_HERE) !== CLAIM_FREE) continue;
+      this.computeHere(index);
+      return true;
+    }
+    return false;
+  }
+
+  /** Resolves when a worker replies (a slab done, or skipped), at once when none is running. */
+  async nextReply(): Promise<void> {
+    if (this.running.size > 0) await Promise.race([...this.running]);
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private computeHere(index: number): void {
+    const slab = this.slabs[index]!;
+    this.results.push(computeRange(slab.pair, this.options.axis, this.options.params, slab.start, slab.end, !this.alone, this.metrics,
+      this.options.conventions ?? null, this.keepPlanes));
+    slab.done = true;
+    // Many key runs: merge two now, while the workers compute, rather than after the last slab.
+    if (this.keyRuns() > MAX_KEY_RUNS) this.mergeTwoSmallestRuns();
+  }
+
   /** Computes every slab no worker has claimed yet, then waits for the workers' (merging key runs meanwhile). */
   async finish(): Promise<RangeResult[]> {
-    const pair = this.pair!;
     for (let index = 0; index < this.slabs.length; index++) {
       if (this.failure !== null) throw this.failure;
+      if (this.slabs[index]!.done) continue;
       if (!this.alone && Atomics.compareExchange(this.claims!, index, CLAIM_FREE, CLAIM_HERE) !== CLAIM_FREE) continue;
-      const { start, end } = this.slabs[index]!;
-      this.results.push(computeRange(pair, this.options.axis, this.options.params, start, end, !this.alone, this.metrics,
-        this.options.conventions ?? null));
-      // Many key runs: merge two now, while the workers compute, rather than after the last slab.
-      if (this.keyRuns() > MAX_KEY_RUNS) this.mergeTwoSmallestRuns();
+      this.computeHere(index);
       await nextTurn();
     }
     // While the workers finish their last slabs, join the sorted keys in hand (the volume's Lovasz

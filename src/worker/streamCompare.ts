@@ -33,6 +33,7 @@ import type { InflateJob, InflateResult, PrimeJob, RangeReply } from './rangeMes
 import { defaultRangeWorkerFile } from './rangePool';
 import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
 import { SlabRunner } from './slabRunner';
+import { compareThroughRing, planRing } from './ringCompare';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { awaitReply } from './workerJob';
 
@@ -61,9 +62,9 @@ function readBytes(path: string): Uint8Array | null {
  * at once: reading it again would inflate it a second time only to say so.
  */
 async function decodeFile(
-  path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, inflateElsewhere?: InflateElsewhere,
+  path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, inflateElsewhere?: InflateElsewhere, bytesRead?: Uint8Array | null,
 ): Promise<Decoded | null> {
-  const bytes = readBytes(path);
+  const bytes = bytesRead === undefined ? readBytes(path) : bytesRead;
   if (bytes === null) return null;
   try {
     return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks, ...(inflateElsewhere ? { inflateElsewhere } : {}) });
@@ -143,6 +144,15 @@ async function comparePipelined(
     await runner.discard().catch(() => undefined);
     throw error;
   };
+  const predictionBytes = readBytes(predictionPath);
+  // A float prediction is read a few slabs at a time when it can be (ringCompare.ts); if the ring
+  // gives up, the file is inflated whole below and every slab computed again.
+  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, workers.length, slabVoxels);
+  if (ring !== null) {
+    const ringRunner = new SlabRunner(workers, options, metrics, metrics.level === 'all');
+    const result = await compareThroughRing(predictionBytes!, ring, labelTask, ringRunner, options, metrics, workers);
+    if (result !== null) return result;
+  }
   const prediction = await decodeFile(predictionPath, maxVoxels, {
     onPlanned: (planned) => {
       early = planned.volume;
@@ -179,7 +189,7 @@ async function comparePipelined(
         queued = end;
       }
     },
-  }).catch(stopAndThrow);
+  }, undefined, predictionBytes).catch(stopAndThrow);
   const label = await labelTask.catch(async (error: unknown) => {
     await runner.discard().catch(() => undefined);
     // The plain path reads the prediction first, so its fault is the one named when both are bad.

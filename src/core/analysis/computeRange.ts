@@ -19,9 +19,9 @@ import {
   type ConventionSettings, type MulticlassConventionRange,
 } from './conventionRange';
 import type { PreparedPair } from './inputs';
-import { computeSliceMetrics } from './metrics';
+import { computeSliceMetrics, type PlaneRect } from './metrics';
 import type { Axis } from './result';
-import { gatherRun, RUN_VOXELS, sliceGeometry } from './slicing';
+import { gatherRun, predictionSliceIndex, RUN_VOXELS, sliceGeometry } from './slicing';
 
 export interface LabelRange {
   /** SUM_FIELDS numbers per slice of the range. */
@@ -59,6 +59,8 @@ export interface RangeResult {
   readonly multiclass: MulticlassRange | null;
   /** The libraries' multi-class sums, when conventions are on and there is a multi-class value. */
   readonly multiclassConventions?: MulticlassConventionRange | null;
+  /** Per label, the range's non-empty k-planes of mask codes, when asked (volumeMetricsFromPlanes). */
+  readonly planes?: readonly (readonly PlaneRect[])[] | null;
 }
 
 const keys = new LovaszKeys();
@@ -70,10 +72,11 @@ function sortedCopy(keep: boolean): { lo: Uint32Array | null; hi: Uint32Array | 
 /**
  * Losses (and, unless `metrics.level` is 'none', the per-slice metrics) of slices [start, end).
  * Every number depends only on its own slice (and global slice tags), so any split is bit-identical.
+ * `keepPlanes` (along k, level 'all'): the result also carries the planes the 3D metrics need.
  */
 export function computeRange(
   pair: PreparedPair, axis: Axis, params: LossParams, start: number, end: number, keepKeys: boolean,
-  metrics: MetricSettings = NO_METRICS, conventions: ConventionSettings | null = null,
+  metrics: MetricSettings = NO_METRICS, conventions: ConventionSettings | null = null, keepPlanes = false,
 ): RangeResult {
   const conv = needsConventionSums(conventions) ? conventions : null;
   const losses = pair.kind === 'labels'
@@ -81,10 +84,11 @@ export function computeRange(
     : computeSoftRange(pair, axis, params, start, end, keepKeys, conv);
   const count = end - start;
   // At the losses' own threshold (p ≥ 0.5) the overlap counts are already in the sums.
+  const planes = keepPlanes ? pair.labels.map((): PlaneRect[] => []) : null;
   const rows = metrics.level === 'none' ? null
     : metrics.level === 'overlap' && metrics.threshold === 0.5 ? losses.labels.map((l) => countsFromSums(l.sums, count))
-      : computeSliceMetrics(pair, axis, start, end, metrics);
-  return { ...losses, labels: losses.labels.map((l, i) => ({ ...l, metrics: rows ? rows[i]! : null })) };
+      : computeSliceMetrics(pair, axis, start, end, metrics, planes);
+  return { ...losses, labels: losses.labels.map((l, i) => ({ ...l, metrics: rows ? rows[i]! : null })), planes };
 }
 
 /** Metric rows holding only the hard counts at p ≥ 0.5, copied from loss sums. */
@@ -130,10 +134,10 @@ function computeSoftRange(
       for (let from = 0; from < n; from += run) {
         const len = Math.min(run, n - from);
         if (pair.kind === 'logits') {
-          gatherRun(pair.prediction.data, dims, axis, s, channel, from, len, raw);
+          gatherRun(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), channel, from, len, raw);
           for (let i = 0; i < len; i++) p[i] = 1 / (1 + Math.exp(-raw[i]!));
         } else {
-          gatherRun(pair.prediction.data, dims, axis, s, channel, from, len, p);
+          gatherRun(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), channel, from, len, p);
           if (pair.clampProbability) for (let i = 0; i < len; i++) p[i] = Math.min(1, Math.max(0, p[i]!));
         }
         gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
@@ -173,7 +177,7 @@ function computeSoftRange(
         let sliceGts = 0;
         for (let from = 0; from < n; from += run) {
           const len = Math.min(run, n - from);
-          gatherRun(pair.prediction.data, dims, axis, s, c, from, len, p);
+          gatherRun(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), c, from, len, p);
           gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
           sliceGts += collectClassErrors(p, lab, c, len, keys, s);
         }
@@ -237,7 +241,7 @@ function computeHardRange(
     confusion.fill(0);
     for (let from = 0; from < n; from += run) {
       const len = Math.min(run, n - from);
-      gatherRun(pair.prediction.data, dims, axis, s, 0, from, len, predValues);
+      gatherRun(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), 0, from, len, predValues);
       gatherRun(pair.label.data, dims, axis, s, 0, from, len, labValues);
       if (lut && predValues instanceof Int32Array && labValues instanceof Int32Array) {
         countConfusion(predValues, labValues, len, lut, classCount, confusion);

@@ -21,7 +21,7 @@ import {
 import { SUM_FIELDS, SUM_N, SUM_P, SUM_T, SUM_TP } from '../kernels/sums';
 import type { PreparedPair } from './inputs';
 import type { Axis, CompareResult, LabelResult, MulticlassResult } from './result';
-import { gatherRun, RUN_VOXELS, sliceGeometry } from './slicing';
+import { gatherRun, predictionSliceIndex, RUN_VOXELS, sliceGeometry } from './slicing';
 
 /** Which conventions a comparison reports, and their parameters. */
 export interface ConventionSettings {
@@ -83,7 +83,7 @@ export function computeSoftMulticlassConventions(
     for (let s = start; s < end; s++) {
       for (let from = 0; from < n; from += run) {
         const len = Math.min(run, n - from);
-        for (let k = 0; k < classes; k++) gatherRun(pair.prediction.data, dims, axis, s, k, from, len, channels.subarray(k * run, k * run + len));
+        for (let k = 0; k < classes; k++) gatherRun(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), k, from, len, channels.subarray(k * run, k * run + len));
         gatherRun(pair.label.data, dims, axis, s, 0, from, len, lab);
         accumulateMulticlassRun(channels, run, lab, len, classes, c, c === 0, g, rows, s - start, mcKeys, s);
       }

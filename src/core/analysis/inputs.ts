@@ -36,6 +36,12 @@ export interface PreparedPair {
    */
   readonly multiclassClasses: number | null;
   readonly warnings: readonly string[];
+  /**
+   * Set on a slab's copy of the pair (the CLI's slab ring, ringCompare.ts): prediction.data then
+   * holds only the k-slices from this one on, and is read through predictionSliceIndex
+   * (slicing.ts). Slice indices stay global everywhere else (they tag the Lovasz keys).
+   */
+  readonly predictionFirstSlice?: number;
 }
 
 const PROBABILITY_SLACK = 1e-6;

@@ -16,7 +16,7 @@ import {
 import { float32AtLeastBits, planeCodesFloat32, planeCodesUint8 } from '../kernels/planeCodes';
 import type { PreparedPair } from './inputs';
 import type { Axis } from './result';
-import { gatherSlice, sliceGeometry } from './slicing';
+import { gatherSlice, predictionSliceIndex, sliceGeometry } from './slicing';
 
 const PRED_EQUALS = 0;
 const PRED_AT_LEAST = 1;
@@ -82,15 +82,19 @@ export function maskCodesScanDirect(
   const pred = pair.prediction.data, lab = pair.label.data;
   if (axis !== 'k' || channel !== 0 || !(lab instanceof Uint8Array)) return false;
   const dims = pair.prediction.dims;
-  const w = dims[0]!, h = dims[1]!, from = index * w * h;
+  const w = dims[0]!, h = dims[1]!, plane = w * h;
+  // The plane of each volume as its own view: a slab window holds other slice numbers (ringCompare.ts).
+  const labFrom = index * plane, predFrom = predictionSliceIndex(pair, axis, index) * plane;
+  const labPlane = lab.subarray(labFrom, labFrom + plane);
   if (rule.predMode === PRED_AT_LEAST && pred instanceof Float32Array) {
-    const bits = new Int32Array(pred.buffer, pred.byteOffset, pred.length);
-    planeCodesFloat32(pred, bits, float32AtLeastBits(rule.predValue), lab, from, w, h, rule.labelPositive, rule.labelValue, rule.predValue,
+    const predPlane = pred.subarray(predFrom, predFrom + plane);
+    const bits = new Int32Array(predPlane.buffer, predPlane.byteOffset, plane);
+    planeCodesFloat32(predPlane, bits, float32AtLeastBits(rule.predValue), labPlane, 0, w, h, rule.labelPositive, rule.labelValue, rule.predValue,
       codes, counts, box);
     return true;
   }
   if (rule.predMode === PRED_EQUALS && pred instanceof Uint8Array) {
-    planeCodesUint8(pred, lab, from, w, h, rule.labelValue, rule.predValue, codes, counts, box);
+    planeCodesUint8(pred.subarray(predFrom, predFrom + plane), labPlane, 0, w, h, rule.labelValue, rule.predValue, codes, counts, box);
     return true;
   }
   return false;
@@ -276,10 +280,13 @@ export function slicePixelSpacing(spacing: readonly number[], axis: Axis): [numb
  * Metrics of slices [start, end) across `axis`, one Float64Array (count × M_FIELDS) per label of
  * the pair, in pair.labels order. 2D: in-plane distances, 4-connected surfaces, 2D components.
  * 'overlap' fills only the counts. Empty slices give zero counts and NaN surface values.
+ * `planes` (along k, level 'all'): each label's non-empty planes are added to its list, for
+ * volumeMetricsFromPlanes — the 3D metrics without thresholding the volume a second time.
  */
 export function computeSliceMetrics(
-  pair: PreparedPair, axis: Axis, start: number, end: number, settings: MetricSettings,
+  pair: PreparedPair, axis: Axis, start: number, end: number, settings: MetricSettings, planes: PlaneRect[][] | null = null,
 ): Float64Array[] {
+  if (planes !== null && (axis !== 'k' || settings.level !== 'all')) throw new Error('internal: plane rectangles are kept along k at level all only');
   const dims = pair.prediction.dims;
   const { width, height } = sliceGeometry(dims, axis);
   const n = width * height;
@@ -299,7 +306,7 @@ export function computeSliceMetrics(
       ws.resetScan();
       if (!maskCodesScanDirect(pair, axis, s, channel, rules[li]!, ws.codes, ws.counts, ws.extent)) {
         if (!gathered) gatherSlice(pair.label.data, dims, axis, s, 0, ws.lab);
-        if (!gathered || pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, s, channel, ws.pred);
+        if (!gathered || pair.channels > 1) gatherSlice(pair.prediction.data, dims, axis, predictionSliceIndex(pair, axis, s), channel, ws.pred);
         gathered = true;
         maskCodes(ws.pred, ws.lab, n, rules[li]!, ws.codes);
         scanCodes(ws.codes, width, height, ws.counts, ws.extent);
@@ -313,6 +320,7 @@ export function computeSliceMetrics(
       out[o + M_N] = n;
       if (!all) continue;
       if (labelOnly + predOnly + both === 0) { emptyRowSurface(out, o); continue; }
+      if (planes !== null) planes[li]!.push(planeRect(ws.codes, width, s, ws.extent));
       const [x0, x1, y0, y1] = ws.extent;
       const bx = x1 - x0 + 1, by = y1 - y0 + 1;
       const box = ws.ensureBox(bx * by);
@@ -330,6 +338,16 @@ export interface VolumeMetricsResult {
   readonly hausdorffVoxels: readonly (HausdorffVoxel | null)[];
 }
 
+/** One k-plane's rectangle of mask codes: the part of the plane holding its non-zero codes. */
+export interface PlaneRect {
+  readonly z: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly w: number;
+  readonly h: number;
+  readonly codes: Uint8Array;
+}
+
 /**
  * The 3D metrics of every label: planes are thresholded once to find the masks' bounding box
  * (each non-empty plane keeps its own rectangle of codes), the box is assembled, and the distance transforms and
@@ -342,61 +360,83 @@ export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSetting
   const plane = nx * ny;
   const ws = workspace;
   ws.ensureSlice(plane);
-  const spacing = pair.prediction.spacing;
-  const use: [boolean, boolean, boolean] = [nx > 1, ny > 1, nz > 1];
-  const hausdorffVoxels: (HausdorffVoxel | null)[] = [];
-  const labels = pair.labels.map((label) => {
-    hausdorffVoxels.push(null);
-    const out = new Float64Array(M_FIELDS);
+  const planes: PlaneRect[][] = [];
+  const counts: Float64Array[] = [];
+  for (const label of pair.labels) {
     const rule = maskRule(pair, label, settings.threshold);
     const channel = pair.channels > 1 ? (label as number) : 0;
     // Each non-empty plane keeps only its own bounding rectangle of codes until the box is known.
-    const rects: ({ x0: number; y0: number; w: number; h: number; codes: Uint8Array } | null)[] = new Array(nz).fill(null);
+    const rects: PlaneRect[] = [];
     const local = new Int32Array(4);
     ws.resetScan();
-    let z0 = nz, z1 = -1;
     for (let z = 0; z < nz; z++) {
       local[0] = local[2] = 2 ** 30;
       local[1] = local[3] = -1;
       if (!maskCodesScanDirect(pair, 'k', z, channel, rule, ws.codes, ws.counts, local)) {
         gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
-        gatherSlice(pair.prediction.data, dims, 'k', z, channel, ws.pred);
+        gatherSlice(pair.prediction.data, dims, 'k', predictionSliceIndex(pair, 'k', z), channel, ws.pred);
         maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
         scanCodes(ws.codes, nx, ny, ws.counts, local);
       }
       if (local[1]! < 0) continue;
-      const [x0, x1, y0, y1] = local;
-      const w = x1 - x0 + 1, h = y1 - y0 + 1;
-      const rect = new Uint8Array(w * h);
-      for (let y = 0; y < h; y++) rect.set(ws.codes.subarray((y0 + y) * nx + x0, (y0 + y) * nx + x1 + 1), y * w);
-      rects[z] = { x0, y0, w, h, codes: rect };
-      const e = ws.extent;
-      if (x0 < e[0]!) e[0] = x0;
-      if (x1 > e[1]!) e[1] = x1;
-      if (y0 < e[2]!) e[2] = y0;
-      if (y1 > e[3]!) e[3] = y1;
-      if (z < z0) z0 = z;
-      z1 = z;
+      rects.push(planeRect(ws.codes, nx, z, local));
     }
-    const [labelOnly, predOnly, both] = ws.counts;
-    out[M_TP] = both;
-    out[M_FP] = predOnly;
-    out[M_FN] = labelOnly;
-    out[M_N] = plane * nz;
+    planes.push(rects);
+    counts.push(ws.counts.slice(0, 3));
+  }
+  return volumeMetricsFromPlanes(pair, settings, planes, counts);
+}
+
+/** The rectangle box [x0, x1, y0, y1] (inclusive) of a plane's codes (w columns), copied. */
+function planeRect(codes: Uint8Array, w: number, z: number, box: Int32Array): PlaneRect {
+  const x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
+  const rw = x1 - x0 + 1, rh = y1 - y0 + 1;
+  const rect = new Uint8Array(rw * rh);
+  for (let y = 0; y < rh; y++) rect.set(codes.subarray((y0 + y) * w + x0, (y0 + y) * w + x1 + 1), y * rw);
+  return { z, x0, y0, w: rw, h: rh, codes: rect };
+}
+
+/**
+ * computeVolumeMetrics from each label's non-empty k-planes (in z order) and its counts [label
+ * only, prediction only, both] over the volume — from its own thresholding, or from the per-slice
+ * metrics of slabs along k (computeSliceMetrics' `planes`: the same codes of the same planes).
+ */
+export function volumeMetricsFromPlanes(
+  pair: PreparedPair, settings: MetricSettings, planes: readonly (readonly PlaneRect[])[], counts: readonly Float64Array[],
+): VolumeMetricsResult {
+  const dims = pair.prediction.dims;
+  const nx = dims[0]!, ny = dims[1]!, nz = dims[2]!;
+  const ws = workspace;
+  const spacing = pair.prediction.spacing;
+  const use: [boolean, boolean, boolean] = [nx > 1, ny > 1, nz > 1];
+  const hausdorffVoxels: (HausdorffVoxel | null)[] = [];
+  const labels = pair.labels.map((_label, li) => {
+    hausdorffVoxels.push(null);
+    const out = new Float64Array(M_FIELDS);
+    const [labelOnly, predOnly, both] = counts[li]!;
+    out[M_TP] = both!;
+    out[M_FP] = predOnly!;
+    out[M_FN] = labelOnly!;
+    out[M_N] = nx * ny * nz;
     if (settings.level !== 'all') return out;
-    if (z1 < 0) { emptyRowSurface(out, 0); return out; }
-    const [x0, x1, y0, y1] = ws.extent;
+    const rects = planes[li]!;
+    if (rects.length === 0) { emptyRowSurface(out, 0); return out; }
+    let x0 = 2 ** 30, x1 = -1, y0 = 2 ** 30, y1 = -1;
+    for (const r of rects) {
+      if (r.x0 < x0) x0 = r.x0;
+      if (r.x0 + r.w - 1 > x1) x1 = r.x0 + r.w - 1;
+      if (r.y0 < y0) y0 = r.y0;
+      if (r.y0 + r.h - 1 > y1) y1 = r.y0 + r.h - 1;
+    }
+    const z0 = rects[0]!.z, z1 = rects[rects.length - 1]!.z;
     const bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
     const box = ws.ensureBox(bx * by * bz);
     box.fill(0, 0, bx * by * bz);
-    for (let z = z0; z <= z1; z++) {
-      const r = rects[z];
-      if (!r) continue;
-      const at = ((z - z0) * by + (r.y0 - y0)) * bx + (r.x0 - x0);
+    for (const r of rects) {
+      const at = ((r.z - z0) * by + (r.y0 - y0)) * bx + (r.x0 - x0);
       for (let y = 0; y < r.h; y++) box.set(r.codes.subarray(y * r.w, (y + 1) * r.w), at + y * bx);
-      rects[z] = null;
     }
-    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly + both, predOnly + both, settings, out, 0, true);
+    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly! + both!, predOnly! + both!, settings, out, 0, true);
     const at = ws.location;
     if (at !== null) {
       hausdorffVoxels[hausdorffVoxels.length - 1] = {

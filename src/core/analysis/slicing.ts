@@ -1,6 +1,7 @@
 /** Copies one slice of a volume, across a chosen axis, into a contiguous buffer. */
 import type { Axis } from './result';
 import type { VoxelArray } from '../io/volume';
+import type { PreparedPair } from './inputs';
 
 export interface SliceGeometry {
   /** Columns and rows of a slice, and the number of slices along the axis. */
@@ -60,6 +61,17 @@ export function gatherRun(
       out[o] = src[base + z * plane + y * nx + index]!;
     }
   }
+}
+
+/**
+ * Where slice `s` (global) of the prediction is in pair.prediction.data: `s` itself, or its place
+ * in a slab's window (PreparedPair.predictionFirstSlice), which holds k-slices of one channel only.
+ */
+export function predictionSliceIndex(pair: PreparedPair, axis: Axis, s: number): number {
+  const first = pair.predictionFirstSlice;
+  if (first === undefined) return s;
+  if (axis !== 'k' || pair.channels !== 1) throw new Error(`internal: a prediction slab window read along ${axis} with ${pair.channels} channels`);
+  return s - first;
 }
 
 /** Writes the whole slice `index` of channel `channel` into out[0 … width·height). */

@@ -135,10 +135,15 @@ export class ValueScanner {
   private distinctSet: Set<number> | null = new Set();
   private last = NaN;
   /** Float32 data: the same memory as int32, to tell repeated values apart by their bits. */
-  private readonly bits: Int32Array | null;
+  private bits: Int32Array | null;
+  /** The index in the volume of data[0] (a window: see view()). */
+  private base = 0;
+  /** Values of the whole volume. */
+  private readonly length: number;
 
-  constructor(private readonly data: VoxelArray) {
+  constructor(private data: VoxelArray, length = data.length) {
     if (!warmedUp) warmUp();
+    this.length = length;
     const small = data instanceof Uint8Array || data instanceof Int8Array ? 256
       : data instanceof Uint16Array || data instanceof Int16Array ? 1 << 16 : 0;
     this.category = small > 0 ? 'small' : data instanceof Float32Array || data instanceof Float64Array ? 'float' : 'int';
@@ -147,15 +152,30 @@ export class ValueScanner {
     this.bits = data instanceof Float32Array ? new Int32Array(data.buffer, data.byteOffset, data.length) : null;
   }
 
-  /** Values [from, to) of the data; pieces must come in order, without gaps. */
+  /**
+   * Values [from, to) of the volume; pieces must come in order, without gaps. They are read from
+   * the data, or from the window last given to view().
+   */
   add(from: number, to: number): void {
-    if (from !== this.next || to < from || to > this.data.length) {
-      throw new Error(`internal: ValueScanner got [${from}, ${to}) after ${this.next} of ${this.data.length}`);
+    const base = this.base;
+    if (from !== this.next || to < from || to > this.length || from < base || to - base > this.data.length) {
+      throw new Error(`internal: ValueScanner got [${from}, ${to}) after ${this.next} of ${this.length} (window at ${base})`);
     }
-    if (this.category === 'small') markSeen(this.data as SmallIntArray, from, to, this.seen!, this.typeMin);
-    else if (this.category === 'int') this.scanInts(from, to);
-    else this.scanFloats(from, to);
+    if (this.category === 'small') markSeen(this.data as SmallIntArray, from - base, to - base, this.seen!, this.typeMin);
+    else if (this.category === 'int') this.scanInts(from - base, to - base);
+    else this.scanFloats(from - base, to - base);
     this.next = to;
+  }
+
+  /**
+   * Reads the next values from `window`, an array of the same type whose first element is value
+   * `base` of the volume (the CLI's slab ring holds a volume a few slabs at a time: ringCompare.ts).
+   */
+  view(window: VoxelArray, base: number): void {
+    if (window.constructor !== this.data.constructor) throw new Error('internal: ValueScanner window of another type');
+    this.data = window;
+    this.bits = window instanceof Float32Array ? new Int32Array(window.buffer, window.byteOffset, window.length) : null;
+    this.base = base;
   }
 
   private scanInts(from: number, to: number): void {
@@ -180,8 +200,9 @@ export class ValueScanner {
     this.min = state[0]!;
     this.max = state[1]!;
     this.nonFinite = state[2]!;
-    this.firstNonFinite = state[3]!;
-    this.firstNonInteger = state[4]!;
+    // First positions found in this piece are in the window's numbering.
+    if (this.firstNonFinite < 0 && state[3]! >= 0) this.firstNonFinite = state[3]! + this.base;
+    if (this.firstNonInteger < 0 && state[4]! >= 0) this.firstNonInteger = state[4]! + this.base;
     if (this.firstNonInteger < 0 && this.nonFinite === 0) this.trackDistinct(from, to);
     else this.distinctSet = null; // never needed: preparePair refuses or does not ask
   }
@@ -210,8 +231,8 @@ export class ValueScanner {
 
   /** The whole array's values; every value must have been added. */
   result(): VolumeValues {
-    if (this.next !== this.data.length) {
-      throw new Error(`internal: ValueScanner saw ${this.next} of ${this.data.length} values`);
+    if (this.next !== this.length) {
+      throw new Error(`internal: ValueScanner saw ${this.next} of ${this.length} values`);
     }
     return this.valuesSoFar();
   }

@@ -56,25 +56,35 @@ export function planNifti(headerBytes: Uint8Array, kind: NiftiKind, options: Rea
  * `fileBytes` when possible, so the caller must not reuse that buffer afterwards.
  */
 export function decodeNifti(plan: NiftiPlan, fileBytes: Uint8Array, source: string, compressed: boolean): Volume {
-  if (fileBytes.length < plan.neededBytes) {
-    const present = Math.max(0, fileBytes.length - plan.dataStart);
-    const holder = compressed ? 'the decompressed file' : 'the file';
-    throw new VolumeReadError(
-      `header declares ${plan.voxelCount} voxels of ${plan.datatype.dtype} (${plan.dataBytes} bytes after ` +
-        `vox_offset ${plan.dataStart}) but ${holder} holds only ${present}; ` +
-        'the file is truncated or its header is wrong — copy or export it again');
-  }
-  const { header } = plan;
-  const raw = voxelArrayFrom(fileBytes, plan.dataStart, plan.voxelCount, plan.datatype, header.littleEndian);
-  const { data, scaled } = applyScaling(raw, header);
-  const { spacing, assumed } = niftiSpacingChecked(header);
+  if (fileBytes.length < plan.neededBytes) throw shortNiftiError(plan, fileBytes.length, compressed);
+  const raw = voxelArrayFrom(fileBytes, plan.dataStart, plan.voxelCount, plan.datatype, plan.header.littleEndian);
+  const { data, scaled } = applyScaling(raw, plan.header);
+  return niftiVolumeWith(plan, data, source, scaled);
+}
+
+/** What decodeNifti says of a (decompressed) file of `length` bytes, shorter than its plan needs. */
+export function shortNiftiError(plan: NiftiPlan, length: number, compressed: boolean): VolumeReadError {
+  const present = Math.max(0, length - plan.dataStart);
+  const holder = compressed ? 'the decompressed file' : 'the file';
+  return new VolumeReadError(
+    `header declares ${plan.voxelCount} voxels of ${plan.datatype.dtype} (${plan.dataBytes} bytes after ` +
+      `vox_offset ${plan.dataStart}) but ${holder} holds only ${present}; ` +
+      'the file is truncated or its header is wrong — copy or export it again');
+}
+
+/**
+ * The Volume of a plan with the given voxels: decodeNifti's, or one holding only some slices of an
+ * unscaled file (the CLI's slab ring, which never has the whole image: ringCompare.ts).
+ */
+export function niftiVolumeWith(plan: NiftiPlan, data: VoxelArray, source: string, scaled: boolean): Volume {
+  const { spacing, assumed } = niftiSpacingChecked(plan.header);
   return {
     ...(assumed.length > 0 ? { spacingAssumed: assumed } : {}),
     source,
     format: plan.kind,
     dims: plan.dims,
     spacing,
-    affine: niftiAffine(header, spacing),
+    affine: niftiAffine(plan.header, spacing),
     data,
     sourceDtype: plan.datatype.dtype,
     scaled,
