@@ -2,7 +2,8 @@
 import type { RangeResult } from '../core/analysis/computeRange';
 import type { ConventionSettings } from '../core/analysis/conventionRange';
 import type { PreparedPair } from '../core/analysis/inputs';
-import type { SliceMetricsRange, VolumeMetricsResult } from '../core/analysis/metrics';
+import type { SliceMetricsRange } from '../core/analysis/metrics';
+import type { VolumeMetricsResult } from '../core/analysis/volumeMetrics';
 import type { Axis } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
@@ -71,7 +72,19 @@ export interface InflateResult {
   readonly values: VolumeValues | null;
 }
 
-export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob | InflateJob;
+/** One directed distance list of a volume's box (directedDistancesOf): half of its 3D distances, the CLI's thread doing the other. */
+export interface DistancesJob {
+  readonly task: 'distances';
+  readonly id: number;
+  /** The box of codes, surfaces marked (shared memory: the CLI's thread must not detach a buffer). */
+  readonly codes: Uint8Array;
+  readonly box: readonly [number, number, number];
+  readonly spacing: readonly [number, number, number];
+  readonly seedBit: number;
+  readonly queryBit: number;
+}
+
+export type WorkerJob = RangeJob | VolumeMetricsJob | SliceMetricsJob | InflateJob | DistancesJob;
 
 /**
  * The CLI found the prediction is a float map, so this worker's slabs will run the soft kernel:
@@ -85,5 +98,5 @@ export interface PrimeJob {
 export type RangeWorkerMessage = WorkerJob | PrimeJob;
 
 export type RangeReply =
-  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult | null }
+  | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult | Float64Array | null }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -14,7 +14,8 @@ import {
 } from '../core/analysis/compare';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import type { PreparedPair } from '../core/analysis/inputs';
-import { assembleLabelMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
+import { assembleLabelMetrics, type SliceMetricsRange } from '../core/analysis/metrics';
+import type { VolumeMetricsResult } from '../core/analysis/volumeMetrics';
 import type { Axis, CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import type { Volume, VoxelArray } from '../core/io/volume';

@@ -6,7 +6,9 @@
 import { ownsWholeBuffer } from '../core/io/bytes';
 import { parentPort } from 'node:worker_threads';
 import { computeRange, type RangeResult } from '../core/analysis/computeRange';
-import { computeSliceMetrics, computeVolumeMetrics, type SliceMetricsRange, type VolumeMetricsResult } from '../core/analysis/metrics';
+import { directedDistancesOf } from '../core/analysis/boxMetrics';
+import { computeSliceMetrics, type SliceMetricsRange } from '../core/analysis/metrics';
+import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/volumeMetrics';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { inflateAndScan } from './inflateScan';
 import { detachOneBuffer } from './workerJob';
@@ -35,9 +37,10 @@ port.on('message', (job: RangeWorkerMessage) => {
     port.postMessage({ id: job.id, ok: true, result: null } satisfies RangeReply); // the CLI's thread took this slab
     return;
   }
-  let reply: Exclude<RangeReply, { result: unknown }> | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange };
+  let reply: Exclude<RangeReply, { result: unknown }> | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | Float64Array };
   try {
-    const result = job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
+    const result = job.task === 'distances' ? directedDistancesOf(job.codes, job.box, job.spacing, job.seedBit, job.queryBit)
+      : job.task === 'volumeMetrics' ? computeVolumeMetrics(job.pair, job.metrics)
       : job.task === 'sliceMetrics' ? { start: job.start, end: job.end, rows: computeSliceMetrics(job.pair, job.axis, job.start, job.end, job.metrics) }
         : computeRange(job.pair, job.axis, job.params, job.start, job.end, true, job.metrics, job.conventions ?? null, job.keepPlanes ?? false);
     reply = { id: job.id, ok: true, result };
@@ -47,12 +50,16 @@ port.on('message', (job: RangeWorkerMessage) => {
   port.postMessage(reply, reply.ok ? transferables(reply.result) : []);
 });
 
-function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsRange): ArrayBuffer[] {
+function transferables(result: RangeResult | VolumeMetricsResult | SliceMetricsRange | Float64Array): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   const add = (a: { buffer: ArrayBufferLike } | null | undefined) => {
     // Only arrays spanning their whole buffer: a view's buffer would carry more than the array.
     if (a && ownsWholeBuffer(a as ArrayBufferView) && !buffers.includes(a.buffer as ArrayBuffer)) buffers.push(a.buffer as ArrayBuffer);
   };
+  if (result instanceof Float64Array) {
+    add(result);
+    return buffers;
+  }
   if ('rows' in result) {
     for (const r of result.rows) add(r);
     return buffers;

@@ -18,7 +18,8 @@
 import type { Worker } from 'node:worker_threads';
 import { assembleResult, type CompareOptions } from '../core/analysis/compare';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
-import { volumeMetricsFromPlanes, type PlaneRect } from '../core/analysis/metrics';
+import type { DirectedDistancesElsewhere, PlaneRect } from '../core/analysis/boxMetrics';
+import { volumeMetricsFromPlanesSplit } from '../core/analysis/volumeMetrics';
 import type { CompareResult } from '../core/analysis/result';
 import { ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
 import { wholeOutputLimit } from '../core/io/gzip';
@@ -28,7 +29,8 @@ import { M_FIELDS, M_FN, M_FP, M_TP, type MetricSettings } from '../core/kernels
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { planFastPath, streamVerdict, viewsInPlace } from './decodeFiles';
 import { inflateIntoParts } from './inflateScan';
-import type { PrimeJob } from './rangeMessages';
+import type { DistancesJob, PrimeJob, RangeReply } from './rangeMessages';
+import { awaitReply } from './workerJob';
 import type { SlabRunner } from './slabRunner';
 
 /** Slab buffers of the ring: enough that the inflater seldom waits for a thread to free one. */
@@ -213,8 +215,26 @@ export async function compareThroughRing(
   }
   if (!samePreparation(speculated, pair)) return giveUp(runner);
   const ranges = await runner.finish();
-  const volume = metrics.level === 'all' ? volumeMetricsFromPlanes(pair, metrics, ...planesAndCounts(ranges, pair.labels.length)) : null;
+  // The slabs are done, so the worker computes half of the 3D distances (the other half here).
+  const volume = metrics.level === 'all'
+    ? await volumeMetricsFromPlanesSplit(pair, metrics, ...planesAndCounts(ranges, pair.labels.length), distancesOn(workers[0]!))
+    : null;
   return assembleResult(pair, options, ranges, volume);
+}
+
+/** Ids of the range jobs (SlabRunner) count up from 0; streamCompare's inflate job is −1. */
+const DISTANCES_JOB_ID = -2;
+
+/** One directed distance list on `worker`; the box is copied to shared memory (a transfer would detach a buffer here: workerJob.ts). */
+function distancesOn(worker: Worker): DirectedDistancesElsewhere {
+  return async (codes, box, spacing, seedBit, queryBit) => {
+    const shared = new Uint8Array(new SharedArrayBuffer(codes.length));
+    shared.set(codes);
+    const job: DistancesJob = { task: 'distances', id: DISTANCES_JOB_ID, codes: shared, box, spacing, seedBit, queryBit };
+    const reply = await awaitReply<RangeReply>(worker, job);
+    if (!reply.ok) throw new Error(reply.message);
+    return reply.result as Float64Array;
+  };
 }
 
 async function giveUp(runner: SlabRunner): Promise<null> {

@@ -21,7 +21,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
-import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/metrics';
+import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/volumeMetrics';
 import { readInputFile } from '../core/analysis/readInput';
 import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';

@@ -4,7 +4,8 @@
  * the metrics the engine computes for that volume, and the init message that goes with them.
  */
 import { preparePair } from '../../src/core/analysis/inputs';
-import { assembleLabelMetrics, computeSliceMetrics, computeVolumeMetrics } from '../../src/core/analysis/metrics';
+import { assembleLabelMetrics, computeSliceMetrics } from '../../src/core/analysis/metrics';
+import { computeVolumeMetrics } from '../../src/core/analysis/volumeMetrics';
 import type { Axis, SliceRow } from '../../src/core/analysis/result';
 import { sliceGeometry } from '../../src/core/analysis/slicing';
 import type { Volume } from '../../src/core/io/volume';

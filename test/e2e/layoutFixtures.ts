@@ -5,7 +5,8 @@
  * per-slice losses. Also a 2D PNG-like pair (one slice, spacing unknown).
  */
 import { preparePair } from '../../src/core/analysis/inputs';
-import { assembleLabelMetrics, computeSliceMetrics, computeVolumeMetrics } from '../../src/core/analysis/metrics';
+import { assembleLabelMetrics, computeSliceMetrics } from '../../src/core/analysis/metrics';
+import { computeVolumeMetrics } from '../../src/core/analysis/volumeMetrics';
 import type { Axis, SliceRow } from '../../src/core/analysis/result';
 import { sliceGeometry } from '../../src/core/analysis/slicing';
 import type { Volume } from '../../src/core/io/volume';

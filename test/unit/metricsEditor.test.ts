@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { comparePair } from '../../src/core/analysis/compare';
 import { preparePair } from '../../src/core/analysis/inputs';
-import {
-  assembleLabelMetrics, computeSliceMetrics, computeVolumeMetrics, type VolumeMetricsResult,
-} from '../../src/core/analysis/metrics';
+import { assembleLabelMetrics, computeSliceMetrics } from '../../src/core/analysis/metrics';
+import { computeVolumeMetrics, type VolumeMetricsResult } from '../../src/core/analysis/volumeMetrics';
 import type { Axis } from '../../src/core/analysis/result';
 import { sliceGeometry } from '../../src/core/analysis/slicing';
 import type { Volume } from '../../src/core/io/volume';

@@ -14,7 +14,8 @@ import { after, describe, test } from 'node:test';
 import { comparePair, metricSettingsOf, type CompareOptions } from '../../src/core/analysis/compare';
 import { computeRange } from '../../src/core/analysis/computeRange';
 import { preparePair } from '../../src/core/analysis/inputs';
-import { computeVolumeMetrics, volumeMetricsFromPlanes, type PlaneRect } from '../../src/core/analysis/metrics';
+import { directedDistancesOf, type PlaneRect } from '../../src/core/analysis/boxMetrics';
+import { computeVolumeMetrics, volumeMetricsFromPlanes, volumeMetricsFromPlanesSplit } from '../../src/core/analysis/volumeMetrics';
 import { readInputFile } from '../../src/core/analysis/readInput';
 import { scanValues, ValueScanner } from '../../src/core/analysis/valueScan';
 import { DEFAULT_MAX_VOXELS } from '../../src/core/io/volume';
@@ -160,7 +161,7 @@ describe('what the ring rests on', () => {
     assert.throws(() => computeRange(window, 'j', DEFAULT_LOSS_PARAMS, 0, 2, true, metrics), /internal: a prediction slab window/);
   });
 
-  test('the 3D metrics from per-slice planes equal computeVolumeMetrics', () => {
+  test('the 3D metrics from per-slice planes equal computeVolumeMetrics, with half the distances elsewhere too', async () => {
     const metrics = metricSettingsOf(base);
     const expected = computeVolumeMetrics(prepared, metrics);
     const range = computeRange(prepared, 'k', DEFAULT_LOSS_PARAMS, 0, dims[2], false, metrics, null, true);
@@ -175,5 +176,15 @@ describe('what the ring rests on', () => {
     }
     assert.deepStrictEqual(volumeMetricsFromPlanes(prepared, metrics, planes, [counts]), expected);
     assert.ok(Number.isFinite(expected.labels[0]![M_HD]!), 'both masks have a surface');
+    // Half of the distances elsewhere (here: later, on a copy of the box, as a worker would).
+    let asked = 0;
+    const split = await volumeMetricsFromPlanesSplit(prepared, metrics, planes, [counts], async (codes, box, sp, seedBit, queryBit) => {
+      asked++;
+      const copy = codes.slice();
+      await new Promise((resolve) => setImmediate(resolve));
+      return directedDistancesOf(copy, box, sp, seedBit, queryBit);
+    });
+    assert.equal(asked, 1);
+    assert.deepStrictEqual(split, expected);
   });
 });

@@ -12,7 +12,8 @@ import {
 import { computeRange, type RangeResult } from './computeRange';
 import { withConventions, type ConventionSettings } from './conventionRange';
 import { preparePair, type PreparedPair } from './inputs';
-import { addMetricCounts, computeVolumeMetrics, metricsFromRaw, type VolumeMetricsResult } from './metrics';
+import { addMetricCounts, metricsFromRaw } from './metrics';
+import { computeVolumeMetrics, type VolumeMetricsResult } from './volumeMetrics';
 import type { Axis, CompareResult, LabelResult, MulticlassResult, PredictionKindOption, SliceRow } from './result';
 import { sliceGeometry } from './slicing';
 

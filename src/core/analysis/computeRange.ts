@@ -19,7 +19,8 @@ import {
   type ConventionSettings, type MulticlassConventionRange,
 } from './conventionRange';
 import type { PreparedPair } from './inputs';
-import { computeSliceMetrics, type PlaneRect } from './metrics';
+import type { PlaneRect } from './boxMetrics';
+import { computeSliceMetrics } from './metrics';
 import type { Axis } from './result';
 import { gatherRun, predictionSliceIndex, RUN_VOXELS, sliceGeometry } from './slicing';
 

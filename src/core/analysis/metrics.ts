@@ -1,22 +1,20 @@
 /**
  * Evaluation metrics of a prepared pair (issue #5): per slice (computeSliceMetrics, run inside
- * computeRange so worker threads split them) and per volume (computeVolumeMetrics, one 3D job
- * per comparison), as raw M_FIELDS rows; metricsFromRaw turns a row into the JSON `metrics`.
+ * computeRange so worker threads split them) and per volume (volumeMetrics.ts, one 3D job per
+ * comparison), as raw M_FIELDS rows; metricsFromRaw turns a row into the JSON `metrics`.
  * Every distance transform and component labelling runs only in the bounding box of the two masks.
  */
 import type { LabelKey, LabelMetrics } from '../protocol';
-import { countComponents, ComponentScratch } from '../kernels/components';
 import {
   M_ASSD, M_DETECTED_LESIONS, M_FIELDS, M_FN, M_FP, M_FP_LESIONS, M_HD, M_HD95, M_LABEL_LESIONS, M_N, M_NSD, M_TP,
-  type HausdorffVoxel, type Metrics, type MetricSettings, type UndefinedReason,
+  type Metrics, type MetricSettings, type UndefinedReason,
 } from '../kernels/metricIds';
-import {
-  CODE_LABEL, CODE_LABEL_SURFACE, CODE_PRED, CODE_PRED_SURFACE, directedDistances, DistanceScratch, markSurfaces, surfaceStats,
-} from '../kernels/surfaceDistance';
 import { float32AtLeastBits, planeCodesFloat32, planeCodesUint8 } from '../kernels/planeCodes';
+import { boxMetrics, emptyRowSurface, planeRect, workspace, type PlaneRect } from './boxMetrics';
 import type { PreparedPair } from './inputs';
 import type { Axis } from './result';
 import { gatherSlice, predictionSliceIndex, sliceGeometry } from './slicing';
+import type { VolumeMetricsResult } from './volumeMetrics';
 
 const PRED_EQUALS = 0;
 const PRED_AT_LEAST = 1;
@@ -130,146 +128,6 @@ export function scanCodes(codes: Uint8Array, w: number, h: number, counts: Float
   box[0] = x0; box[1] = x1; box[2] = y0; box[3] = y1;
 }
 
-/** Per-thread buffers, reused across slices, labels and calls. */
-class Workspace {
-  pred = new Float64Array(0);
-  lab = new Float64Array(0);
-  codes = new Uint8Array(0);
-  box = new Uint8Array(0);
-  readonly counts = new Float64Array(3);
-  readonly extent = new Int32Array(4);
-  readonly surfaceCounts = new Int32Array(2);
-  readonly distances = new DistanceScratch();
-  readonly components = new ComponentScratch();
-  /** Set by boxMetrics when asked to locate the Hausdorff distance (box coordinates); null otherwise. */
-  location: BoxLocation | null = null;
-
-  ensureSlice(n: number): void {
-    if (this.pred.length < n) {
-      this.pred = new Float64Array(n);
-      this.lab = new Float64Array(n);
-      this.codes = new Uint8Array(n);
-    }
-  }
-
-  ensureBox(n: number): Uint8Array {
-    if (this.box.length < n) this.box = new Uint8Array(n);
-    return this.box;
-  }
-
-  /** Drops the box-sized buffers of a volume job (a pair's volume metrics are computed once and cached). */
-  releaseLarge(): void {
-    const big = 1 << 22;
-    if (this.box.length > big) this.box = new Uint8Array(0);
-    this.distances.releaseLarge(big);
-  }
-
-  resetScan(): void {
-    this.counts.fill(0);
-    this.extent[0] = this.extent[2] = 2 ** 30;
-    this.extent[1] = this.extent[3] = -1;
-  }
-}
-
-const workspace = new Workspace();
-
-/** Where the Hausdorff distance is reached, in box coordinates (x, y, z). */
-interface BoxLocation {
-  readonly from: readonly [number, number, number];
-  readonly fromLabel: boolean;
-  readonly to: readonly [number, number, number];
-  readonly distance: number;
-}
-
-/**
- * The surface voxel realising the larger directed maximum (ties: the label's; then the first in
- * box order) and its nearest voxel of the other surface (a direct search over that surface's
- * voxels: one query, linear in the box). The distance lists are in box order of their query
- * voxels (directedDistances) and must not be sorted yet.
- */
-function locateHausdorff(
-  codes: Uint8Array, bx: number, by: number, bz: number, spacing: readonly [number, number, number],
-  predToLabel: Float64Array, nPred: number, labelToPred: Float64Array, nLabel: number,
-): BoxLocation {
-  const argmax = (d: Float64Array, n: number): number => {
-    let at = 0;
-    for (let i = 1; i < n; i++) if (d[i]! > d[at]!) at = i;
-    return at;
-  };
-  const atPred = argmax(predToLabel, nPred), atLabel = argmax(labelToPred, nLabel);
-  const fromLabel = labelToPred[atLabel]! >= predToLabel[atPred]!;
-  const queryBit = fromLabel ? CODE_LABEL_SURFACE : CODE_PRED_SURFACE;
-  const seedBit = fromLabel ? CODE_PRED_SURFACE : CODE_LABEL_SURFACE;
-  const ordinal = fromLabel ? atLabel : atPred;
-  const size = bx * by * bz;
-  let at = -1;
-  for (let i = 0, n = 0; i < size; i++) {
-    if ((codes[i]! & queryBit) === 0) continue;
-    if (n++ === ordinal) { at = i; break; }
-  }
-  const plane = bx * by;
-  const x = at % bx, y = Math.floor(at / bx) % by, z = Math.floor(at / plane);
-  const [wx, wy, wz] = spacing;
-  let best = Infinity, nearest = -1;
-  // Nested loops visit the voxels in box order, as one loop over i would, without a division per voxel.
-  for (let zz = 0, i = 0; zz < bz; zz++) {
-    const dz = (zz - z) * wz;
-    for (let yy = 0; yy < by; yy++) {
-      const dy = (yy - y) * wy;
-      for (let xx = 0; xx < bx; xx++, i++) {
-        if ((codes[i]! & seedBit) === 0) continue;
-        const dx = (xx - x) * wx;
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 < best) { best = d2; nearest = i; }
-      }
-    }
-  }
-  return {
-    from: [x, y, z], fromLabel,
-    to: [nearest % bx, Math.floor(nearest / bx) % by, Math.floor(nearest / plane)],
-    distance: fromLabel ? labelToPred[atLabel]! : predToLabel[atPred]!,
-  };
-}
-
-/**
- * Surface and lesion fields (M_HD … M_FP_LESIONS) of row `o` of `out` from the box of codes in
- * ws.box. Surface values are NaN when label or prediction is empty, except the surface Dice,
- * which is 0 when exactly one is (no surface voxel lies within tolerance of an empty surface).
- */
-function boxMetrics(
-  ws: Workspace, bx: number, by: number, bz: number, spacing: readonly [number, number, number],
-  use: readonly [boolean, boolean, boolean], labelVoxels: number, predVoxels: number,
-  settings: MetricSettings, out: Float64Array, o: number, locate = false,
-): void {
-  const codes = ws.box;
-  ws.location = null;
-  markSurfaces(codes, bx, by, bz, use[0], use[1], use[2], ws.surfaceCounts);
-  const nLabel = ws.surfaceCounts[0]!, nPred = ws.surfaceCounts[1]!;
-  if (labelVoxels > 0 && predVoxels > 0) {
-    const d = ws.distances;
-    d.ensure(bx, by, bz, nPred, nLabel);
-    const [wx, wy, wz] = spacing;
-    const mPred = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_LABEL_SURFACE, CODE_PRED_SURFACE, d, d.predToLabel);
-    const mLabel = directedDistances(codes, bx, by, bz, wx, wy, wz, CODE_PRED_SURFACE, CODE_LABEL_SURFACE, d, d.labelToPred);
-    if (locate) ws.location = locateHausdorff(codes, bx, by, bz, spacing, d.predToLabel, mPred, d.labelToPred, mLabel);
-    surfaceStats(d.predToLabel, mPred, d.labelToPred, mLabel, settings.toleranceMm, out, o + M_HD);
-  } else {
-    out[o + M_HD] = out[o + M_HD95] = out[o + M_ASSD] = NaN;
-    out[o + M_NSD] = labelVoxels + predVoxels > 0 ? 0 : NaN;
-  }
-  const s = ws.components;
-  countComponents(codes, bx, by, bz, CODE_LABEL, CODE_PRED, settings.connectivity, s);
-  out[o + M_LABEL_LESIONS] = s.components;
-  out[o + M_DETECTED_LESIONS] = s.touching;
-  countComponents(codes, bx, by, bz, CODE_PRED, CODE_LABEL, settings.connectivity, s);
-  out[o + M_FP_LESIONS] = s.components - s.touching;
-}
-
-function emptyRowSurface(out: Float64Array, o: number): void {
-  out[o + M_HD] = out[o + M_HD95] = out[o + M_ASSD] = out[o + M_NSD] = NaN;
-  out[o + M_LABEL_LESIONS] = out[o + M_DETECTED_LESIONS] = out[o + M_FP_LESIONS] = 0;
-}
-
 /** In-plane voxel size (mm) of slices across `axis`: k → (sx, sy), j → (sx, sz), i → (sy, sz). */
 export function slicePixelSpacing(spacing: readonly number[], axis: Axis): [number, number] {
   const [sx, sy, sz] = spacing as [number, number, number];
@@ -329,127 +187,6 @@ export function computeSliceMetrics(
     }
   }
   return rows;
-}
-
-/** Volume-level raw rows (M_FIELDS per label, pair.labels order): counts, 3D surface values and 3D lesions. */
-export interface VolumeMetricsResult {
-  readonly labels: readonly Float64Array[];
-  /** Per label (same order): where the Hausdorff distance is reached; null when it is undefined or the level is not 'all'. */
-  readonly hausdorffVoxels: readonly (HausdorffVoxel | null)[];
-}
-
-/** One k-plane's rectangle of mask codes: the part of the plane holding its non-zero codes. */
-export interface PlaneRect {
-  readonly z: number;
-  readonly x0: number;
-  readonly y0: number;
-  readonly w: number;
-  readonly h: number;
-  readonly codes: Uint8Array;
-}
-
-/**
- * The 3D metrics of every label: planes are thresholded once to find the masks' bounding box
- * (each non-empty plane keeps its own rectangle of codes), the box is assembled, and the distance transforms and
- * components run in it with the full 3D spacing. Axes of extent 1 are ignored (a PNG is 2D).
- * Empty masks: as boxMetrics; both empty: counts 0, NaN surface values, 0 lesions.
- */
-export function computeVolumeMetrics(pair: PreparedPair, settings: MetricSettings): VolumeMetricsResult {
-  const dims = pair.prediction.dims;
-  const nx = dims[0]!, ny = dims[1]!, nz = dims[2]!;
-  const plane = nx * ny;
-  const ws = workspace;
-  ws.ensureSlice(plane);
-  const planes: PlaneRect[][] = [];
-  const counts: Float64Array[] = [];
-  for (const label of pair.labels) {
-    const rule = maskRule(pair, label, settings.threshold);
-    const channel = pair.channels > 1 ? (label as number) : 0;
-    // Each non-empty plane keeps only its own bounding rectangle of codes until the box is known.
-    const rects: PlaneRect[] = [];
-    const local = new Int32Array(4);
-    ws.resetScan();
-    for (let z = 0; z < nz; z++) {
-      local[0] = local[2] = 2 ** 30;
-      local[1] = local[3] = -1;
-      if (!maskCodesScanDirect(pair, 'k', z, channel, rule, ws.codes, ws.counts, local)) {
-        gatherSlice(pair.label.data, dims, 'k', z, 0, ws.lab);
-        gatherSlice(pair.prediction.data, dims, 'k', predictionSliceIndex(pair, 'k', z), channel, ws.pred);
-        maskCodes(ws.pred, ws.lab, plane, rule, ws.codes);
-        scanCodes(ws.codes, nx, ny, ws.counts, local);
-      }
-      if (local[1]! < 0) continue;
-      rects.push(planeRect(ws.codes, nx, z, local));
-    }
-    planes.push(rects);
-    counts.push(ws.counts.slice(0, 3));
-  }
-  return volumeMetricsFromPlanes(pair, settings, planes, counts);
-}
-
-/** The rectangle box [x0, x1, y0, y1] (inclusive) of a plane's codes (w columns), copied. */
-function planeRect(codes: Uint8Array, w: number, z: number, box: Int32Array): PlaneRect {
-  const x0 = box[0]!, x1 = box[1]!, y0 = box[2]!, y1 = box[3]!;
-  const rw = x1 - x0 + 1, rh = y1 - y0 + 1;
-  const rect = new Uint8Array(rw * rh);
-  for (let y = 0; y < rh; y++) rect.set(codes.subarray((y0 + y) * w + x0, (y0 + y) * w + x1 + 1), y * rw);
-  return { z, x0, y0, w: rw, h: rh, codes: rect };
-}
-
-/**
- * computeVolumeMetrics from each label's non-empty k-planes (in z order) and its counts [label
- * only, prediction only, both] over the volume — from its own thresholding, or from the per-slice
- * metrics of slabs along k (computeSliceMetrics' `planes`: the same codes of the same planes).
- */
-export function volumeMetricsFromPlanes(
-  pair: PreparedPair, settings: MetricSettings, planes: readonly (readonly PlaneRect[])[], counts: readonly Float64Array[],
-): VolumeMetricsResult {
-  const dims = pair.prediction.dims;
-  const nx = dims[0]!, ny = dims[1]!, nz = dims[2]!;
-  const ws = workspace;
-  const spacing = pair.prediction.spacing;
-  const use: [boolean, boolean, boolean] = [nx > 1, ny > 1, nz > 1];
-  const hausdorffVoxels: (HausdorffVoxel | null)[] = [];
-  const labels = pair.labels.map((_label, li) => {
-    hausdorffVoxels.push(null);
-    const out = new Float64Array(M_FIELDS);
-    const [labelOnly, predOnly, both] = counts[li]!;
-    out[M_TP] = both!;
-    out[M_FP] = predOnly!;
-    out[M_FN] = labelOnly!;
-    out[M_N] = nx * ny * nz;
-    if (settings.level !== 'all') return out;
-    const rects = planes[li]!;
-    if (rects.length === 0) { emptyRowSurface(out, 0); return out; }
-    let x0 = 2 ** 30, x1 = -1, y0 = 2 ** 30, y1 = -1;
-    for (const r of rects) {
-      if (r.x0 < x0) x0 = r.x0;
-      if (r.x0 + r.w - 1 > x1) x1 = r.x0 + r.w - 1;
-      if (r.y0 < y0) y0 = r.y0;
-      if (r.y0 + r.h - 1 > y1) y1 = r.y0 + r.h - 1;
-    }
-    const z0 = rects[0]!.z, z1 = rects[rects.length - 1]!.z;
-    const bx = x1 - x0 + 1, by = y1 - y0 + 1, bz = z1 - z0 + 1;
-    const box = ws.ensureBox(bx * by * bz);
-    box.fill(0, 0, bx * by * bz);
-    for (const r of rects) {
-      const at = ((r.z - z0) * by + (r.y0 - y0)) * bx + (r.x0 - x0);
-      for (let y = 0; y < r.h; y++) box.set(r.codes.subarray(y * r.w, (y + 1) * r.w), at + y * bx);
-    }
-    boxMetrics(ws, bx, by, bz, spacing, use, labelOnly! + both!, predOnly! + both!, settings, out, 0, true);
-    const at = ws.location;
-    if (at !== null) {
-      hausdorffVoxels[hausdorffVoxels.length - 1] = {
-        voxel: [x0 + at.from[0], y0 + at.from[1], z0 + at.from[2]],
-        surface: at.fromLabel ? 'label' : 'prediction',
-        nearest: [x0 + at.to[0], y0 + at.to[1], z0 + at.to[2]],
-        distanceMm: at.distance,
-      };
-    }
-    return out;
-  });
-  ws.releaseLarge();
-  return { labels, hausdorffVoxels };
 }
 
 /** Sums the count fields (M_TP … M_N) of `rows` rows of `src` into out[0 … 3]. */
