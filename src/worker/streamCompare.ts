@@ -33,7 +33,7 @@ import type { InflateJob, InflateResult, PrimeJob, RangeReply } from './rangeMes
 import { defaultRangeWorkerFile } from './rangePool';
 import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
 import { SlabRunner } from './slabRunner';
-import { compareThroughRing, planRing } from './ringCompare';
+import { compareThroughRing, planRing, RING_SLAB_VOXELS } from './ringCompare';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { awaitReply } from './workerJob';
 
@@ -147,7 +147,7 @@ async function comparePipelined(
   const predictionBytes = readBytes(predictionPath);
   // A float prediction is read a few slabs at a time when it can be (ringCompare.ts); if the ring
   // gives up, the file is inflated whole below and every slab computed again.
-  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, workers.length, slabVoxels);
+  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, workers.length, Math.min(slabVoxels, RING_SLAB_VOXELS));
   if (ring !== null) {
     const ringRunner = new SlabRunner(workers, options, metrics, metrics.level === 'all');
     const result = await compareThroughRing(predictionBytes!, ring, labelTask, ringRunner, options, metrics, workers);
