@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { after, describe, test } from 'node:test';
 import { comparePair, metricSettingsOf, type CompareOptions } from '../../src/core/analysis/compare';
 import { computeRange } from '../../src/core/analysis/computeRange';
-import { preparePair } from '../../src/core/analysis/inputs';
+import { InputError, preparePair } from '../../src/core/analysis/inputs';
 import { directedDistancesOf, type PlaneRect } from '../../src/core/analysis/boxMetrics';
 import { computeVolumeMetrics, volumeMetricsFromPlanes, volumeMetricsFromPlanesSplit } from '../../src/core/analysis/volumeMetrics';
 import { readInputFile } from '../../src/core/analysis/readInput';
@@ -26,6 +26,7 @@ import { M_FIELDS, M_FN, M_FP, M_HD, M_TP } from '../../src/core/kernels/metricI
 import { decodeIntoShared } from '../../src/worker/decodeFiles';
 import { compareThroughRing, planRing, RING_SLOTS } from '../../src/worker/ringCompare';
 import { SlabRunner } from '../../src/worker/slabRunner';
+import { compareFiles } from '../../src/worker/streamCompare';
 import { repoRoot } from './helpers/fixtures';
 import { gzip, writeNifti } from './helpers/niftiWriter';
 
@@ -117,6 +118,22 @@ describe('slab ring (CLI compare)', () => {
     stretched[plane * 45] = 1.5; // a value above 1 late in the file: logits, not probabilities
     const late = write('late.nii.gz', 'float32', stretched);
     for (const p of [mixed, late]) assert.equal(await throughRing(p, label, base, 2), null, p);
+  });
+
+  test('a prediction whose stream ends early: the plain reader\'s error, through compare (the ring applies to its header)', async () => {
+    const whole = gzip(writeNifti({ shape: dims, dtype: 'float32', values: soft.prediction, pixdim, srow }));
+    const cut = join(dir, 'cut.nii.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    assert.ok(planRing(new Uint8Array(readFileSync(cut)), cut, DEFAULT_MAX_VOXELS, 'k', 1, plane * 2) !== null);
+    let expected: Error | null = null;
+    try {
+      plain(cut, label, base);
+    } catch (error) {
+      expected = error as Error;
+    }
+    assert.ok(expected instanceof InputError);
+    await assert.rejects(compareFiles(cut, label, base, DEFAULT_MAX_VOXELS, 2, workerFile, plane * 2),
+      (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
   });
 
   test('does not apply along j or i, without a worker, to an integer prediction, or when the ring would hold every slab', () => {
