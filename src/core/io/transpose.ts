@@ -15,10 +15,11 @@
  * monomorphic; 8-byte elements move as two 32-bit words.
  */
 
+import { reverseBlock } from './transposeKernels';
+import type { ElementSize, Kernel, Words } from './transposeKernels';
 import type { VoxelArray } from './volume';
 
-/** Elements are moved as same-size unsigned integers; 8-byte ones as pairs of 32-bit words. */
-export type ElementSize = 1 | 2 | 4 | 8;
+export type { ElementSize, Kernel } from './transposeKernels';
 
 /**
  * Bytes of one block's input (tx runs of nb·d2·d3 elements), and the output bytes each write run
@@ -44,11 +45,6 @@ export function blockShape(d: readonly [number, number, number, number], size: E
   return { tx, nb };
 }
 
-type Words = Uint8Array | Uint16Array | Uint32Array;
-
-/** A kernel: per element size, or 'x4'/'x2' for 1/2-byte elements moved four/two per 32-bit word. */
-export type Kernel = ElementSize | 'x4' | 'x2';
-
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -69,133 +65,6 @@ export function wordsOf(bytes: Uint8Array, size: Kernel): Words {
   if (w === 1) return bytes;
   if (w === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, length);
   return new Uint32Array(bytes.buffer, bytes.byteOffset, length);
-}
-
-/**
- * Copies one block: src holds tx runs (stride `sx` elements, first at `s0`) of nb·d2·d3 elements
- * for a in [a0, a0+tx), b in [b0, b0+nb); writes them into `out` (F order of d).
- */
-export function reverseBlock(
-  size: Kernel, src: Words, s0: number, sx: number, out: Words,
-  d: readonly [number, number, number, number], a0: number, tx: number, b0: number, nb: number,
-): void {
-  switch (size) {
-    case 'x4': block1x4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 'x2': block2x2(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 1: block1(src as Uint8Array, s0, sx, out as Uint8Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 2: block2(src as Uint16Array, s0, sx, out as Uint16Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 4: block4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    default: block8(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb);
-  }
-}
-
-// The four kernels are the same loop over different array types (kept separate on purpose: one
-// function per type keeps V8's element access monomorphic, which is what makes them fast).
-function block1(src: Uint8Array, s0: number, sx: number, out: Uint8Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-function block2(src: Uint16Array, s0: number, sx: number, out: Uint16Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-function block4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-/**
- * 1-byte elements, four at a time: four 32-bit words (4 consecutive e of 4 consecutive a) are
- * transposed as a 4×4 byte block in registers and stored as four words (4 a of each e). Needs
- * d0 and d3 multiples of 4, 4-aligned runs and a little-endian host (see packable).
- */
-function block1x4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const pw = (d0 * d1 * d2) / 4; // words per plane
-  const sw = sx / 4;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = (s0 + (b * d2 + c) * d3) / 4;
-      let o = (a0 + d0 * (b0 + b + d1 * c)) / 4;
-      for (let e = 0; e < d3; e += 4, i++, o += 4 * pw) {
-        for (let x = 0, j = i, k = o; x < tx; x += 4, j += 4 * sw, k++) {
-          const w0 = src[j]!, w1 = src[j + sw]!, w2 = src[j + 2 * sw]!, w3 = src[j + 3 * sw]!;
-          out[k] = (w0 & 0xff) | ((w1 & 0xff) << 8) | ((w2 & 0xff) << 16) | (w3 << 24);
-          out[k + pw] = ((w0 >>> 8) & 0xff) | (w1 & 0xff00) | ((w2 & 0xff00) << 8) | ((w3 >>> 8) << 24);
-          out[k + 2 * pw] = ((w0 >>> 16) & 0xff) | ((w1 >>> 8) & 0xff00) | (w2 & 0xff0000) | ((w3 >>> 16) << 24);
-          out[k + 3 * pw] = (w0 >>> 24) | ((w1 >>> 16) & 0xff00) | ((w2 >>> 8) & 0xff0000) | (w3 & 0xff000000);
-        }
-      }
-    }
-  }
-}
-
-/** 2-byte elements, two at a time: 2×2 blocks of 16-bit halves (d0, d3 even, 4-aligned runs, little-endian host). */
-function block2x2(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const pw = (d0 * d1 * d2) / 2;
-  const sw = sx / 2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = (s0 + (b * d2 + c) * d3) / 2;
-      let o = (a0 + d0 * (b0 + b + d1 * c)) / 2;
-      for (let e = 0; e < d3; e += 2, i++, o += 2 * pw) {
-        for (let x = 0, j = i, k = o; x < tx; x += 2, j += 2 * sw, k++) {
-          const w0 = src[j]!, w1 = src[j + sw]!;
-          out[k] = (w0 & 0xffff) | (w1 << 16);
-          out[k + pw] = (w0 >>> 16) | (w1 & 0xffff0000);
-        }
-      }
-    }
-  }
-}
-
-/** 8-byte elements as word pairs: s0 and sx in elements, indices doubled. */
-function block8(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane2 = 2 * d0 * d1 * d2;
-  const sx2 = 2 * sx;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = 2 * (s0 + (b * d2 + c) * d3);
-      let o = 2 * (a0 + d0 * (b0 + b + d1 * c));
-      for (let e = 0; e < d3; e++, i += 2, o += plane2) {
-        for (let x = 0, j = i, k = o; x < tx; x++, j += sx2, k += 2) {
-          out[k] = src[j]!;
-          out[k + 1] = src[j + 1]!;
-        }
-      }
-    }
-  }
 }
 
 /**
