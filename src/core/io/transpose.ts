@@ -29,6 +29,14 @@ export type { ElementSize, Kernel } from './transposeKernels';
 const BLOCK_BYTES = 1024 * 1024;
 const RUN_BYTES = 128;
 
+/**
+ * Rows (d0 elements) of at most a page: then a page holding part of a row also holds the start of
+ * that row or of the next one, so once the a0 = 0 block of a region has run, the later blocks
+ * write (nearly) only pages already faulted in and may read ahead (reverseBlock's `warm`). A page
+ * that was not (the next row lies in another block) just costs one extra fault.
+ */
+const PAGE_BYTES = 4096;
+
 /** Pads a 2D–4D shape to (d0, d1, d2, d3) with unit middle axes; reversal order is unchanged. */
 export function asFourAxes(dims: readonly number[]): [number, number, number, number] {
   if (dims.length === 2) return [dims[0]!, 1, 1, dims[1]!];
@@ -84,6 +92,8 @@ export function reverseAxesFromReader(
   const chunkWords = wordsOf(chunk, kernel);
   const outWords = wordsOf(out, kernel);
   const slab = d[1] * d[2] * d[3];
+  const rowsFitPages = d[0] * size <= PAGE_BYTES;
+  // b0 outer: the a0 = 0 block has written (faulted in) the pages of the later blocks of its row.
   for (let b0 = 0; b0 < d[1]; b0 += nb) {
     const nbHere = Math.min(nb, d[1] - b0);
     const runBytes = nbHere * d[2] * d[3] * size;
@@ -92,7 +102,7 @@ export function reverseAxesFromReader(
       for (let x = 0; x < txHere; x++) {
         read(chunk.subarray(x * runElements * size, x * runElements * size + runBytes), ((a0 + x) * slab + b0 * d[2] * d[3]) * size);
       }
-      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere);
+      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere, a0 > 0 && rowsFitPages);
     }
   }
 }
@@ -105,10 +115,12 @@ export function reverseAxesFromBytes(dims: readonly number[], size: ElementSize,
   const srcWords = wordsOf(src, kernel);
   const outWords = wordsOf(out, kernel);
   const slab = d[1] * d[2] * d[3];
+  const rowsFitPages = d[0] * size <= PAGE_BYTES;
   for (let a0 = 0; a0 < d[0]; a0 += tx) {
     const txHere = Math.min(tx, d[0] - a0);
     for (let b0 = 0; b0 < d[1]; b0 += nb) {
-      reverseBlock(kernel, srcWords, a0 * slab + b0 * d[2] * d[3], slab, outWords, d, a0, txHere, b0, Math.min(nb, d[1] - b0));
+      const warm = a0 > 0 && rowsFitPages; // the a0 = 0 column has written every row's first page
+      reverseBlock(kernel, srcWords, a0 * slab + b0 * d[2] * d[3], slab, outWords, d, a0, txHere, b0, Math.min(nb, d[1] - b0), warm);
     }
   }
 }
