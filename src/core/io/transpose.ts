@@ -4,15 +4,27 @@
  * rule. Any 2D–4D shape is handled as 4D (d0, d1, d2, d3) with unit middle axes added: element
  * ((a·d1 + b)·d2 + c)·d3 + e moves to a + d0·(b + d1·(c + d2·e)).
  *
- * Blocked for the cache: a block is `tx` consecutive a-values (two 64-byte cache lines of output
- * elements) × `nb` b-values. Its input is tx runs, each contiguous in the source; every output
- * write fills tx consecutive elements, so each output line is written once, whole, and never
- * revisited (no read-for-ownership of half-written lines, no set-conflict evictions from the
- * power-of-two strides of a 512×512 plane). The source is either the file bytes in memory or a
- * small reused chunk buffer filled from the file (readVolumeFile), so the file is never copied
- * whole before the transpose. One kernel per element size over same-size unsigned integers (float
- * bits are moved unchanged), each called with one array type only so its element access stays
- * monomorphic; 8-byte elements move as two 32-bit words.
+ * Blocked for the cache: a block is `tx` consecutive a-values (64 bytes of output elements) ×
+ * `nb` b-values. Its input is tx runs, each contiguous in the source; every output write fills tx
+ * consecutive elements, so each output line is written in one go and never revisited (no
+ * set-conflict evictions from the power-of-two strides of a 512×512 plane). The source is either
+ * the file bytes in memory or a small reused chunk buffer filled from the file (readVolumeFile),
+ * so the file is never copied whole before the transpose. The kernels (transposeKernels.ts): one
+ * per element size over same-size unsigned integers (float bits are moved unchanged), unrolled.
+ *
+ * Where the time goes (512×512×300 float32, 300 MB, chunked reader, this 2-core VM: 1 MB L2 per
+ * core): ~125 ms page faults of the fresh output (the .nii path pays the same), ~40 ms reading
+ * (9,700 reads of 32 KB; one syscall costs ~1.3 µs beyond its copy), ~100 ms the kernel — of which
+ * ~63 ms is V8's floor of ~0.8 ns per element moved (a bounds-checked load and store; a plain
+ * contiguous copy loop in JS costs 0.55), the rest output cache misses. The uint8 label (x4
+ * kernel): ~33 ms faults, ~23 ms reads, ~42 ms kernel (28 ms of it the floor).
+ *
+ * Tried and dropped (interleaved A/B, same process): iterating e in tiles of 16/64 inside a block
+ * (±0); whole-row blocks (tx = d0, so each output page is written in one burst: either ~260k
+ * reads of 1.2 KB, +270 ms, or a 16 MB chunk read back from DRAM, +30–120 ms); laying the chunk
+ * out b-major with readvSync (27 iovecs per call cost 7–10 µs: reads alone 70–100 ms); reading
+ * the output lines a few planes ahead (−30 ms with the old 128-byte runs, none with 64-byte runs);
+ * writing rows b and b+1 of a page together (+70 ms); readvSync instead of readSync (±0).
  */
 
 import { reverseBlock } from './transposeKernels';
@@ -23,19 +35,12 @@ export type { ElementSize, Kernel } from './transposeKernels';
 
 /**
  * Bytes of one block's input (tx runs of nb·d2·d3 elements), and the output bytes each write run
- * fills (two 64-byte lines). Chosen by measurement on the 512×512×300 pair (1 MB blocks and
- * 128-byte runs beat 64 KB/256 KB blocks and 64/256-byte runs; the 2 MB L2 holds a block).
+ * fills. Chosen by measurement on the 512×512×300 pair: with the unrolled kernels, 64-byte runs
+ * beat 128 (float32 264 vs 285 ms; uint8 equal) and 32 (306); blocks of 1–3 MB are equal (so
+ * 1 MB, the L2), 256/512 KB lose to the extra reads. (With the old rolled loop 128 had won.)
  */
 const BLOCK_BYTES = 1024 * 1024;
-const RUN_BYTES = 128;
-
-/**
- * Rows (d0 elements) of at most a page: then a page holding part of a row also holds the start of
- * that row or of the next one, so once the a0 = 0 block of a region has run, the later blocks
- * write (nearly) only pages already faulted in and may read ahead (reverseBlock's `warm`). A page
- * that was not (the next row lies in another block) just costs one extra fault.
- */
-const PAGE_BYTES = 4096;
+const RUN_BYTES = 64;
 
 /** Pads a 2D–4D shape to (d0, d1, d2, d3) with unit middle axes; reversal order is unchanged. */
 export function asFourAxes(dims: readonly number[]): [number, number, number, number] {
@@ -92,8 +97,6 @@ export function reverseAxesFromReader(
   const chunkWords = wordsOf(chunk, kernel);
   const outWords = wordsOf(out, kernel);
   const slab = d[1] * d[2] * d[3];
-  const rowsFitPages = d[0] * size <= PAGE_BYTES;
-  // b0 outer: the a0 = 0 block has written (faulted in) the pages of the later blocks of its row.
   for (let b0 = 0; b0 < d[1]; b0 += nb) {
     const nbHere = Math.min(nb, d[1] - b0);
     const runBytes = nbHere * d[2] * d[3] * size;
@@ -102,7 +105,7 @@ export function reverseAxesFromReader(
       for (let x = 0; x < txHere; x++) {
         read(chunk.subarray(x * runElements * size, x * runElements * size + runBytes), ((a0 + x) * slab + b0 * d[2] * d[3]) * size);
       }
-      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere, a0 > 0 && rowsFitPages);
+      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere);
     }
   }
 }
@@ -115,12 +118,10 @@ export function reverseAxesFromBytes(dims: readonly number[], size: ElementSize,
   const srcWords = wordsOf(src, kernel);
   const outWords = wordsOf(out, kernel);
   const slab = d[1] * d[2] * d[3];
-  const rowsFitPages = d[0] * size <= PAGE_BYTES;
   for (let a0 = 0; a0 < d[0]; a0 += tx) {
     const txHere = Math.min(tx, d[0] - a0);
     for (let b0 = 0; b0 < d[1]; b0 += nb) {
-      const warm = a0 > 0 && rowsFitPages; // the a0 = 0 column has written every row's first page
-      reverseBlock(kernel, srcWords, a0 * slab + b0 * d[2] * d[3], slab, outWords, d, a0, txHere, b0, Math.min(nb, d[1] - b0), warm);
+      reverseBlock(kernel, srcWords, a0 * slab + b0 * d[2] * d[3], slab, outWords, d, a0, txHere, b0, Math.min(nb, d[1] - b0));
     }
   }
 }

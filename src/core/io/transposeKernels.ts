@@ -18,33 +18,19 @@ export type Kernel = ElementSize | 'x4' | 'x2';
 export type Words = Uint8Array | Uint16Array | Uint32Array;
 
 /**
- * Output planes (e steps) the 4-byte kernel reads ahead of its writes. A run is only two cache
- * lines, so stores to lines not in cache stall on the store queue with few misses in flight;
- * loading the lines a few runs early overlaps those misses. Measured on the 512×512×300 float32
- * volume (chunked reader, 128-byte runs): 290 → 258 ms; 2 and 8 planes did no better. It does not
- * help 256-byte runs (they lost ~30 ms with it) nor the packed 1-byte kernel (±0), so only block4.
- */
-const AHEAD = 4;
-
-/** Where the read-ahead loads go, so they are not optimised away. */
-let readAheadSink = 0;
-
-/**
  * Copies one block: src holds tx runs (stride `sx` elements, first at `s0`) of nb·d2·d3 elements
- * for a in [a0, a0+tx), b in [b0, b0+nb); writes them into `out` (F order of d). `warm`: every
- * output page the block writes was written before, so reading ahead cannot map a fresh page (a
- * read of an untouched page maps the shared zero page, and the write after it faults again).
+ * for a in [a0, a0+tx), b in [b0, b0+nb); writes them into `out` (F order of d).
  */
 export function reverseBlock(
   size: Kernel, src: Words, s0: number, sx: number, out: Words,
-  d: readonly [number, number, number, number], a0: number, tx: number, b0: number, nb: number, warm = false,
+  d: readonly [number, number, number, number], a0: number, tx: number, b0: number, nb: number,
 ): void {
   switch (size) {
     case 'x4': block1x4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
     case 'x2': block2x2(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
     case 1: block1(src as Uint8Array, s0, sx, out as Uint8Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
     case 2: block2(src as Uint16Array, s0, sx, out as Uint16Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 4: block4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb, warm); break;
+    case 4: block4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
     default: block8(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb);
   }
 }
@@ -93,21 +79,16 @@ function block2(src: Uint16Array, s0: number, sx: number, out: Uint16Array, d0: 
   }
 }
 
-/** As block1/block2, plus the read-ahead (AHEAD) of the output lines when `warm`. */
 function block4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number, warm: boolean): void {
+  a0: number, tx: number, b0: number, nb: number): void {
   const plane = d0 * d1 * d2;
   const t8 = tx - (tx % 8);
   const s2 = 2 * sx, s3 = 3 * sx, s4 = 4 * sx, s5 = 5 * sx, s6 = 6 * sx, s7 = 7 * sx, s8 = 8 * sx;
-  const ahead = AHEAD * plane;
-  const eAhead = warm ? d3 - AHEAD : 0; // read ahead while plane e + AHEAD exists
-  let acc = 0;
   for (let b = 0; b < nb; b++) {
     for (let c = 0; c < d2; c++) {
       let i = s0 + (b * d2 + c) * d3;
       let o = a0 + d0 * (b0 + b + d1 * c);
       for (let e = 0; e < d3; e++, i++, o += plane) {
-        if (e < eAhead) for (let q = o + ahead, qEnd = q + tx; q < qEnd; q += 16) acc |= out[q]!; // one load per 64-byte line
         let k = o, j = i;
         for (const end = o + t8; k < end; k += 8, j += s8) {
           out[k] = src[j]!; out[k + 1] = src[j + sx]!; out[k + 2] = src[j + s2]!; out[k + 3] = src[j + s3]!;
@@ -117,7 +98,6 @@ function block4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: 
       }
     }
   }
-  readAheadSink |= acc;
 }
 
 /**
