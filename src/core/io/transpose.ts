@@ -4,7 +4,7 @@
  * rule. Any 2D–4D shape is handled as 4D (d0, d1, d2, d3) with unit middle axes added: element
  * ((a·d1 + b)·d2 + c)·d3 + e moves to a + d0·(b + d1·(c + d2·e)).
  *
- * Blocked for the cache: a block is `tx` consecutive a-values (64 bytes of output elements) ×
+ * Blocked for the cache: a block is `tx` consecutive a-values (64 or 128 bytes of output) ×
  * `nb` b-values. Its input is tx runs, each contiguous in the source; every output write fills tx
  * consecutive elements, so each output line is written in one go and never revisited (no
  * set-conflict evictions from the power-of-two strides of a 512×512 plane). The source is either
@@ -35,12 +35,17 @@ export type { ElementSize, Kernel } from './transposeKernels';
 
 /**
  * Bytes of one block's input (tx runs of nb·d2·d3 elements), and the output bytes each write run
- * fills. Chosen by measurement on the 512×512×300 pair: with the unrolled kernels, 64-byte runs
- * beat 128 (float32 264 vs 285 ms; uint8 equal) and 32 (306); blocks of 1–3 MB are equal (so
- * 1 MB, the L2), 256/512 KB lose to the extra reads. (With the old rolled loop 128 had won.)
+ * fills, per element size. Chosen by measurement on the 512×512×300 pair (float32, uint8), from
+ * the file (readVolumeFile) and from memory (readNpy, the editor's path), interleaved A/B:
+ * - 4 and 8 bytes, 64-byte runs: float32 from the file 264 ms vs 285 with 128-byte runs (and a
+ *   read-ahead, since dropped) and 306 with 32; from memory 278 vs 389 with 128. float64
+ *   (256×256×300) from memory 114 vs 149.
+ * - 1 and 2 bytes, 128-byte runs: uint8 from the file equal (107/108 ms), from memory 87 vs 104
+ *   with 64; uint16 equal.
+ * Blocks of 1–3 MB measure equal (so 1 MB, this machine's L2); 256/512 KB lose to the extra reads.
  */
 const BLOCK_BYTES = 1024 * 1024;
-const RUN_BYTES = 64;
+const RUN_BYTES: Readonly<Record<ElementSize, number>> = { 1: 128, 2: 128, 4: 64, 8: 64 };
 
 /** Pads a 2D–4D shape to (d0, d1, d2, d3) with unit middle axes; reversal order is unchanged. */
 export function asFourAxes(dims: readonly number[]): [number, number, number, number] {
@@ -50,9 +55,9 @@ export function asFourAxes(dims: readonly number[]): [number, number, number, nu
   throw new RangeError(`reverseAxes handles 2 to 4 axes, not ${dims.length}`);
 }
 
-/** Block shape for an element size: tx fills RUN_BYTES of output, nb keeps the block near BLOCK_BYTES. */
+/** Block shape for an element size: tx fills RUN_BYTES[size] of output, nb keeps the block near BLOCK_BYTES. */
 export function blockShape(d: readonly [number, number, number, number], size: ElementSize): { tx: number; nb: number } {
-  const tx = Math.min(d[0], RUN_BYTES / size);
+  const tx = Math.min(d[0], RUN_BYTES[size] / size);
   const run = d[2] * d[3] * size;
   const nb = Math.max(1, Math.min(d[1], Math.floor(BLOCK_BYTES / (tx * run))));
   return { tx, nb };
