@@ -6,25 +6,28 @@
  *
  * Blocked for the cache: a block is `tx` consecutive a-values (64 or 128 bytes of output) ×
  * `nb` b-values. Its input is tx runs, each contiguous in the source; every output write fills tx
- * consecutive elements, so each output line is written in one go and never revisited (no
- * set-conflict evictions from the power-of-two strides of a 512×512 plane). The source is either
- * the file bytes in memory or a small reused chunk buffer filled from the file (readVolumeFile),
- * so the file is never copied whole before the transpose. The kernels (transposeKernels.ts): one
- * per element size over same-size unsigned integers (float bits are moved unchanged), unrolled.
+ * consecutive elements — a cache line or two — so no output line is filled a few bytes at a time
+ * (and no set-conflict evictions from the power-of-two strides of a 512×512 plane). The source
+ * is either the file bytes in memory or a small reused chunk buffer filled from the file
+ * (readVolumeFile), so the file is never copied whole before the transpose. The kernels
+ * (transposeKernels.ts): one per element size over same-size unsigned integers (float bits are
+ * moved unchanged), unrolled.
  *
- * Where the time goes (512×512×300 float32, 300 MB, chunked reader, this 2-core VM: 1 MB L2 per
- * core): ~125 ms page faults of the fresh output (the .nii path pays the same), ~40 ms reading
- * (9,700 reads of 32 KB; one syscall costs ~1.3 µs beyond its copy), ~100 ms the kernel — of which
- * ~63 ms is V8's floor of ~0.8 ns per element moved (a bounds-checked load and store; a plain
- * contiguous copy loop in JS costs 0.55), the rest output cache misses. The uint8 label (x4
- * kernel): ~33 ms faults, ~23 ms reads, ~42 ms kernel (28 ms of it the floor).
+ * Where the time goes (512×512×300 pair, chunked reader, this 2-core VM with 1 MB of L2 per core;
+ * interleaved runs, load ~1): float32 probability ~250 ms against ~185 for the .nii — ~125 ms page
+ * faults of the fresh output (the .nii read pays the same), ~35 ms reading (4,900 reads of 64 KB;
+ * a read costs ~1.3 µs beyond its copy), the rest the kernel: V8's floor is ~0.7 ns per element
+ * moved (a bounds-checked load and store; even a contiguous copy loop costs 0.55), ~55 ms here,
+ * plus output cache and TLB misses. uint8 label ~100 ms against ~45: ~30 faults, ~27 reads (9,700
+ * of 8 KB), ~45 the x4 kernel (28 of it the floor). So the pair stays at ~1.35–1.5× of .nii.
  *
- * Tried and dropped (interleaved A/B, same process): iterating e in tiles of 16/64 inside a block
- * (±0); whole-row blocks (tx = d0, so each output page is written in one burst: either ~260k
- * reads of 1.2 KB, +270 ms, or a 16 MB chunk read back from DRAM, +30–120 ms); laying the chunk
- * out b-major with readvSync (27 iovecs per call cost 7–10 µs: reads alone 70–100 ms); reading
- * the output lines a few planes ahead (−30 ms with the old 128-byte runs, none with 64-byte runs);
- * writing rows b and b+1 of a page together (+70 ms); readvSync instead of readSync (±0).
+ * Tried and dropped (interleaved A/B): iterating e in tiles of 16/64 inside a block (±0, float32
+ * and uint8); whole-row blocks (tx = d0, each output page written in one burst) — either ~260k
+ * reads of 1.2 KB (+270 ms) or a 16 MB chunk read back from DRAM (+40–60 ms); the chunk laid out
+ * b-major by readvSync (27 iovecs a call cost 7–10 µs: the reads alone 70–100 ms); loading the
+ * output lines 4 planes ahead of the writes (−30 ms with 128-byte runs, +10 with 64-byte runs);
+ * rows b and b+1 of a page written together (+70 ms); readvSync for readSync (±0); the 4×4 byte
+ * kernel unrolled twice (±0 in L1); blocks of 256 KB (+30 ms) and of 4–8 MB (+20–45 ms).
  */
 
 import { reverseBlock } from './transposeKernels';
