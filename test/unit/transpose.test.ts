@@ -1,8 +1,8 @@
 /**
  * The blocked axis reversal behind Fortran-ordered .npy files (src/core/io/transpose.ts), against
  * a naive reference computed here element by element: odd and prime shapes, unit axes, 2D–4D,
- * element sizes 1/2/4/8 (packed and per-element kernels), shapes spanning several blocks with
- * partial last blocks, from memory and through the chunked file reader.
+ * element sizes 1/2/4/8 (packed and per-element kernels, unrolled parts and remainders), shapes
+ * spanning several blocks with partial last blocks, from memory and through the chunked file reader.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -48,6 +48,8 @@ const SHAPES: number[][] = [
   [7, 11, 13], [13, 5, 3, 2], [2, 3, 5, 7], [31, 37, 29],
   [8, 3, 12], [64, 5, 8], [68, 3, 2, 4], [4, 2, 6, 8], [6, 4], [12, 2, 1, 4],
   [128, 9, 1000], [131, 7, 997], [67, 2, 3, 1201], [9, 521, 64],
+  // Several a-blocks with few planes; rows longer than a page.
+  [67, 2, 3], [70, 3, 6], [100, 4, 5], [1100, 3, 5],
 ];
 
 function bytesOf(a: VoxelArray): Uint8Array {

@@ -4,29 +4,53 @@
  * rule. Any 2D–4D shape is handled as 4D (d0, d1, d2, d3) with unit middle axes added: element
  * ((a·d1 + b)·d2 + c)·d3 + e moves to a + d0·(b + d1·(c + d2·e)).
  *
- * Blocked for the cache: a block is `tx` consecutive a-values (two 64-byte cache lines of output
- * elements) × `nb` b-values. Its input is tx runs, each contiguous in the source; every output
- * write fills tx consecutive elements, so each output line is written once, whole, and never
- * revisited (no read-for-ownership of half-written lines, no set-conflict evictions from the
- * power-of-two strides of a 512×512 plane). The source is either the file bytes in memory or a
- * small reused chunk buffer filled from the file (readVolumeFile), so the file is never copied
- * whole before the transpose. One kernel per element size over same-size unsigned integers (float
- * bits are moved unchanged), each called with one array type only so its element access stays
- * monomorphic; 8-byte elements move as two 32-bit words.
+ * Blocked for the cache: a block is `tx` consecutive a-values (64 or 128 bytes of output) ×
+ * `nb` b-values. Its input is tx runs, each contiguous in the source; every output write fills tx
+ * consecutive elements — a cache line or two — so no output line is filled a few bytes at a time
+ * (and no set-conflict evictions from the power-of-two strides of a 512×512 plane). The source
+ * is either the file bytes in memory or a small reused chunk buffer filled from the file
+ * (readVolumeFile), so the file is never copied whole before the transpose. The kernels
+ * (transposeKernels.ts): one per element size over same-size unsigned integers (float bits are
+ * moved unchanged), unrolled.
+ *
+ * Where the time goes (512×512×300 pair, chunked reader, this 2-core VM with 1 MB of L2 per core;
+ * interleaved runs, load ~1): float32 probability ~250 ms against ~185 for the .nii — ~125 ms page
+ * faults of the fresh output (the .nii read pays the same), ~35 ms reading (4,900 reads of 64 KB;
+ * a read costs ~1.3 µs beyond its copy), the rest the kernel: V8's floor is ~0.7 ns per element
+ * moved (a bounds-checked load and store; even a contiguous copy loop costs 0.55), ~55 ms here,
+ * plus output cache and TLB misses. uint8 label ~100 ms against ~45: ~30 faults, ~27 reads (9,700
+ * of 8 KB), ~45 the x4 kernel (28 of it the floor). So the pair stays at ~1.35–1.5× of .nii.
+ *
+ * Tried and dropped (interleaved A/B): iterating e in tiles of 16/64 inside a block (±0, float32
+ * and uint8); whole-row blocks (tx = d0, each output page written in one burst) — either ~260k
+ * reads of 1.2 KB (+270 ms) or a 16 MB chunk read back from DRAM (+40–60 ms); the chunk laid out
+ * b-major by readvSync (27 iovecs a call cost 7–10 µs: the reads alone 70–100 ms); loading the
+ * output lines 4 planes ahead of the writes (−30 ms with 128-byte runs, +10 with 64-byte runs);
+ * rows b and b+1 of a page written together (+70 ms); readvSync for readSync (±0); the 4×4 byte
+ * kernel unrolled twice (±0 in L1); blocks of 256 KB (+30 ms) and of 4–8 MB (+20–45 ms), the
+ * latter also with the next runs of the chunk loaded ahead (uint8 4 MB: 106 ms against 96–101);
+ * faulting the output in first, one write per page in address order (+40 ms for the pair).
  */
 
+import { reverseBlock } from './transposeKernels';
+import type { ElementSize, Kernel, Words } from './transposeKernels';
 import type { VoxelArray } from './volume';
 
-/** Elements are moved as same-size unsigned integers; 8-byte ones as pairs of 32-bit words. */
-export type ElementSize = 1 | 2 | 4 | 8;
+export type { ElementSize, Kernel } from './transposeKernels';
 
 /**
  * Bytes of one block's input (tx runs of nb·d2·d3 elements), and the output bytes each write run
- * fills (two 64-byte lines). Chosen by measurement on the 512×512×300 pair (1 MB blocks and
- * 128-byte runs beat 64 KB/256 KB blocks and 64/256-byte runs; the 2 MB L2 holds a block).
+ * fills, per element size. Chosen by measurement on the 512×512×300 pair (float32, uint8), from
+ * the file (readVolumeFile) and from memory (readNpy, the editor's path), interleaved A/B:
+ * - 4 and 8 bytes, 64-byte runs: float32 from the file 264 ms vs 285 with 128-byte runs (and a
+ *   read-ahead, since dropped) and 306 with 32; from memory 278 vs 389 with 128. float64
+ *   (256×256×300) from memory 114 vs 149.
+ * - 1 and 2 bytes, 128-byte runs: uint8 from the file equal (107/108 ms), from memory 87 vs 104
+ *   with 64; uint16 equal.
+ * Blocks of 1–3 MB measure equal (so 1 MB, this machine's L2); 256/512 KB lose to the extra reads.
  */
 const BLOCK_BYTES = 1024 * 1024;
-const RUN_BYTES = 128;
+const RUN_BYTES: Readonly<Record<ElementSize, number>> = { 1: 128, 2: 128, 4: 64, 8: 64 };
 
 /** Pads a 2D–4D shape to (d0, d1, d2, d3) with unit middle axes; reversal order is unchanged. */
 export function asFourAxes(dims: readonly number[]): [number, number, number, number] {
@@ -36,18 +60,13 @@ export function asFourAxes(dims: readonly number[]): [number, number, number, nu
   throw new RangeError(`reverseAxes handles 2 to 4 axes, not ${dims.length}`);
 }
 
-/** Block shape for an element size: tx fills RUN_BYTES of output, nb keeps the block near BLOCK_BYTES. */
+/** Block shape for an element size: tx fills RUN_BYTES[size] of output, nb keeps the block near BLOCK_BYTES. */
 export function blockShape(d: readonly [number, number, number, number], size: ElementSize): { tx: number; nb: number } {
-  const tx = Math.min(d[0], RUN_BYTES / size);
+  const tx = Math.min(d[0], RUN_BYTES[size] / size);
   const run = d[2] * d[3] * size;
   const nb = Math.max(1, Math.min(d[1], Math.floor(BLOCK_BYTES / (tx * run))));
   return { tx, nb };
 }
-
-type Words = Uint8Array | Uint16Array | Uint32Array;
-
-/** A kernel: per element size, or 'x4'/'x2' for 1/2-byte elements moved four/two per 32-bit word. */
-export type Kernel = ElementSize | 'x4' | 'x2';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -69,133 +88,6 @@ export function wordsOf(bytes: Uint8Array, size: Kernel): Words {
   if (w === 1) return bytes;
   if (w === 2) return new Uint16Array(bytes.buffer, bytes.byteOffset, length);
   return new Uint32Array(bytes.buffer, bytes.byteOffset, length);
-}
-
-/**
- * Copies one block: src holds tx runs (stride `sx` elements, first at `s0`) of nb·d2·d3 elements
- * for a in [a0, a0+tx), b in [b0, b0+nb); writes them into `out` (F order of d).
- */
-export function reverseBlock(
-  size: Kernel, src: Words, s0: number, sx: number, out: Words,
-  d: readonly [number, number, number, number], a0: number, tx: number, b0: number, nb: number,
-): void {
-  switch (size) {
-    case 'x4': block1x4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 'x2': block2x2(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 1: block1(src as Uint8Array, s0, sx, out as Uint8Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 2: block2(src as Uint16Array, s0, sx, out as Uint16Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    case 4: block4(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb); break;
-    default: block8(src as Uint32Array, s0, sx, out as Uint32Array, d[0], d[1], d[2], d[3], a0, tx, b0, nb);
-  }
-}
-
-// The four kernels are the same loop over different array types (kept separate on purpose: one
-// function per type keeps V8's element access monomorphic, which is what makes them fast).
-function block1(src: Uint8Array, s0: number, sx: number, out: Uint8Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-function block2(src: Uint16Array, s0: number, sx: number, out: Uint16Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-function block4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane = d0 * d1 * d2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = s0 + (b * d2 + c) * d3;
-      let o = a0 + d0 * (b0 + b + d1 * c);
-      for (let e = 0; e < d3; e++, i++, o += plane) {
-        for (let x = 0, j = i; x < tx; x++, j += sx) out[o + x] = src[j]!;
-      }
-    }
-  }
-}
-
-/**
- * 1-byte elements, four at a time: four 32-bit words (4 consecutive e of 4 consecutive a) are
- * transposed as a 4×4 byte block in registers and stored as four words (4 a of each e). Needs
- * d0 and d3 multiples of 4, 4-aligned runs and a little-endian host (see packable).
- */
-function block1x4(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const pw = (d0 * d1 * d2) / 4; // words per plane
-  const sw = sx / 4;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = (s0 + (b * d2 + c) * d3) / 4;
-      let o = (a0 + d0 * (b0 + b + d1 * c)) / 4;
-      for (let e = 0; e < d3; e += 4, i++, o += 4 * pw) {
-        for (let x = 0, j = i, k = o; x < tx; x += 4, j += 4 * sw, k++) {
-          const w0 = src[j]!, w1 = src[j + sw]!, w2 = src[j + 2 * sw]!, w3 = src[j + 3 * sw]!;
-          out[k] = (w0 & 0xff) | ((w1 & 0xff) << 8) | ((w2 & 0xff) << 16) | (w3 << 24);
-          out[k + pw] = ((w0 >>> 8) & 0xff) | (w1 & 0xff00) | ((w2 & 0xff00) << 8) | ((w3 >>> 8) << 24);
-          out[k + 2 * pw] = ((w0 >>> 16) & 0xff) | ((w1 >>> 8) & 0xff00) | (w2 & 0xff0000) | ((w3 >>> 16) << 24);
-          out[k + 3 * pw] = (w0 >>> 24) | ((w1 >>> 16) & 0xff00) | ((w2 >>> 8) & 0xff0000) | (w3 & 0xff000000);
-        }
-      }
-    }
-  }
-}
-
-/** 2-byte elements, two at a time: 2×2 blocks of 16-bit halves (d0, d3 even, 4-aligned runs, little-endian host). */
-function block2x2(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const pw = (d0 * d1 * d2) / 2;
-  const sw = sx / 2;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = (s0 + (b * d2 + c) * d3) / 2;
-      let o = (a0 + d0 * (b0 + b + d1 * c)) / 2;
-      for (let e = 0; e < d3; e += 2, i++, o += 2 * pw) {
-        for (let x = 0, j = i, k = o; x < tx; x += 2, j += 2 * sw, k++) {
-          const w0 = src[j]!, w1 = src[j + sw]!;
-          out[k] = (w0 & 0xffff) | (w1 << 16);
-          out[k + pw] = (w0 >>> 16) | (w1 & 0xffff0000);
-        }
-      }
-    }
-  }
-}
-
-/** 8-byte elements as word pairs: s0 and sx in elements, indices doubled. */
-function block8(src: Uint32Array, s0: number, sx: number, out: Uint32Array, d0: number, d1: number, d2: number, d3: number,
-  a0: number, tx: number, b0: number, nb: number): void {
-  const plane2 = 2 * d0 * d1 * d2;
-  const sx2 = 2 * sx;
-  for (let b = 0; b < nb; b++) {
-    for (let c = 0; c < d2; c++) {
-      let i = 2 * (s0 + (b * d2 + c) * d3);
-      let o = 2 * (a0 + d0 * (b0 + b + d1 * c));
-      for (let e = 0; e < d3; e++, i += 2, o += plane2) {
-        for (let x = 0, j = i, k = o; x < tx; x++, j += sx2, k += 2) {
-          out[k] = src[j]!;
-          out[k + 1] = src[j + 1]!;
-        }
-      }
-    }
-  }
 }
 
 /**
