@@ -64,7 +64,7 @@ function pair(seed: number, hardBelow = 0, scale = 1): { label: Uint8Array; pred
   return { label, prediction };
 }
 
-function write(name: string, dtype: 'float32' | 'uint8', values: Float32Array | Uint8Array): string {
+function write(name: string, dtype: 'float32' | 'float64' | 'uint8', values: Float32Array | Float64Array | Uint8Array): string {
   const path = join(dir, name);
   writeFileSync(path, gzip(writeNifti({ shape: dims, dtype, values, pixdim, srow })));
   return path;
@@ -96,9 +96,12 @@ describe('slab ring (CLI compare)', () => {
   const pred = write('pred.nii.gz', 'float32', soft.prediction);
   const label = write('label.nii.gz', 'uint8', soft.label);
 
-  test('equals the plain path: every metric, losses only, logits, conventions, slabs of 1, 3 and 6 slices', async () => {
+  test('equals the plain path: every metric, losses only, logits, float64, a float label map, conventions, slabs of 1, 3 and 6 slices', async () => {
     const logits = write('logits.nii.gz', 'float32', Float32Array.from(soft.prediction, (p) => Math.log(p / (1 - p))));
+    const double = write('pred64.nii.gz', 'float64', Float64Array.from(soft.prediction, (p) => p * 0.999));
+    const hard = write('hard.nii.gz', 'float32', Float32Array.from(soft.prediction, (p) => (p >= 0.5 ? 1 : 0))); // a label map stored as float
     const cases: [string, CompareOptions][] = [
+      [double, base], [hard, base],
       [pred, base], [pred, { ...base, metrics: 'none' }], [pred, { ...base, metrics: 'overlap', metricParams: { threshold: 0.3 } }],
       [logits, base], [pred, { ...base, conventions: { conventions: CONVENTIONS, params: DEFAULT_CONVENTION_PARAMS } }],
     ];
