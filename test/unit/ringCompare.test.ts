@@ -139,6 +139,22 @@ describe('slab ring (CLI compare)', () => {
       (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
   });
 
+  test('a float prediction whose stream holds more than its header says (a bomb): the plain reader\'s error', async () => {
+    const header = writeNifti({ shape: dims, dtype: 'float32', pixdim, srow, writeVoxels: 0 });
+    const bomb = join(dir, 'bomb.nii.gz');
+    writeFileSync(bomb, gzip(Buffer.concat([header, Buffer.alloc(n * 4 + (4 << 20))])));
+    assert.ok(planRing(new Uint8Array(readFileSync(bomb)), bomb, DEFAULT_MAX_VOXELS, 'k', 1, plane * 2) !== null);
+    let expected: Error | null = null;
+    try {
+      plain(bomb, label, base);
+    } catch (error) {
+      expected = error as Error;
+    }
+    assert.ok(expected instanceof InputError && /decompresses to more than/.test(expected.message));
+    await assert.rejects(compareFiles(bomb, label, base, DEFAULT_MAX_VOXELS, 2, workerFile, plane * 2),
+      (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
+  });
+
   test('does not apply along j or i, without a worker, to an integer prediction, or when the ring would hold every slab', () => {
     const bytes = new Uint8Array(readFileSync(pred));
     assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'j', 1, plane), null);
