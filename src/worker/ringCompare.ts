@@ -19,7 +19,7 @@ import type { Worker } from 'node:worker_threads';
 import { assembleResult, type CompareOptions } from '../core/analysis/compare';
 import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
 import type { DirectedDistancesElsewhere, PlaneRect } from '../core/analysis/boxMetrics';
-import { volumeMetricsFromPlanesSplit } from '../core/analysis/volumeMetrics';
+import { volumeMetricsFromPlanes, volumeMetricsFromPlanesSplit } from '../core/analysis/volumeMetrics';
 import type { CompareResult } from '../core/analysis/result';
 import { ValueScanner, type VolumeValues } from '../core/analysis/valueScan';
 import { wholeOutputLimit } from '../core/io/gzip';
@@ -68,11 +68,12 @@ interface FloatArrayType {
 
 /**
  * The ring's plan for the prediction `bytes`, or null when it does not apply — then the file is
- * inflated whole, as before: no worker, another axis than k, not a gzipped unscaled float NIfTI
- * of one channel, or so few slabs that the ring would hold the whole image anyway.
+ * inflated whole, as before: another axis than k, not a gzipped unscaled float NIfTI of one
+ * channel, or so few slabs that the ring would hold the whole image anyway. Without a worker this
+ * thread computes each slab when the ring is full (and inflates the label between).
  */
-export function planRing(bytes: Uint8Array, name: string, maxVoxels: number, axis: string, workers: number, slabVoxels: number): RingPlan | null {
-  if (workers === 0 || axis !== 'k') return null;
+export function planRing(bytes: Uint8Array, name: string, maxVoxels: number, axis: string, slabVoxels: number): RingPlan | null {
+  if (axis !== 'k') return null;
   const source = planFastPath(bytes, maxVoxels);
   if (source === null || source.kind !== 'gzip' || !viewsInPlace(source.plan)) return null;
   const { plan } = source;
@@ -222,9 +223,10 @@ export async function compareThroughRing(
   if (!samePreparation(speculated, pair)) return giveUp(runner);
   const ranges = await runner.finish();
   // The slabs are done, so the worker computes half of the 3D distances (the other half here).
-  const volume = metrics.level === 'all'
-    ? await volumeMetricsFromPlanesSplit(pair, metrics, ...planesAndCounts(ranges, pair.labels.length), distancesOn(workers[0]!))
-    : null;
+  const planes = metrics.level === 'all' ? planesAndCounts(ranges, pair.labels.length) : null;
+  const volume = planes === null ? null
+    : workers.length === 0 ? volumeMetricsFromPlanes(pair, metrics, ...planes)
+      : await volumeMetricsFromPlanesSplit(pair, metrics, ...planes, distancesOn(workers[0]!));
   return assembleResult(pair, options, ranges, volume);
 }
 

@@ -37,7 +37,7 @@ export class SlabRunner {
   private nextId = 0;
   private pair: PreparedPair | null = null;
 
-  /** No workers: everything runs on this thread, as one range (no sorted keys to keep and merge). */
+  /** No workers and one slab: everything runs on this thread, as one range (no sorted keys to keep and merge). */
   readonly alone: boolean;
   /** Threads computing slabs, this one included. */
   readonly threads: number;
@@ -48,8 +48,10 @@ export class SlabRunner {
     private readonly metrics: MetricSettings,
     /** Results keep the k-planes of the 3D metrics (computeRange's keepPlanes: the slab ring). */
     private readonly keepPlanes = false,
+    /** Many slabs even without a worker (the slab ring): their sorted keys are kept and merged. */
+    manySlabs = false,
   ) {
-    this.alone = workers.length === 0;
+    this.alone = workers.length === 0 && !manySlabs;
     this.threads = workers.length + 1;
   }
 

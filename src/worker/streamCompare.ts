@@ -147,9 +147,9 @@ async function comparePipelined(
   const predictionBytes = readBytes(predictionPath);
   // A float prediction is read a few slabs at a time when it can be (ringCompare.ts); if the ring
   // gives up, the file is inflated whole below and every slab computed again.
-  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, workers.length, Math.min(slabVoxels, RING_SLAB_VOXELS));
+  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, Math.min(slabVoxels, RING_SLAB_VOXELS));
   if (ring !== null) {
-    const ringRunner = new SlabRunner(workers, options, metrics, metrics.level === 'all');
+    const ringRunner = new SlabRunner(workers, options, metrics, metrics.level === 'all', true);
     const result = await compareThroughRing(predictionBytes!, ring, labelTask, ringRunner, options, metrics, workers);
     if (result !== null) return result;
   }

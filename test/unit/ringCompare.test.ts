@@ -72,19 +72,23 @@ function write(name: string, dtype: 'float32' | 'float64' | 'uint8', values: Flo
 
 const base: CompareOptions = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'all' };
 
-/** compareThroughRing on one worker with slabs of `slabSlices` slices. */
-async function throughRing(pred: string, label: string, options: CompareOptions, slabSlices: number) {
-  const worker = new Worker(workerFile);
-  workers.push(worker);
-  worker.setMaxListeners(0);
+/** compareThroughRing on one worker (or none: this thread alone) with slabs of `slabSlices` slices. */
+async function throughRing(pred: string, label: string, options: CompareOptions, slabSlices: number, withWorker = true) {
+  const pool: Worker[] = [];
+  if (withWorker) {
+    const worker = new Worker(workerFile);
+    workers.push(worker);
+    worker.setMaxListeners(0);
+    pool.push(worker);
+  }
   const bytes = new Uint8Array(readFileSync(pred));
-  const ring = planRing(bytes, pred, DEFAULT_MAX_VOXELS, options.axis, 1, plane * slabSlices);
+  const ring = planRing(bytes, pred, DEFAULT_MAX_VOXELS, options.axis, plane * slabSlices);
   assert.ok(ring !== null, 'the ring applies to a gzipped float32 NIfTI with more slabs than slots');
   assert.ok(ring.slabs > RING_SLOTS);
   const labelTask = decodeIntoShared(new Uint8Array(readFileSync(label)), label, { maxVoxels: DEFAULT_MAX_VOXELS, scan: true });
   const metrics = metricSettingsOf(options);
-  const runner = new SlabRunner([worker], options, metrics, metrics.level === 'all');
-  return compareThroughRing(bytes, ring, labelTask, runner, options, metrics, [worker]);
+  const runner = new SlabRunner(pool, options, metrics, metrics.level === 'all', true);
+  return compareThroughRing(bytes, ring, labelTask, runner, options, metrics, pool);
 }
 
 function plain(pred: string, label: string, options: CompareOptions) {
@@ -112,6 +116,8 @@ describe('slab ring (CLI compare)', () => {
         assert.ok(got !== null, `the ring did not give up: ${p} ${JSON.stringify(options.metrics)} ${slabSlices}`);
         assert.deepStrictEqual(got, expected, `${p}, metrics ${options.metrics}, slabs of ${slabSlices}`);
       }
+      // This thread alone (--jobs 1): it computes each slab when the ring is full.
+      assert.deepStrictEqual(await throughRing(p, label, options, 2, false), expected, `${p}, metrics ${options.metrics}, no worker`);
     }
   });
 
@@ -127,7 +133,7 @@ describe('slab ring (CLI compare)', () => {
     const whole = gzip(writeNifti({ shape: dims, dtype: 'float32', values: soft.prediction, pixdim, srow }));
     const cut = join(dir, 'cut.nii.gz');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
-    assert.ok(planRing(new Uint8Array(readFileSync(cut)), cut, DEFAULT_MAX_VOXELS, 'k', 1, plane * 2) !== null);
+    assert.ok(planRing(new Uint8Array(readFileSync(cut)), cut, DEFAULT_MAX_VOXELS, 'k', plane * 2) !== null);
     let expected: Error | null = null;
     try {
       plain(cut, label, base);
@@ -143,7 +149,7 @@ describe('slab ring (CLI compare)', () => {
     const header = writeNifti({ shape: dims, dtype: 'float32', pixdim, srow, writeVoxels: 0 });
     const bomb = join(dir, 'bomb.nii.gz');
     writeFileSync(bomb, gzip(Buffer.concat([header, Buffer.alloc(n * 4 + (4 << 20))])));
-    assert.ok(planRing(new Uint8Array(readFileSync(bomb)), bomb, DEFAULT_MAX_VOXELS, 'k', 1, plane * 2) !== null);
+    assert.ok(planRing(new Uint8Array(readFileSync(bomb)), bomb, DEFAULT_MAX_VOXELS, 'k', plane * 2) !== null);
     let expected: Error | null = null;
     try {
       plain(bomb, label, base);
@@ -155,13 +161,12 @@ describe('slab ring (CLI compare)', () => {
       (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
   });
 
-  test('does not apply along j or i, without a worker, to an integer prediction, or when the ring would hold every slab', () => {
+  test('does not apply along j or i, to an integer prediction, or when the ring would hold every slab', () => {
     const bytes = new Uint8Array(readFileSync(pred));
-    assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'j', 1, plane), null);
-    assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'k', 0, plane), null);
-    assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'k', 1, plane * 13), null); // 4 slabs of 13 slices: no gain
+    assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'j', plane), null);
+    assert.equal(planRing(bytes, pred, DEFAULT_MAX_VOXELS, 'k', plane * 13), null); // 4 slabs of 13 slices: no gain
     const labelBytes = new Uint8Array(readFileSync(label));
-    assert.equal(planRing(labelBytes, label, DEFAULT_MAX_VOXELS, 'k', 1, plane), null);
+    assert.equal(planRing(labelBytes, label, DEFAULT_MAX_VOXELS, 'k', plane), null);
   });
 });
 
