@@ -94,11 +94,6 @@ export class SlabRunner {
     }
   }
 
-  /** Slabs added so far. */
-  get added(): number {
-    return this.slabs.length;
-  }
-
   /** Whether slab `index` (in the order added) has its result. */
   isDone(index: number): boolean {
     return this.slabs[index]!.done;
