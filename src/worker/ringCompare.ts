@@ -17,7 +17,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { assembleResult, type CompareOptions } from '../core/analysis/compare';
-import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
+import { InputError, preparePair, samePreparation, type PreparedPair } from '../core/analysis/inputs';
 import type { DirectedDistancesElsewhere, PlaneRect } from '../core/analysis/boxMetrics';
 import { volumeMetricsFromPlanes, volumeMetricsFromPlanesSplit } from '../core/analysis/volumeMetrics';
 import type { CompareResult } from '../core/analysis/result';
@@ -90,13 +90,6 @@ export function planRing(bytes: Uint8Array, name: string, maxVoxels: number, axi
     return null; // the whole-file path reports what is wrong with the header
   }
   return { plan, shell, slabSlices, slabs };
-}
-
-/** The fields of two prepared pairs that slab results depend on (the prediction's voxels aside). */
-function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
-  return a.kind === b.kind && a.clampProbability === b.clampProbability && a.channels === b.channels
-    && a.multiclassClasses === b.multiclassClasses && a.label === b.label && a.prediction === b.prediction
-    && JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.classValues) === JSON.stringify(b.classValues);
 }
 
 /**

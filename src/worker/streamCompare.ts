@@ -20,7 +20,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
-import { InputError, preparePair, type PreparedPair } from '../core/analysis/inputs';
+import { InputError, preparePair, samePreparation, type PreparedPair } from '../core/analysis/inputs';
 import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/volumeMetrics';
 import { readInputFile } from '../core/analysis/readInput';
 import type { CompareResult } from '../core/analysis/result';
@@ -86,18 +86,6 @@ export function inflateOn(worker: Worker): InflateElsewhere {
     if (!reply.ok) throw new Error(reply.message);
     return reply.result as InflateResult;
   };
-}
-
-/** The fields of a prepared pair that computeRange and the metrics read (besides the voxels). */
-function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
-  const sameData = (x: Volume, y: Volume) => x.data.buffer === y.data.buffer && x.data.byteOffset === y.data.byteOffset
-    && x.data.length === y.data.length && x.data.constructor === y.data.constructor;
-  return a.kind === b.kind && a.clampProbability === b.clampProbability && a.channels === b.channels
-    && a.multiclassClasses === b.multiclassClasses
-    && JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.classValues) === JSON.stringify(b.classValues)
-    && sameData(a.prediction, b.prediction) && sameData(a.label, b.label)
-    && JSON.stringify(a.prediction.dims) === JSON.stringify(b.prediction.dims)
-    && JSON.stringify(a.prediction.spacing) === JSON.stringify(b.prediction.spacing);
 }
 
 /**

@@ -258,3 +258,19 @@ export function preparePair(prediction: Volume, label: Volume, kindOption: Predi
   }
   return { prediction, label, kind, clampProbability, labels, classValues, channels, multiclassClasses, warnings };
 }
+
+/**
+ * Whether slabs computed with pair `a` stand for pair `b`: the fields computeRange and the metrics
+ * read, and the same voxel arrays (the CLI prepares a pair from the first slabs' values, then from
+ * the whole file's: streamCompare.ts, ringCompare.ts).
+ */
+export function samePreparation(a: PreparedPair, b: PreparedPair): boolean {
+  const sameData = (x: Volume, y: Volume) => x.data.buffer === y.data.buffer && x.data.byteOffset === y.data.byteOffset
+    && x.data.length === y.data.length && x.data.constructor === y.data.constructor;
+  return a.kind === b.kind && a.clampProbability === b.clampProbability && a.channels === b.channels
+    && a.multiclassClasses === b.multiclassClasses
+    && JSON.stringify(a.labels) === JSON.stringify(b.labels) && JSON.stringify(a.classValues) === JSON.stringify(b.classValues)
+    && sameData(a.prediction, b.prediction) && sameData(a.label, b.label)
+    && JSON.stringify(a.prediction.dims) === JSON.stringify(b.prediction.dims)
+    && JSON.stringify(a.prediction.spacing) === JSON.stringify(b.prediction.spacing);
+}
