@@ -28,6 +28,7 @@ import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume
 import {
   FITS, gunzipHead, inflateInto, isScanTypeName, STEP_BYTES, YIELD_BYTES, yieldToLoop, type Inflated, type ScanSpan, type ScanTypeName,
 } from './inflateScan';
+import { sharedCopy } from './rangePool';
 import type { FilePayload } from './sessionMessages';
 
 export { inflateInto, inflateStreamInto, type Inflated } from './inflateScan';
@@ -114,15 +115,6 @@ export async function shareInSteps(data: VoxelArray): Promise<VoxelArray> {
   return shared;
 }
 
-/** The same values in a SharedArrayBuffer, copied at once (on a helper thread nothing waits for it). */
-function sharedNow(data: VoxelArray): VoxelArray {
-  if (data.buffer instanceof SharedArrayBuffer) return data;
-  const Ctor = data.constructor as { new (buffer: SharedArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number };
-  const shared = new Ctor(new SharedArrayBuffer(data.length * Ctor.BYTES_PER_ELEMENT));
-  shared.set(data as never);
-  return shared;
-}
-
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Where the volume's bytes come from: the file itself, or its gzip stream. */
@@ -186,7 +178,7 @@ export async function decodeIntoShared(
   }
   // readVolume throws the error the file deserves, or reads what the fast path would not take.
   const volume = readVolume(bytes, name, { maxVoxels: options.maxVoxels });
-  const shared: Volume = { ...volume, data: sharedNow(volume.data) };
+  const shared: Volume = { ...volume, data: sharedCopy(volume.data) };
   return { volume: shared, values: options.scan ? scanVolumeValues(shared.data) : null };
 }
 
@@ -278,7 +270,7 @@ async function fillShared(
       : !direct ? scanVolumeValues(data)
         : elsewhere !== null ? elsewhere.values ?? scanVolumeValues(data) : scanner!.result();
     ok = data.buffer === buffer;
-    return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedNow(data) }, values };
+    return { volume: data.buffer instanceof SharedArrayBuffer ? volume : { ...volume, data: sharedCopy(data) }, values };
   } catch (error) {
     if (error instanceof VolumeReadError && error !== verdict) return null;
     throw error;

@@ -8,6 +8,7 @@ import type { Axis } from '../core/analysis/result';
 import type { LossParams } from '../core/kernels/lossIds';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import type { VolumeValues } from '../core/analysis/valueScan';
+import type { TransposeJob } from '../core/io/transposeJob';
 import type { ScanSpan } from './inflateScan';
 
 /** Losses and per-slice metrics of slices [start, end). */
@@ -94,8 +95,17 @@ export interface PrimeJob {
   readonly task: 'prime';
 }
 
-/** What a range worker receives: a job (one reply each) or a hint (none). */
-export type RangeWorkerMessage = WorkerJob | PrimeJob;
+/**
+ * The CLI is reading a Fortran-ordered .npy: take part in its transposition (joinTranspose). No
+ * reply: the job's shared counters say which parts are done.
+ */
+export interface TransposeShare {
+  readonly task: 'transpose';
+  readonly job: TransposeJob;
+}
+
+/** What a range worker receives: a job (one reply each), a hint or a share of a read (none). */
+export type RangeWorkerMessage = WorkerJob | PrimeJob | TransposeShare;
 
 export type RangeReply =
   | { readonly id: number; readonly ok: true; readonly result: RangeResult | VolumeMetricsResult | SliceMetricsRange | InflateResult | Float64Array | null }

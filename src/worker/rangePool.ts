@@ -33,7 +33,8 @@ export function defaultJobs(): number {
   return mostRangeThreads();
 }
 
-function sharedCopy(data: VoxelArray): VoxelArray {
+/** The same values in a SharedArrayBuffer: `data` itself when it is in one already, else a copy. */
+export function sharedCopy(data: VoxelArray): VoxelArray {
   if (data.buffer instanceof SharedArrayBuffer) return data;
   const Ctor = data.constructor as { new (buffer: SharedArrayBuffer): VoxelArray; BYTES_PER_ELEMENT: number };
   const shared = new Ctor(new SharedArrayBuffer(data.length * Ctor.BYTES_PER_ELEMENT));

@@ -9,6 +9,7 @@ import { computeRange, type RangeResult } from '../core/analysis/computeRange';
 import { directedDistancesOf } from '../core/analysis/boxMetrics';
 import { computeSliceMetrics, type SliceMetricsRange } from '../core/analysis/metrics';
 import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis/volumeMetrics';
+import { joinTranspose } from '../core/io/sharedTranspose';
 import { primeSoftKernel } from '../core/kernels/softSlice';
 import { inflateAndScan } from './inflateScan';
 import { detachOneBuffer } from './workerJob';
@@ -25,6 +26,10 @@ port.on('message', (job: RangeWorkerMessage) => {
     // While the label inflates (its stream yields between chunks): compiled in the background
     // before this thread's first slab, instead of that slab running in the interpreter.
     primeSoftKernel();
+    return;
+  }
+  if (job.task === 'transpose') {
+    joinTranspose(job.job);
     return;
   }
   if (job.task === 'inflate') {

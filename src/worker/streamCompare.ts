@@ -25,12 +25,14 @@ import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis
 import { readInputFile } from '../core/analysis/readInput';
 import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
-import type { VolumeValues } from '../core/analysis/valueScan';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
 import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
-import type { InflateJob, InflateResult, PrimeJob, RangeReply } from './rangeMessages';
-import { defaultRangeWorkerFile } from './rangePool';
+import { readFortranNpyFile } from '../core/io/npy';
+import type { TransposeHelper } from '../core/io/sharedTranspose';
+import { scanVolumeValues, type VolumeValues } from '../core/analysis/valueScan';
+import type { InflateJob, InflateResult, PrimeJob, RangeReply, TransposeShare } from './rangeMessages';
+import { defaultRangeWorkerFile, sharedCopy } from './rangePool';
 import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
 import { SlabRunner } from './slabRunner';
 import { compareThroughRing, planRing, RING_SLAB_VOXELS } from './ringCompare';
@@ -55,6 +57,30 @@ function readBytes(path: string): Uint8Array | null {
   }
 }
 
+/** Threads that can take part in reading a file: a range worker not yet given any slab. */
+interface ReadHelpers {
+  readonly inflate?: InflateElsewhere;
+  readonly transpose?: TransposeHelper;
+}
+
+/**
+ * A Fortran-ordered .npy read straight from disk into shared memory (transposed on this thread
+ * and the helper's, sharedTranspose.ts), with its values' scan; null for any other file, or when
+ * the read failed (readInputFile then reads it again and says what is wrong).
+ */
+function decodeFortranNpy(path: string, maxVoxels: number, helper: TransposeHelper | undefined): Decoded | null {
+  let volume: Volume | undefined;
+  try {
+    volume = readFortranNpyFile(path, helper ? { maxVoxels, transposeHelper: helper } : { maxVoxels });
+  } catch (error) {
+    if (error instanceof VolumeReadError) return null;
+    throw error;
+  }
+  if (volume === undefined) return null;
+  const shared: Volume = { ...volume, data: sharedCopy(volume.data) };
+  return { volume: shared, values: scanVolumeValues(shared.data) };
+}
+
 /**
  * Decodes one file into shared memory with its values' scan, or null when the fast path does not
  * apply (the caller then reads both files with readInputFile, which reports any error). A gzip
@@ -62,12 +88,17 @@ function readBytes(path: string): Uint8Array | null {
  * at once: reading it again would inflate it a second time only to say so.
  */
 async function decodeFile(
-  path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, inflateElsewhere?: InflateElsewhere, bytesRead?: Uint8Array | null,
+  path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, helpers: ReadHelpers = {}, bytesRead?: Uint8Array | null,
 ): Promise<Decoded | null> {
+  if (bytesRead === undefined) {
+    const direct = decodeFortranNpy(path, maxVoxels, helpers.transpose);
+    if (direct !== null) return direct;
+  }
   const bytes = bytesRead === undefined ? readBytes(path) : bytesRead;
   if (bytes === null) return null;
   try {
-    return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks, ...(inflateElsewhere ? { inflateElsewhere } : {}) });
+    const { inflate } = helpers;
+    return await decodeIntoShared(bytes, path, { maxVoxels, scan: true, ...callbacks, ...(inflate ? { inflateElsewhere: inflate } : {}) });
   } catch (error) {
     if (error instanceof StreamVerdictError) throw new InputError(path, error.message);
     if (error instanceof VolumeReadError) return null;
@@ -86,6 +117,11 @@ export function inflateOn(worker: Worker): InflateElsewhere {
     if (!reply.ok) throw new Error(reply.message);
     return reply.result as InflateResult;
   };
+}
+
+/** Sharing the transposition of a Fortran-ordered .npy with `worker` (sharedTranspose.ts). */
+export function transposeOn(worker: Worker): TransposeHelper {
+  return (job) => worker.postMessage({ task: 'transpose', job } satisfies TransposeShare);
 }
 
 /**
@@ -119,7 +155,8 @@ async function comparePipelined(
   const runner = new SlabRunner(workers, options, metrics);
   // The label (small, compressed) inflates on a worker while this thread inflates the prediction;
   // the slabs start once the label is in.
-  const labelTask = decodeFile(labelPath, maxVoxels, {}, workers.length > 0 ? inflateOn(workers[0]!) : undefined);
+  const helpers: ReadHelpers = workers.length > 0 ? { inflate: inflateOn(workers[0]!), transpose: transposeOn(workers[0]!) } : {};
+  const labelTask = decodeFile(labelPath, maxVoxels, {}, helpers);
   /** undefined while the label decodes; null when the fast path does not take it. */
   let labelNow: Decoded | null | undefined;
   labelTask.then((decoded) => { labelNow = decoded; }, () => undefined); // a failure is thrown by `await labelTask` below
@@ -132,7 +169,9 @@ async function comparePipelined(
     await runner.discard().catch(() => undefined);
     throw error;
   };
-  const predictionBytes = readBytes(predictionPath);
+  // A Fortran-ordered .npy is read here and now, straight into shared memory; it has no slabs to overlap.
+  const predictionDirect = decodeFortranNpy(predictionPath, maxVoxels, helpers.transpose);
+  const predictionBytes = predictionDirect === null ? readBytes(predictionPath) : null;
   // A float prediction is read a few slabs at a time when it can be (ringCompare.ts); if the ring
   // gives up, the file is inflated whole below and every slab computed again.
   const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, Math.min(slabVoxels, RING_SLAB_VOXELS));
@@ -141,7 +180,7 @@ async function comparePipelined(
     const result = await compareThroughRing(predictionBytes!, ring, labelTask, ringRunner, options, metrics, workers);
     if (result !== null) return result;
   }
-  const prediction = await decodeFile(predictionPath, maxVoxels, {
+  const prediction = predictionDirect ?? await decodeFile(predictionPath, maxVoxels, {
     onPlanned: (planned) => {
       early = planned.volume;
       // A probability map: every thread will compute slabs with the soft kernel, this one once the
@@ -177,7 +216,7 @@ async function comparePipelined(
         queued = end;
       }
     },
-  }, undefined, predictionBytes).catch(stopAndThrow);
+  }, {}, predictionBytes).catch(stopAndThrow);
   const label = await labelTask.catch(async (error: unknown) => {
     await runner.discard().catch(() => undefined);
     // The plain path reads the prediction first, so its fault is the one named when both are bad.

@@ -8,13 +8,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import { reverseAxes } from '../../src/core/io/axisOrder';
 import { readVolumeFile } from '../../src/core/io/readVolume';
+import { transposeOn } from '../../src/worker/streamCompare';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 
 type Kind = 'prob' | 'label';
+/** The Fortran .npy row read by this thread alone. */
+const ONE_THREAD = 'one thread';
+type Row = (typeof EXTENSIONS)[number] | typeof ONE_THREAD;
 const EXTENSIONS = ['.nii', '.nii.gz', '.nrrd', '.raw.nrrd', '.mha', '.zlib.mha', '_c.npy', '_f.npy', '.npz'] as const;
 /** Which NIfTI file each format is compared with: compressed with .nii.gz, raw with .nii. */
 const BASELINE: Record<(typeof EXTENSIONS)[number], '.nii' | '.nii.gz'> = {
@@ -106,9 +111,15 @@ export async function runFormatsBench(argv: readonly string[]): Promise<void> {
   const only = flag('--only', '').split(',').filter((e) => e.length > 0);
   const unknown = only.filter((e) => !(EXTENSIONS as readonly string[]).includes(e));
   if (unknown.length > 0) throw new Error(`--only: unknown format ${unknown.join(', ')}; use ${EXTENSIONS.join(', ')}`);
-  const rows = EXTENSIONS.filter((e) => only.length === 0 || only.includes(e) || only.some((o) => BASELINE[o as (typeof EXTENSIONS)[number]] === e));
+  const rows: Row[] = EXTENSIONS.filter((e) => only.length === 0 || only.includes(e) || only.some((o) => BASELINE[o as (typeof EXTENSIONS)[number]] === e));
   const dir = join(resolve(__dirname, '../..'), 'bench-data', `${nx}x${ny}x${nz}`, 'formats');
   const path = ensureFiles(dir, nx, ny, nz);
+  // The CLI's range worker, which `compare` gives a share of a Fortran-ordered .npy's transposition
+  // (sharedTranspose.ts); started ahead, as the CLI starts it (prestart.ts).
+  const worker = new Worker(join(resolve(__dirname, '../..'), 'dist', 'rangeWorker.js'));
+  await new Promise<void>((done, fail) => { worker.once('online', done); worker.once('error', fail); });
+  const helped = { transposeHelper: transposeOn(worker) };
+  if (rows.includes('_f.npy')) rows.splice(rows.indexOf('_f.npy') + 1, 0, ONE_THREAD);
   const ms: Record<string, number> = {};
   // Interleaved rounds, so a burst of load from other processes hits every format alike.
   const runs: Record<string, number[]> = Object.fromEntries(rows.map((e) => [e, []]));
@@ -118,22 +129,27 @@ export async function runFormatsBench(argv: readonly string[]): Promise<void> {
       global.gc?.();
       const t0 = performance.now();
       const c0 = process.cpuUsage();
-      readVolumeFile(path('prob', ext));
-      readVolumeFile(path('label', ext));
+      const file = ext === ONE_THREAD ? '_f.npy' : ext;
+      const options = ext === '_f.npy' ? helped : {};
+      readVolumeFile(path('prob', file), options);
+      readVolumeFile(path('label', file), options);
       const c = process.cpuUsage(c0);
       runs[ext]!.push(performance.now() - t0);
       cpu[ext]!.push((c.user + c.system) / 1000);
     }
   }
+  await worker.terminate();
   for (const ext of rows) ms[ext] = median(runs[ext]!);
   console.log(`decode of the ${nx}×${ny}×${nz} pair (float32 prediction + uint8 label), readVolumeFile, median of ${reps}; ` +
-    `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; _f.npy with the range worker transposing part (as compare reads it), ` +
+    `${ONE_THREAD} without (compare --jobs 1); CPU is both threads'`);
   for (const ext of rows) {
-    const base = BASELINE[ext];
+    const base = BASELINE[ext === ONE_THREAD ? '_f.npy' : ext];
     const ratio = ms[ext]! / ms[base]!;
     const cpuMs = median(cpu[ext]!);
     const cpuRatio = cpuMs / median(cpu[base]!);
     const verdict = ext === base ? '' : `${ratio.toFixed(2)}× of ${base}${ratio <= 1.3 ? '' : '  (over the 1.3× target)'}; CPU ${cpuRatio.toFixed(2)}×`;
-    console.log(`  decode pair ${`prob${ext} + label${ext}`.padEnd(34)} ${`${ms[ext]!.toFixed(0)} ms`.padStart(8)} ${`(CPU ${cpuMs.toFixed(0)} ms)`.padStart(14)}   ${verdict}`);
+    const name = ext === ONE_THREAD ? `prob_f.npy + label_f.npy, ${ONE_THREAD}` : `prob${ext} + label${ext}`;
+    console.log(`  decode pair ${name.padEnd(34)} ${`${ms[ext]!.toFixed(0)} ms`.padStart(8)} ${`(CPU ${cpuMs.toFixed(0)} ms)`.padStart(14)}   ${verdict}`);
   }
 }

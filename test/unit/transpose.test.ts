@@ -14,6 +14,7 @@ import { readNpy } from '../../src/core/io/npy';
 import { reverseAxesFromReader, reverseAxesOf } from '../../src/core/io/transpose';
 import type { ElementSize } from '../../src/core/io/transpose';
 import type { VoxelArray } from '../../src/core/io/volume';
+import { npyFile } from './helpers/ioTestUtils';
 
 /** Naive reference: element at C-order index of `dims` goes to the F-order index of the same subscripts. */
 function naiveReverse(src: Uint8Array, dims: readonly number[], size: number): Uint8Array {
@@ -102,16 +103,6 @@ test('reverseAxesFromReader (the chunked file path) equals the naive reversal an
     }
   }
 });
-
-/** A .npy v1 file of `shape` with the given dtype and order holding `data` (bytes in that order). */
-function npyFile(shape: readonly number[], descr: string, fortran: boolean, data: Uint8Array): Uint8Array {
-  let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')},), }`;
-  dict += ' '.repeat(63 - ((10 + dict.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  head.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
-}
 
 test('a Fortran-ordered .npy read from disk (chunked) and from memory opens as its C-ordered twin, every dtype size', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mi-transpose-'));

@@ -15,6 +15,8 @@ import * as fs from 'node:fs';
 import { clip } from './nrrdHeader';
 import { checkShape, elementsFrom, latin1 } from './rawData';
 import type { ElementType } from './rawData';
+import { readFully } from './readFully';
+import { newTransposeJob, SHARED_TRANSPOSE_MIN_BYTES, transposeWithHelper } from './sharedTranspose';
 import { reverseAxesFromReader, reverseAxesOf } from './transpose';
 import type { ElementSize } from './transpose';
 import { VolumeReadError } from './volume';
@@ -107,7 +109,7 @@ export function readNpy(bytes: Uint8Array, source: string, options: ReadOptions,
 }
 
 /** Array types whose file bytes are the voxels as they are (host little-endian, or one byte). */
-const PLAIN: Partial<Record<string, { new (length: number): VoxelArray }>> = {
+const PLAIN: Partial<Record<string, { new (length: number): VoxelArray; new (buffer: SharedArrayBuffer): VoxelArray }>> = {
   uint8: Uint8Array, bool: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
 };
@@ -116,7 +118,8 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /**
  * A Fortran-ordered .npy on disk, transposed while it is read: the file is read in small blocks
  * straight into the transpose (readVolumeFile), never copied whole first — the copy and its page
- * faults cost as much as the transpose. Undefined for anything else (C order, other dtypes or byte
+ * faults cost as much as the transpose. With options.transposeHelper, another thread transposes
+ * part of it (sharedTranspose.ts) and the voxels are in a SharedArrayBuffer. Undefined for anything else (C order, other dtypes or byte
  * orders, damaged or short files), which then takes the whole-file path and its messages.
  */
 export function readFortranNpyFile(path: string, options: ReadOptions): Volume | undefined {
@@ -141,16 +144,21 @@ export function readFortranNpyFile(path: string, options: ReadOptions): Volume |
     const size = header.type.bytes as ElementSize;
     if (Plain === undefined || (size > 1 && header.littleEndian !== HOST_LITTLE_ENDIAN)) return undefined;
     if (stat.size - header.dataStart < count * size) return undefined;
-    const data = new Plain(count);
     const dims = [...header.shape].reverse();
-    const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const file = fd;
     const start = header.dataStart;
-    if (dims.filter((n) => n > 1).length <= 1) {
-      readFully(file, out, start);
-    } else {
-      reverseAxesFromReader(dims, size, out, (into, offset) => readFully(file, into, start + offset));
+    const read = (into: Uint8Array, offset: number) => readFully(file, into, start + offset, truncatedNpy);
+    const transposed = dims.filter((n) => n > 1).length > 1;
+    const helper = options.transposeHelper;
+    if (helper !== undefined && transposed && count * size >= SHARED_TRANSPOSE_MIN_BYTES) {
+      const job = newTransposeJob(path, start, dims, size, count * size);
+      transposeWithHelper(job, helper, read);
+      return npyVolume(header, new Plain(job.out), path, 'npy');
     }
+    const data = new Plain(count);
+    const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (transposed) reverseAxesFromReader(dims, size, out, read);
+    else read(out, 0);
     return npyVolume(header, data, path, 'npy');
   } catch (error) {
     if (error instanceof VolumeReadError) throw error;
@@ -160,10 +168,4 @@ export function readFortranNpyFile(path: string, options: ReadOptions): Volume |
   }
 }
 
-function readFully(fd: number, into: Uint8Array, position: number): void {
-  for (let done = 0; done < into.length;) {
-    const n = fs.readSync(fd, into, done, into.length - done, position + done);
-    if (n === 0) throw new VolumeReadError('the .npy file ended before its voxels did; the file is truncated');
-    done += n;
-  }
-}
+const truncatedNpy = () => new VolumeReadError('the .npy file ended before its voxels did; the file is truncated');

@@ -12,6 +12,7 @@ import { decodeNifti, planNifti } from './nifti';
 import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES } from './niftiHeader';
 import { readFortranNpyFile } from './npy';
 import { readPng } from './png';
+import { readFully } from './readFully';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
 import { rawDataStart, readOtherFormat } from './otherFormats';
@@ -157,12 +158,12 @@ function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array 
         `the file is ${formatBytes(size)}, more than the ${formatBytes(MAX_BUFFER_BYTES)} Node.js can hold in one buffer`);
     }
     const head = new Uint8Array(Math.min(size, NIFTI2_HEADER_BYTES));
-    readFully(fd, head, 0);
+    readFully(fd, head, 0, fileGotShorter);
     const kind = isGzip(head) ? undefined : detectNifti(head);
     if (kind !== undefined) planNifti(head, kind, options); // throws early on limits / bad headers
     const bytes = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
     bytes.set(head);
-    readFully(fd, bytes, head.length);
+    readFully(fd, bytes.subarray(head.length), head.length, fileGotShorter);
     return bytes;
   } catch (error) {
     if (error instanceof VolumeReadError) throw error;
@@ -172,14 +173,7 @@ function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array 
   }
 }
 
-function readFully(fd: number, into: Uint8Array, from: number): void {
-  let offset = from;
-  while (offset < into.length) {
-    const n = fs.readSync(fd, into, offset, Math.min(into.length - offset, 1 << 30), offset);
-    if (n === 0) throw new VolumeReadError('the file got shorter while it was being read; try again');
-    offset += n;
-  }
-}
+const fileGotShorter = () => new VolumeReadError('the file got shorter while it was being read; try again');
 
 /** fs errors quote the path; ours must not, so keep only what went wrong. */
 function fileSystemError(error: unknown): VolumeReadError {

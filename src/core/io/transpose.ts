@@ -19,7 +19,8 @@
  * a read costs ~1.3 µs beyond its copy), the rest the kernel: V8's floor is ~0.7 ns per element
  * moved (a bounds-checked load and store; even a contiguous copy loop costs 0.55), ~55 ms here,
  * plus output cache and TLB misses. uint8 label ~100 ms against ~45: ~30 faults, ~27 reads (9,700
- * of 8 KB), ~45 the x4 kernel (28 of it the floor). So the pair stays at ~1.35–1.5× of .nii.
+ * of 8 KB), ~45 the x4 kernel (28 of it the floor). So on one thread the pair stays at ~1.35–1.6×
+ * of .nii; `compare` splits the reversal's units over two threads (sharedTranspose.ts).
  *
  * Tried and dropped (interleaved A/B): iterating e in tiles of 16/64 inside a block (±0, float32
  * and uint8); whole-row blocks (tx = d0, each output page written in one burst) — either ~260k
@@ -91,6 +92,56 @@ export function wordsOf(bytes: Uint8Array, size: Kernel): Words {
 }
 
 /**
+ * A reversal read from a source through `read(into, byteOffset)`, cut into `units`: bands of `nb`
+ * consecutive b-values over every a. The units are independent (each writes its own output
+ * elements), so any thread may do any of them (sharedTranspose.ts), each once.
+ */
+export interface ReaderReversal {
+  readonly d: readonly [number, number, number, number];
+  readonly size: ElementSize;
+  readonly tx: number;
+  readonly nb: number;
+  readonly units: number;
+  readonly kernel: Kernel;
+}
+
+export function planReaderReversal(dims: readonly number[], size: ElementSize, outByteOffset: number): ReaderReversal {
+  const d = asFourAxes(dims);
+  const { tx, nb } = blockShape(d, size);
+  return { d, size, tx, nb, units: Math.ceil(d[1] / nb), kernel: kernelFor(d, size, 0, outByteOffset) };
+}
+
+/** One thread's scratch for a reversal: one block's input, and the words views the kernel reads and writes. */
+export interface ReversalScratch {
+  readonly chunk: Uint8Array;
+  readonly chunkWords: Words;
+  readonly outWords: Words;
+}
+
+export function reversalScratch(plan: ReaderReversal, out: Uint8Array): ReversalScratch {
+  const chunk = new Uint8Array(plan.tx * plan.nb * plan.d[2] * plan.d[3] * plan.size);
+  return { chunk, chunkWords: wordsOf(chunk, plan.kernel), outWords: wordsOf(out, plan.kernel) };
+}
+
+/** Does unit `unit` of `plan`: reads its blocks' runs into the scratch chunk and reverses them into the output. */
+export function reverseUnit(plan: ReaderReversal, unit: number, scratch: ReversalScratch, read: (into: Uint8Array, byteOffset: number) => void): void {
+  const { d, size, tx, nb, kernel } = plan;
+  const runElements = nb * d[2] * d[3];
+  const slab = d[1] * d[2] * d[3];
+  const b0 = unit * nb;
+  const nbHere = Math.min(nb, d[1] - b0);
+  const runBytes = nbHere * d[2] * d[3] * size;
+  for (let a0 = 0; a0 < d[0]; a0 += tx) {
+    const txHere = Math.min(tx, d[0] - a0);
+    for (let x = 0; x < txHere; x++) {
+      const at = x * runElements * size;
+      read(scratch.chunk.subarray(at, at + runBytes), ((a0 + x) * slab + b0 * d[2] * d[3]) * size);
+    }
+    reverseBlock(kernel, scratch.chunkWords, 0, runElements, scratch.outWords, d, a0, txHere, b0, nbHere);
+  }
+}
+
+/**
  * Reverses the axes of `dims` (C order in) into `out` (F order), reading the source bytes
  * through `read(into, byteOffset)`, which fills `into` from that byte offset of the C-ordered
  * data. Used with a file descriptor so the file is read in small blocks straight into the
@@ -99,25 +150,9 @@ export function wordsOf(bytes: Uint8Array, size: Kernel): Words {
 export function reverseAxesFromReader(
   dims: readonly number[], size: ElementSize, out: Uint8Array, read: (into: Uint8Array, byteOffset: number) => void,
 ): void {
-  const d = asFourAxes(dims);
-  const { tx, nb } = blockShape(d, size);
-  const runElements = nb * d[2] * d[3];
-  const chunk = new Uint8Array(tx * runElements * size);
-  const kernel = kernelFor(d, size, 0, out.byteOffset);
-  const chunkWords = wordsOf(chunk, kernel);
-  const outWords = wordsOf(out, kernel);
-  const slab = d[1] * d[2] * d[3];
-  for (let b0 = 0; b0 < d[1]; b0 += nb) {
-    const nbHere = Math.min(nb, d[1] - b0);
-    const runBytes = nbHere * d[2] * d[3] * size;
-    for (let a0 = 0; a0 < d[0]; a0 += tx) {
-      const txHere = Math.min(tx, d[0] - a0);
-      for (let x = 0; x < txHere; x++) {
-        read(chunk.subarray(x * runElements * size, x * runElements * size + runBytes), ((a0 + x) * slab + b0 * d[2] * d[3]) * size);
-      }
-      reverseBlock(kernel, chunkWords, 0, runElements, outWords, d, a0, txHere, b0, nbHere);
-    }
-  }
+  const plan = planReaderReversal(dims, size, out.byteOffset);
+  const scratch = reversalScratch(plan, out);
+  for (let unit = 0; unit < plan.units; unit++) reverseUnit(plan, unit, scratch, read);
 }
 
 /** Reverses the axes of `dims` from `src` (C order, the data's bytes, word-aligned) into `out` (F order). */

@@ -1,5 +1,7 @@
 /** One in-memory image, whatever file it came from (NIfTI-1/2, PNG, NRRD, MetaImage, NumPy). */
 
+import type { TransposeHelper } from './transposeJob';
+
 export type SourceDtype = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64'
   | 'int64' | 'uint64' | 'float16' | 'bool';
 
@@ -74,6 +76,11 @@ export interface ReadOptions {
    * Without it, a detached header is an error that says to open it from disk.
    */
   readonly readDataFile?: (relativePath: string) => Uint8Array;
+  /**
+   * A Fortran-ordered .npy read from disk (readVolumeFile) is transposed on this thread and the
+   * helper's (sharedTranspose.ts), its voxels then in a SharedArrayBuffer.
+   */
+  readonly transposeHelper?: TransposeHelper;
 }
 
 /** Enough for 1024×1024×1024 uint8. */
