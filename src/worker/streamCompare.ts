@@ -17,7 +17,7 @@
  * Any input the fast path does not take (or rejects) goes through readInputFile, so errors and
  * results are exactly those of the plain path.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { assembleResult, metricSettingsOf, type CompareOptions } from '../core/analysis/compare';
 import { InputError, preparePair, samePreparation, type PreparedPair } from '../core/analysis/inputs';
@@ -27,8 +27,9 @@ import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
 import { VolumeReadError, type Volume } from '../core/io/volume';
 import type { MetricSettings } from '../core/kernels/metricIds';
-import { decodeIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
-import { readFortranNpyFile } from '../core/io/npy';
+import { decodeIntoShared, decodeNiftiFileIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
+import { isGzip } from '../core/io/gzip';
+import { readVolumeFile } from '../core/io/readVolume';
 import type { TransposeHelper } from '../core/io/sharedTranspose';
 import { scanVolumeValues, type VolumeValues } from '../core/analysis/valueScan';
 import type { InflateJob, InflateResult, PrimeJob, RangeReply, TransposeShare } from './rangeMessages';
@@ -45,6 +46,20 @@ const SLAB_VOXELS = 2 << 20;
 interface Decoded {
   readonly volume: Volume;
   readonly values: VolumeValues | null;
+}
+
+/** True when the file starts with gzip's magic bytes (false when it cannot be read: readInputFile says why). */
+function startsWithGzip(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = new Uint8Array(2);
+    return fstatSync(fd).isFile() && readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+  } catch {
+    return false; // readInputFile reports what is wrong with the file
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The file's bytes, or null when readInputFile should read it (and report what is wrong). */
@@ -64,19 +79,21 @@ interface ReadHelpers {
 }
 
 /**
- * A Fortran-ordered .npy read straight from disk into shared memory (transposed on this thread
- * and the helper's, sharedTranspose.ts), with its values' scan; null for any other file, or when
- * the read failed (readInputFile then reads it again and says what is wrong).
+ * A file that is neither NIfTI nor gzip (NRRD, MetaImage, NumPy, PNG, DICOM-SEG) read by
+ * readVolumeFile straight into shared memory where it can be: an uncompressed file's voxels are a
+ * view of the file's bytes, read into a SharedArrayBuffer, and a Fortran-ordered .npy is
+ * transposed into one on this thread and the helper's (sharedTranspose.ts). Null when it is not
+ * a regular file or the read fails: readInputFile then reads it again and says what is wrong.
  */
-function decodeFortranNpy(path: string, maxVoxels: number, helper: TransposeHelper | undefined): Decoded | null {
-  let volume: Volume | undefined;
+function decodeFromDisk(path: string, maxVoxels: number, transposeHelper: TransposeHelper | undefined): Decoded | null {
+  let volume: Volume;
   try {
-    volume = readFortranNpyFile(path, helper ? { maxVoxels, transposeHelper: helper } : { maxVoxels });
+    if (!statSync(path).isFile()) return null;
+    volume = readVolumeFile(path, transposeHelper ? { maxVoxels, sharedMemory: true, transposeHelper } : { maxVoxels, sharedMemory: true });
   } catch (error) {
-    if (error instanceof VolumeReadError) return null;
+    if (error instanceof VolumeReadError || (error as NodeJS.ErrnoException).code !== undefined) return null;
     throw error;
   }
-  if (volume === undefined) return null;
   const shared: Volume = { ...volume, data: sharedCopy(volume.data) };
   return { volume: shared, values: scanVolumeValues(shared.data) };
 }
@@ -91,8 +108,11 @@ async function decodeFile(
   path: string, maxVoxels: number, callbacks: DecodeCallbacks = {}, helpers: ReadHelpers = {}, bytesRead?: Uint8Array | null,
 ): Promise<Decoded | null> {
   if (bytesRead === undefined) {
-    const direct = decodeFortranNpy(path, maxVoxels, helpers.transpose);
-    if (direct !== null) return direct;
+    // An uncompressed NIfTI is read from disk in steps (slabs computed as they come in); any other
+    // format but gzip through readVolumeFile. A gzip stream is read whole below.
+    const onDisk = await decodeNiftiFileIntoShared(path, { maxVoxels, scan: true, ...callbacks });
+    if (onDisk !== null) return onDisk;
+    if (!startsWithGzip(path)) return decodeFromDisk(path, maxVoxels, helpers.transpose);
   }
   const bytes = bytesRead === undefined ? readBytes(path) : bytesRead;
   if (bytes === null) return null;
@@ -169,18 +189,17 @@ async function comparePipelined(
     await runner.discard().catch(() => undefined);
     throw error;
   };
-  // A Fortran-ordered .npy is read here and now, straight into shared memory; it has no slabs to overlap.
-  const predictionDirect = decodeFortranNpy(predictionPath, maxVoxels, helpers.transpose);
-  const predictionBytes = predictionDirect === null ? readBytes(predictionPath) : null;
+  // A gzip stream is read whole (the ring reads it from memory); any other file is read by decodeFile.
+  const predictionBytes = startsWithGzip(predictionPath) ? readBytes(predictionPath) : undefined;
   // A float prediction is read a few slabs at a time when it can be (ringCompare.ts); if the ring
   // gives up, the file is inflated whole below and every slab computed again.
-  const ring = predictionBytes === null ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, Math.min(slabVoxels, RING_SLAB_VOXELS));
+  const ring = !predictionBytes ? null : planRing(predictionBytes, predictionPath, maxVoxels, options.axis, Math.min(slabVoxels, RING_SLAB_VOXELS));
   if (ring !== null) {
     const ringRunner = new SlabRunner(workers, options, metrics, metrics.level === 'all', true);
     const result = await compareThroughRing(predictionBytes!, ring, labelTask, ringRunner, options, metrics, workers);
     if (result !== null) return result;
   }
-  const prediction = predictionDirect ?? await decodeFile(predictionPath, maxVoxels, {
+  const prediction = await decodeFile(predictionPath, maxVoxels, {
     onPlanned: (planned) => {
       early = planned.volume;
       // A probability map: every thread will compute slabs with the soft kernel, this one once the
@@ -216,7 +235,7 @@ async function comparePipelined(
         queued = end;
       }
     },
-  }, {}, predictionBytes).catch(stopAndThrow);
+  }, { transpose: helpers.transpose }, predictionBytes).catch(stopAndThrow);
   const label = await labelTask.catch(async (error: unknown) => {
     await runner.discard().catch(() => undefined);
     // The plain path reads the prediction first, so its fault is the one named when both are bad.

@@ -13,6 +13,7 @@ import * as zlib from 'node:zlib';
 import { reverseAxes } from '../../src/core/io/axisOrder';
 import { readVolumeFile } from '../../src/core/io/readVolume';
 import { transposeOn } from '../../src/worker/streamCompare';
+import { mhaFile, npyFile, nrrdFile } from '../unit/helpers/ioTestUtils';
 import { gzip, writeNifti } from '../unit/helpers/niftiWriter';
 import { makeSyntheticPair } from './synthetic';
 
@@ -26,30 +27,6 @@ const BASELINE: Record<(typeof EXTENSIONS)[number], '.nii' | '.nii.gz'> = {
   '.nii': '.nii', '.nii.gz': '.nii.gz', '.nrrd': '.nii.gz', '.raw.nrrd': '.nii', '.mha': '.nii', '.zlib.mha': '.nii.gz',
   '_c.npy': '.nii', '_f.npy': '.nii', '.npz': '.nii.gz',
 };
-
-function nrrd(dims: readonly number[], spacing: readonly number[], type: string, data: Uint8Array, gz: boolean): Uint8Array {
-  const header = `NRRD0004\ntype: ${type}\ndimension: 3\nspace: left-posterior-superior\nsizes: ${dims.join(' ')}\n` +
-    `space directions: (${-spacing[0]!},0,0) (0,${-spacing[1]!},0) (0,0,${spacing[2]})\nkinds: domain domain domain\n` +
-    `endian: little\nencoding: ${gz ? 'gzip' : 'raw'}\nspace origin: (0,0,0)\n\n`;
-  return Buffer.concat([Buffer.from(header, 'latin1'), gz ? gzip(data) : data]);
-}
-
-function mha(dims: readonly number[], spacing: readonly number[], type: string, data: Uint8Array, compress: boolean): Uint8Array {
-  const body = compress ? zlib.deflateSync(data) : data;
-  const header = `ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\nCompressedData = ${compress ? 'True' : 'False'}\n` +
-    `${compress ? `CompressedDataSize = ${body.length}\n` : ''}TransformMatrix = -1 0 0 0 -1 0 0 0 1\nOffset = 0 0 0\n` +
-    `ElementSpacing = ${spacing.join(' ')}\nDimSize = ${dims.join(' ')}\nElementType = ${type}\nElementDataFile = LOCAL\n`;
-  return Buffer.concat([Buffer.from(header, 'latin1'), body]);
-}
-
-function npy(dims: readonly number[], descr: string, data: Uint8Array, fortran: boolean): Uint8Array {
-  let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${dims.join(', ')}), }`;
-  dict += ' '.repeat(64 - ((10 + dict.length + 1) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  head.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
-}
 
 function npz(member: Uint8Array): Uint8Array {
   const name = Buffer.from('arr_0.npy');
@@ -88,10 +65,10 @@ function ensureFiles(dir: string, nx: number, ny: number, nz: number): (kind: Ki
     const [nrrdType, metaType, descr] = kind === 'prob' ? ['float', 'MET_FLOAT', '<f4'] : ['unsigned char', 'MET_UCHAR', '|u1'];
     const files: Record<string, Uint8Array> = {
       '.nii': nii, '.nii.gz': gzip(nii),
-      '.nrrd': nrrd(dims, pair.spacing, nrrdType, bytes, true), '.raw.nrrd': nrrd(dims, pair.spacing, nrrdType, bytes, false),
-      '.mha': mha(dims, pair.spacing, metaType, bytes, false), '.zlib.mha': mha(dims, pair.spacing, metaType, bytes, true),
-      '_c.npy': npy(zyx, descr, bytes, false), '_f.npy': npy(zyx, descr, fBytes, true),
-      '.npz': npz(npy(zyx, descr, bytes, false)),
+      '.nrrd': nrrdFile(dims, pair.spacing, nrrdType, bytes, true), '.raw.nrrd': nrrdFile(dims, pair.spacing, nrrdType, bytes, false),
+      '.mha': mhaFile(dims, pair.spacing, metaType, bytes, false), '.zlib.mha': mhaFile(dims, pair.spacing, metaType, bytes, true),
+      '_c.npy': npyFile(zyx, descr, false, bytes), '_f.npy': npyFile(zyx, descr, true, fBytes),
+      '.npz': npz(npyFile(zyx, descr, false, bytes)),
     };
     for (const [ext, content] of Object.entries(files)) writeFileSync(path(kind, ext), content);
   }

@@ -48,7 +48,9 @@ export function readVolumeFile(filePath: string, options: ReadOptions = {}): Vol
   const path = dicomFolderFile(filePath); // a folder holding one DICOM-SEG is that file
   const fortranNpy = readFortranNpyFile(path, options); // transposed while read, no whole-file copy
   if (fortranNpy !== undefined) return fortranNpy;
-  const bytes = readWholeFile(path, options, alignmentPad(path));
+  const layout = rawLayout(path);
+  // Voxels that will be a view of the file's buffer are in shared memory when asked (ReadOptions.sharedMemory).
+  const bytes = readWholeFile(path, options, layout?.pad ?? 0, layout !== null && options.sharedMemory === true);
   const readDataFile = options.readDataFile ?? ((name: string) => {
     try {
       return readWholeFile(dataFilePath(path, name), options);
@@ -120,19 +122,23 @@ function checkOptions(options: ReadOptions): void {
 /** FIFOs, devices and sockets are never read: they can block, or never end (/dev/zero). */
 export const NOT_REGULAR = 'not a regular file (a device, FIFO or socket); it is not read';
 
-/** Bytes to put before the file in memory so that an uncompressed NRRD/MetaImage/.npy's voxels start 8-byte aligned. */
-function alignmentPad(path: string): number {
+/**
+ * For an uncompressed, attached NRRD/MetaImage/.npy (whose voxels will be a view of the file's
+ * buffer), the bytes to put before the file in memory so that its voxels start 8-byte aligned;
+ * null for any other file.
+ */
+function rawLayout(path: string): { readonly pad: number } | null {
   let fd: number | undefined;
   try {
     // Non-blocking and checked on the descriptor: a FIFO or device is never waited on here either.
     fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    if (!fs.fstatSync(fd).isFile()) return 0;
+    if (!fs.fstatSync(fd).isFile()) return null;
     const head = new Uint8Array(64 * 1024);
     const n = fs.readSync(fd, head, 0, head.length, 0);
     const start = rawDataStart(head.subarray(0, n));
-    return start === null ? 0 : (8 - (start % 8)) % 8;
+    return start === null ? null : { pad: (8 - (start % 8)) % 8 };
   } catch {
-    return 0; // readWholeFile reports what is wrong with the file
+    return null; // readWholeFile reports what is wrong with the file
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
@@ -143,7 +149,7 @@ function alignmentPad(path: string): number {
  * uncompressed NIfTI the header is checked first, so a file over the voxel limit is refused without
  * reading gigabytes.
  */
-function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array {
+function readWholeFile(path: string, options: ReadOptions, pad = 0, shared = false): Uint8Array {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. Whatever
@@ -161,7 +167,7 @@ function readWholeFile(path: string, options: ReadOptions, pad = 0): Uint8Array 
     readFully(fd, head, 0, fileGotShorter);
     const kind = isGzip(head) ? undefined : detectNifti(head);
     if (kind !== undefined) planNifti(head, kind, options); // throws early on limits / bad headers
-    const bytes = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
+    const bytes = shared ? new Uint8Array(new SharedArrayBuffer(size + pad), pad) : Buffer.allocUnsafeSlow(size + pad).subarray(pad);
     bytes.set(head);
     readFully(fd, bytes.subarray(head.length), head.length, fileGotShorter);
     return bytes;

@@ -81,6 +81,11 @@ export interface ReadOptions {
    * helper's (sharedTranspose.ts), its voxels then in a SharedArrayBuffer.
    */
   readonly transposeHelper?: TransposeHelper;
+  /**
+   * readVolumeFile of an uncompressed NRRD, MetaImage or C-ordered .npy: read the file into a
+   * SharedArrayBuffer, so its voxels (a view of the file's bytes) are where worker threads read them.
+   */
+  readonly sharedMemory?: boolean;
 }
 
 /** Enough for 1024×1024×1024 uint8. */

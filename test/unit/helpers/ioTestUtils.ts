@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import { encode } from 'fast-png';
 import type { ImageData } from 'fast-png';
 import type { Volume } from '../../../src/core/io/volume';
+import { gzip } from './niftiWriter';
 
 /** Repo root from dist-test/unit (the bundled tests run from there). */
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -91,4 +92,21 @@ export function npyFile(shape: readonly number[], descr: string, fortran: boolea
   head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   head.writeUInt16LE(dict.length, 8);
   return Buffer.concat([head, Buffer.from(dict, 'latin1'), data]);
+}
+
+/** A 3D NRRD (LPS, `spacing` along the axes, origin 0) holding `data` (little-endian bytes of `type`), raw or gzip. */
+export function nrrdFile(dims: readonly number[], spacing: readonly number[], type: string, data: Uint8Array, gz: boolean): Uint8Array {
+  const header = `NRRD0004\ntype: ${type}\ndimension: 3\nspace: left-posterior-superior\nsizes: ${dims.join(' ')}\n` +
+    `space directions: (${-spacing[0]!},0,0) (0,${-spacing[1]!},0) (0,0,${spacing[2]})\nkinds: domain domain domain\n` +
+    `endian: little\nencoding: ${gz ? 'gzip' : 'raw'}\nspace origin: (0,0,0)\n\n`;
+  return Buffer.concat([Buffer.from(header, 'latin1'), gz ? gzip(data) : data]);
+}
+
+/** A 3D MetaImage (.mha, data attached) of the same geometry as nrrdFile's, raw or zlib-compressed. */
+export function mhaFile(dims: readonly number[], spacing: readonly number[], type: string, data: Uint8Array, compress: boolean): Uint8Array {
+  const body = compress ? zlib.deflateSync(data) : data;
+  const header = `ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\nCompressedData = ${compress ? 'True' : 'False'}\n` +
+    `${compress ? `CompressedDataSize = ${body.length}\n` : ''}TransformMatrix = -1 0 0 0 -1 0 0 0 1\nOffset = 0 0 0\n` +
+    `ElementSpacing = ${spacing.join(' ')}\nDimSize = ${dims.join(' ')}\nElementType = ${type}\nElementDataFile = LOCAL\n`;
+  return Buffer.concat([Buffer.from(header, 'latin1'), body]);
 }
