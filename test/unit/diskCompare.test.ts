@@ -11,19 +11,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { comparePair, type CompareOptions } from '../../src/core/analysis/compare';
-import { InputError } from '../../src/core/analysis/inputs';
-import { readInputFile } from '../../src/core/analysis/readInput';
+import type { CompareOptions } from '../../src/core/analysis/compare';
 import { scanVolumeValues } from '../../src/core/analysis/valueScan';
 import { readVolumeFile } from '../../src/core/io/readVolume';
 import { DEFAULT_MAX_VOXELS } from '../../src/core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
 import { decodeIntoShared, decodeNiftiFileIntoShared } from '../../src/worker/decodeFiles';
 import { compareFiles } from '../../src/worker/streamCompare';
+import { failsAsThePlainPath, plainCompare, RANGE_WORKER_FILE } from './helpers/comparePaths';
 import { mhaFile, npyFile, nrrdFile, REPO_ROOT } from './helpers/ioTestUtils';
 import { gzip } from './helpers/niftiWriter';
 
-const workerFile = join(REPO_ROOT, 'dist', 'rangeWorker.js');
+const workerFile = RANGE_WORKER_FILE;
 const FORMATS = resolve(REPO_ROOT, 'test/fixtures-formats');
 const FILES = resolve(REPO_ROOT, 'test/fixtures/files');
 const dir = mkdtempSync(join(tmpdir(), 'mi-disk-'));
@@ -31,9 +30,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const OPTIONS: CompareOptions = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics: 'all' };
 
-function plain(pred: string, label: string, options: CompareOptions) {
-  return comparePair(readInputFile(pred, DEFAULT_MAX_VOXELS), readInputFile(label, DEFAULT_MAX_VOXELS), options);
-}
+const plain = plainCompare;
 
 test('an uncompressed NIfTI read from disk in steps equals its bytes decoded in memory (scaled, big-endian, float64)', async () => {
   for (const name of ['prob_f64.nii', 'labels_i16_be.nii']) {
@@ -124,15 +121,5 @@ test("a short raw NIfTI or a file that is no mask, read from disk: the plain rea
   const text = join(dir, 'notes.nrrd');
   writeFileSync(text, 'not a mask\n');
   const label = join(FILES, 'labels_u8.nii.gz');
-  for (const [p, l] of [[short, label], [text, label], [join(FILES, 'prob_f64.nii'), text]]) {
-    let expected: Error | null = null;
-    try {
-      plain(p, l, OPTIONS);
-    } catch (error) {
-      expected = error as Error;
-    }
-    assert.ok(expected instanceof InputError, `${p} ${l}`);
-    await assert.rejects(compareFiles(p, l, OPTIONS, DEFAULT_MAX_VOXELS, 2, workerFile),
-      (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
-  }
+  for (const [p, l] of [[short, label], [text, label], [join(FILES, 'prob_f64.nii'), text]]) await failsAsThePlainPath(p!, l!, OPTIONS, /./);
 });

@@ -11,12 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { after, describe, test } from 'node:test';
-import { comparePair, metricSettingsOf, type CompareOptions } from '../../src/core/analysis/compare';
+import { metricSettingsOf, type CompareOptions } from '../../src/core/analysis/compare';
 import { computeRange } from '../../src/core/analysis/computeRange';
-import { InputError, preparePair } from '../../src/core/analysis/inputs';
+import { preparePair } from '../../src/core/analysis/inputs';
 import { directedDistancesOf, type PlaneRect } from '../../src/core/analysis/boxMetrics';
 import { computeVolumeMetrics, volumeMetricsFromPlanes, volumeMetricsFromPlanesSplit } from '../../src/core/analysis/volumeMetrics';
-import { readInputFile } from '../../src/core/analysis/readInput';
 import { scanValues, ValueScanner } from '../../src/core/analysis/valueScan';
 import { DEFAULT_MAX_VOXELS } from '../../src/core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
@@ -26,8 +25,8 @@ import { M_FIELDS, M_FN, M_FP, M_HD, M_TP } from '../../src/core/kernels/metricI
 import { decodeIntoShared } from '../../src/worker/decodeFiles';
 import { compareThroughRing, planRing, RING_SLOTS } from '../../src/worker/ringCompare';
 import { SlabRunner } from '../../src/worker/slabRunner';
-import { compareFiles } from '../../src/worker/streamCompare';
 import { repoRoot } from './helpers/fixtures';
+import { failsAsThePlainPath, plainCompare } from './helpers/comparePaths';
 import { gzip, writeNifti } from './helpers/niftiWriter';
 
 const workerFile = join(repoRoot, 'dist', 'rangeWorker.js');
@@ -91,23 +90,6 @@ async function throughRing(pred: string, label: string, options: CompareOptions,
   return compareThroughRing(bytes, ring, labelTask, runner, options, metrics, pool);
 }
 
-/** compare (2 threads, slabs of 2 slices) fails on the pair with the plain path's InputError, which says `what`. */
-async function failsAsThePlainPath(pred: string, label: string, what: RegExp): Promise<void> {
-  let expected: Error | null = null;
-  try {
-    plain(pred, label, base);
-  } catch (error) {
-    expected = error as Error;
-  }
-  assert.ok(expected instanceof InputError && what.test(expected.message), `the plain path: ${expected?.message}`);
-  await assert.rejects(compareFiles(pred, label, base, DEFAULT_MAX_VOXELS, 2, workerFile, plane * 2),
-    (error: unknown) => error instanceof InputError && error.message === expected!.message && error.file === (expected as InputError).file);
-}
-
-function plain(pred: string, label: string, options: CompareOptions) {
-  return comparePair(readInputFile(pred, DEFAULT_MAX_VOXELS), readInputFile(label, DEFAULT_MAX_VOXELS), options);
-}
-
 describe('slab ring (CLI compare)', () => {
   const soft = pair(11);
   const pred = write('pred.nii.gz', 'float32', soft.prediction);
@@ -123,7 +105,7 @@ describe('slab ring (CLI compare)', () => {
       [logits, base], [pred, { ...base, conventions: { conventions: CONVENTIONS, params: DEFAULT_CONVENTION_PARAMS } }],
     ];
     for (const [p, options] of cases) {
-      const expected = plain(p, label, options);
+      const expected = plainCompare(p, label, options);
       for (const slabSlices of [1, 3, 6]) {
         const got = await throughRing(p, label, options, slabSlices);
         assert.ok(got !== null, `the ring did not give up: ${p} ${JSON.stringify(options.metrics)} ${slabSlices}`);
@@ -147,7 +129,7 @@ describe('slab ring (CLI compare)', () => {
     const cut = join(dir, 'cut.nii.gz');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     assert.ok(planRing(new Uint8Array(readFileSync(cut)), cut, DEFAULT_MAX_VOXELS, 'k', plane * 2) !== null);
-    await failsAsThePlainPath(cut, label, /truncated|unexpected end/i);
+    await failsAsThePlainPath(cut, label, base, /truncated|unexpected end/i, plane * 2);
   });
 
   test('a float prediction whose stream holds more than its header says (a bomb): the plain reader\'s error', async () => {
@@ -155,7 +137,7 @@ describe('slab ring (CLI compare)', () => {
     const bomb = join(dir, 'bomb.nii.gz');
     writeFileSync(bomb, gzip(Buffer.concat([header, Buffer.alloc(n * 4 + (4 << 20))])));
     assert.ok(planRing(new Uint8Array(readFileSync(bomb)), bomb, DEFAULT_MAX_VOXELS, 'k', plane * 2) !== null);
-    await failsAsThePlainPath(bomb, label, /decompresses to more than/);
+    await failsAsThePlainPath(bomb, label, base, /decompresses to more than/, plane * 2);
   });
 
   test('does not apply along j or i, to an integer prediction, or when the ring would hold every slab', () => {

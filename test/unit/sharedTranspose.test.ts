@@ -10,8 +10,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { comparePair, type CompareOptions } from '../../src/core/analysis/compare';
-import { readInputFile } from '../../src/core/analysis/readInput';
+import type { CompareOptions } from '../../src/core/analysis/compare';
 import { readFully } from '../../src/core/io/readFully';
 import { readVolumeFile } from '../../src/core/io/readVolume';
 import {
@@ -21,11 +20,11 @@ import { reverseAxesFromReader, planReaderReversal, type ElementSize } from '../
 import { DEFAULT_MAX_VOXELS, VolumeReadError } from '../../src/core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
 import { compareFiles, transposeOn } from '../../src/worker/streamCompare';
-import { repoRoot } from './helpers/fixtures';
-import { npyFile } from './helpers/ioTestUtils';
+import { plainCompare, RANGE_WORKER_FILE } from './helpers/comparePaths';
+import { npyFile, seededBytes } from './helpers/ioTestUtils';
 
 const dir = mkdtempSync(join(tmpdir(), 'mi-shared-transpose-'));
-const workerFile = join(repoRoot, 'dist', 'rangeWorker.js');
+const workerFile = RANGE_WORKER_FILE;
 const workers: Worker[] = [];
 after(async () => {
   await Promise.all(workers.map((w) => w.terminate()));
@@ -38,22 +37,15 @@ function rangeWorker(): Worker {
   return worker;
 }
 
-function randomBytes(length: number, seed: number): Uint8Array {
-  const b = new Uint8Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; b[i] = s >>> 24; }
-  return b;
-}
-
 /** Where the data starts in the files below: not a multiple of anything, as after a header. */
 const DATA_START = 13;
 
 /** A file of DATA_START bytes then `data` (C order of `dims`), and the one-thread reversal of it. */
 function dataFile(name: string, dims: readonly number[], size: ElementSize, seed: number): { path: string; expected: Uint8Array } {
   const count = dims.reduce((p, d) => p * d, 1);
-  const data = randomBytes(count * size, seed);
+  const data = seededBytes(count * size, seed);
   const path = join(dir, name);
-  writeFileSync(path, Buffer.concat([randomBytes(DATA_START, seed + 1), data]));
+  writeFileSync(path, Buffer.concat([seededBytes(DATA_START, seed + 1), data]));
   const expected = new Uint8Array(count * size);
   reverseAxesFromReader(dims, size, expected, (into, offset) => into.set(data.subarray(offset, offset + into.length)));
   return { path, expected };
@@ -210,7 +202,7 @@ test("compare on a Fortran-ordered .npy pair (read on two threads) gives the pla
   const { prediction, label } = npyPair('F');
   for (const metrics of ['none', 'all'] as const) {
     const options: CompareOptions = { kind: 'auto', axis: 'k', params: DEFAULT_LOSS_PARAMS, metrics };
-    const expected = comparePair(readInputFile(prediction, DEFAULT_MAX_VOXELS), readInputFile(label, DEFAULT_MAX_VOXELS), options);
+    const expected = plainCompare(prediction, label, options);
     for (const jobs of [1, 2]) {
       assert.deepStrictEqual(await compareFiles(prediction, label, options, DEFAULT_MAX_VOXELS, jobs, workerFile), expected, `${metrics}, ${jobs} jobs`);
     }

@@ -14,7 +14,7 @@ import { readNpy } from '../../src/core/io/npy';
 import { reverseAxesFromReader, reverseAxesOf } from '../../src/core/io/transpose';
 import type { ElementSize } from '../../src/core/io/transpose';
 import type { VoxelArray } from '../../src/core/io/volume';
-import { npyFile } from './helpers/ioTestUtils';
+import { npyFile, seededBytes } from './helpers/ioTestUtils';
 
 /** Naive reference: element at C-order index of `dims` goes to the F-order index of the same subscripts. */
 function naiveReverse(src: Uint8Array, dims: readonly number[], size: number): Uint8Array {
@@ -31,13 +31,6 @@ function naiveReverse(src: Uint8Array, dims: readonly number[], size: number): U
     for (let k = 0; k < size; k++) out[f * size + k] = src[c * size + k]!;
   }
   return out;
-}
-
-function randomBytes(length: number, seed: number): Uint8Array {
-  const b = new Uint8Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; b[i] = s >>> 24; }
-  return b;
 }
 
 const TYPES: ReadonlyArray<{ new (buffer: ArrayBuffer, offset: number, length: number): VoxelArray; BYTES_PER_ELEMENT: number }> = [
@@ -63,7 +56,7 @@ test('reverseAxesOf equals the naive reversal for every element size and odd, pr
     const count = dims.reduce((p, d) => p * d, 1);
     for (const T of TYPES) {
       const size = T.BYTES_PER_ELEMENT;
-      const raw = randomBytes(count * size, seed++); // arbitrary bits: NaN payloads must survive
+      const raw = seededBytes(count * size, seed++); // arbitrary bits: NaN payloads must survive
       const input = new T(raw.buffer as ArrayBuffer, 0, count);
       const got = reverseAxesOf(input, dims);
       assert.equal(got.constructor, T);
@@ -78,7 +71,7 @@ test('reverseAxesOf works on a view at an offset (file bytes after a header)', (
   const count = 480;
   for (const [T, offset] of [[Uint8Array, 3], [Uint8Array, 4], [Uint16Array, 2], [Uint16Array, 8], [Float32Array, 4], [Float64Array, 8]] as const) {
     const size = T.BYTES_PER_ELEMENT;
-    const raw = randomBytes(offset + count * size, offset * 31 + size);
+    const raw = seededBytes(offset + count * size, offset * 31 + size);
     const input = new T(raw.buffer as ArrayBuffer, offset, count);
     const got = reverseAxesOf(input, dims);
     assert.deepEqual(bytesOf(got), naiveReverse(raw.subarray(offset), dims, size), `${T.name} at ${offset}`);
@@ -90,7 +83,7 @@ test('reverseAxesFromReader (the chunked file path) equals the naive reversal an
   for (const dims of SHAPES) {
     const count = dims.reduce((p, d) => p * d, 1);
     for (const size of [1, 2, 4, 8] as ElementSize[]) {
-      const raw = randomBytes(count * size, seed++);
+      const raw = seededBytes(count * size, seed++);
       const out = new Uint8Array(count * size);
       let read = 0;
       reverseAxesFromReader(dims, size, out, (into, offset) => {
@@ -111,7 +104,7 @@ test('a Fortran-ordered .npy read from disk (chunked) and from memory opens as i
     for (const shape of [[5, 7, 3], [3, 5, 7, 2], [4, 8, 12], [29, 31], [2, 64, 68]]) {
       for (const [descr, size] of [['|u1', 1], ['<i2', 2], ['<f4', 4], ['<f8', 8]] as const) {
         const count = shape.reduce((p, d) => p * d, 1);
-        const cBytes = randomBytes(count * size, seed++);
+        const cBytes = seededBytes(count * size, seed++);
         // F order of `shape` = C order of the reversed shape: the naive reversal of the C bytes of `shape`.
         const fBytes = naiveReverse(cBytes, shape, size);
         const c = npyFile(shape, descr, false, cBytes);

@@ -110,3 +110,11 @@ export function mhaFile(dims: readonly number[], spacing: readonly number[], typ
     `ElementSpacing = ${spacing.join(' ')}\nDimSize = ${dims.join(' ')}\nElementType = ${type}\nElementDataFile = LOCAL\n`;
   return Buffer.concat([Buffer.from(header, 'latin1'), body]);
 }
+
+/** `length` pseudo-random bytes, the same for the same seed (an LCG's high bytes). */
+export function seededBytes(length: number, seed: number): Uint8Array {
+  const b = new Uint8Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; b[i] = s >>> 24; }
+  return b;
+}
