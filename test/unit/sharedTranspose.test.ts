@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -56,14 +56,20 @@ const short = () => new VolumeReadError('the file is truncated');
 /** transposeWithHelper over `path` with this thread's own descriptor; returns the output and how many units the helper did. */
 function twoThreads(path: string, dims: readonly number[], size: ElementSize, helper: TransposeHelper, stallMs?: number) {
   const count = dims.reduce((p, d) => p * d, 1);
-  const job = newTransposeJob(path, DATA_START, dims, size, count * size);
   const fd = openSync(path, 'r');
   try {
+    const job = newTransposeJob(path, fd, DATA_START, dims, size, count * size);
     const helped = transposeWithHelper(job, helper, (into, offset) => readFully(fd, into, DATA_START + offset, short), stallMs);
     return { out: new Uint8Array(job.out), helped, job };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The job's file identity for another file (a helper told to read that one instead). */
+function identityOf(path: string): TransposeJob['file'] {
+  const s = statSync(path);
+  return { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
 }
 
 // Several units each (planReaderReversal: bands of rows), every element size.
@@ -116,7 +122,7 @@ test('a helper that fails half-way (its file is shorter): this thread redoes its
   writeFileSync(shorter, readFileSync(path).subarray(0, cut));
   let failedFlag = -1;
   const got = twoThreads(path, dims, size, (job) => {
-    joinTranspose({ ...job, path: shorter });
+    joinTranspose({ ...job, path: shorter, file: identityOf(shorter) });
     failedFlag = new Int32Array(job.claims)[CLAIM_HELPER_FAILED]!;
   });
   assert.equal(failedFlag, 1, 'the helper said it failed');
@@ -126,6 +132,21 @@ test('a helper that fails half-way (its file is shorter): this thread redoes its
   const missing = twoThreads(path, dims, size, (job) => joinTranspose({ ...job, path: join(dir, 'no-such-file') }));
   assert.deepEqual(missing.out, expected);
   assert.equal(missing.helped, 0);
+});
+
+test('a helper that finds another file, or the file rewritten, at the path reads nothing of it', () => {
+  const { dims, size } = CASES[3]!;
+  const { path, expected } = dataFile('replaced.bin', dims, size, 15);
+  // Same size, other bytes: had the helper read it, its units would be wrong.
+  const other = dataFile('other.bin', dims, size, 16).path;
+  for (const helperPath of [other, path]) {
+    const got = twoThreads(path, dims, size, (job) => {
+      if (helperPath === path) utimesSync(path, new Date(), new Date(Date.now() + 5000)); // rewritten since the reader opened it
+      joinTranspose({ ...job, path: helperPath });
+    });
+    assert.deepEqual(got.out, expected, helperPath);
+    assert.equal(got.helped, 0, helperPath);
+  }
 });
 
 test('a helper that claims a unit and stops: after the stall time this thread does it', () => {
@@ -143,15 +164,17 @@ test('a file that ends early fails on this thread in its own words, and the help
   const { path } = dataFile('truncated.bin', dims, size, 14);
   truncateSync(path, DATA_START + 100_000);
   const count = dims.reduce((p, d) => p * d, 1);
-  const job = newTransposeJob(path, DATA_START, dims, size, count * size);
   const fd = openSync(path, 'r');
+  let claims: SharedArrayBuffer;
   try {
+    const job = newTransposeJob(path, fd, DATA_START, dims, size, count * size);
+    claims = job.claims;
     assert.throws(() => transposeWithHelper(job, () => undefined, (into, offset) => readFully(fd, into, DATA_START + offset, short)),
       /the file is truncated/);
   } finally {
     closeSync(fd);
   }
-  assert.ok(new Int32Array(job.claims)[CLAIM_NEXT]! >= planReaderReversal(dims, size, 0).units);
+  assert.ok(new Int32Array(claims)[CLAIM_NEXT]! >= planReaderReversal(dims, size, 0).units);
 });
 
 /** A probability (Z, Y, X) = (130, 128, 128) float32 (8.5 MB: over the size that takes a helper) and a label. */

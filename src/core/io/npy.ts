@@ -151,7 +151,7 @@ export function readFortranNpyFile(path: string, options: ReadOptions): Volume |
     const transposed = dims.filter((n) => n > 1).length > 1;
     const helper = options.transposeHelper;
     if (helper !== undefined && transposed && count * size >= SHARED_TRANSPOSE_MIN_BYTES) {
-      const job = newTransposeJob(path, start, dims, size, count * size);
+      const job = newTransposeJob(path, file, start, dims, size, count * size);
       transposeWithHelper(job, helper, read);
       return npyVolume(header, new Plain(job.out), path, 'npy');
     }

@@ -10,14 +10,15 @@
  * Claiming, not halving: the helper may come online late or be busy (a range worker inflating
  * the other file), and then the reading thread simply does more of the units. The voxels are the
  * same whichever thread wrote them. The helper never reports an error: if it fails (it cannot open
- * or read the file) or stops finishing units for STALL_MS, the reading thread does every unit not
- * finished itself, reading the file with its own descriptor, so a bad file fails here with the
- * single-thread reader's words and nothing depends on the helper.
+ * or read the file, or the path now names another file or a rewritten one) or stops finishing
+ * units for STALL_MS, the reading thread does every unit not finished itself, reading the file
+ * with its own descriptor, so a bad file fails here with the single-thread reader's words and
+ * nothing depends on the helper.
  */
 import * as fs from 'node:fs';
 import { readFully } from './readFully';
 import { planReaderReversal, reversalScratch, reverseUnit, type ElementSize, type ReaderReversal } from './transpose';
-import type { TransposeHelper, TransposeJob } from './transposeJob';
+import type { FileIdentity, TransposeHelper, TransposeJob } from './transposeJob';
 
 export type { TransposeHelper, TransposeJob } from './transposeJob';
 
@@ -39,10 +40,21 @@ export const STALL_MS = 2000;
 /** Below this many output bytes a helper is not worth a message: the read is a few milliseconds. */
 export const SHARED_TRANSPOSE_MIN_BYTES = 8 << 20;
 
-/** A job for `dims` (a reversal of more than one unit), its output in shared memory; the caller fills nothing else. */
-export function newTransposeJob(path: string, dataStart: number, dims: readonly number[], size: ElementSize, byteLength: number): TransposeJob {
+/** A job for the file open as `fd` at `path`, its output in shared memory. */
+export function newTransposeJob(path: string, fd: number, dataStart: number, dims: readonly number[], size: ElementSize, byteLength: number): TransposeJob {
   const units = planReaderReversal(dims, size, 0).units;
-  return { path, dataStart, dims, size, out: new SharedArrayBuffer(byteLength), claims: new SharedArrayBuffer(4 * (STATES + units)) };
+  return {
+    path, file: identityOf(fs.fstatSync(fd)), dataStart, dims, size,
+    out: new SharedArrayBuffer(byteLength), claims: new SharedArrayBuffer(4 * (STATES + units)),
+  };
+}
+
+function identityOf(stat: fs.Stats): FileIdentity {
+  return { dev: stat.dev, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs };
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 /** Claims and does units of `job` until none is left; returns how many this thread did. */
@@ -70,6 +82,8 @@ export function joinTranspose(job: TransposeJob): void {
   let fd: number | undefined;
   try {
     const file = fd = fs.openSync(job.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    // Another file at the path now (replaced, rewritten): its bytes are not this read's.
+    if (!sameFile(identityOf(fs.fstatSync(file)), job.file)) throw new Error('not the file being read');
     const plan = planReaderReversal(job.dims, job.size, 0);
     claimUnits(job, plan, (into, offset) => readFully(file, into, job.dataStart + offset, () => new Error('short read')));
   } catch {

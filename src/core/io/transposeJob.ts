@@ -7,6 +7,8 @@ import type { ElementSize } from './transposeKernels';
 /** One shared reversal: what both threads need to take part. */
 export interface TransposeJob {
   readonly path: string;
+  /** The file as the reading thread opened it: the helper reads only that file, unchanged (else it leaves every unit to the reader). */
+  readonly file: FileIdentity;
   /** Where the C-ordered data starts in the file. */
   readonly dataStart: number;
   /** The file's C-order shape, reversed (the output's axes, first fastest). */
@@ -22,3 +24,11 @@ export interface TransposeJob {
  * once (post a message); it is never waited on except through the job's counters.
  */
 export type TransposeHelper = (job: TransposeJob) => void;
+
+/** What tells one file from another, and an unchanged file from a rewritten one. */
+export interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
