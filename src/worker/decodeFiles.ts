@@ -24,7 +24,7 @@ import {
 } from '../core/io/gzip';
 import { decodeNifti, planNifti, shortNiftiError, type NiftiPlan } from '../core/io/nifti';
 import { detectNifti, NIFTI2_HEADER_BYTES } from '../core/io/niftiHeader';
-import { readFully } from '../core/io/readFully';
+import { fileGotShorter, readFully } from '../core/io/readFully';
 import { readVolume } from '../core/io/readVolume';
 import { VolumeReadError, type Volume, type VoxelArray } from '../core/io/volume';
 import {
@@ -306,8 +306,6 @@ async function copyInto(bytes: Uint8Array, out: Uint8Array, advance: (written: n
   return FITS;
 }
 
-const fileGotShorter = () => new VolumeReadError('the file got shorter while it was being read; try again');
-
 async function readInto(fd: number, out: Uint8Array, advance: (written: number) => void): Promise<Inflated> {
   for (let at = 0; at < out.length;) {
     const end = Math.min(out.length, at + STEP_BYTES);
@@ -348,7 +346,8 @@ export async function decodeNiftiFileIntoShared(
   }
 }
 
-function isFileSystemError(error: unknown): boolean {
+/** An error from node:fs (it carries an errno code), as opposed to a bug. */
+export function isFileSystemError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 

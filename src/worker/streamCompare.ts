@@ -14,6 +14,9 @@
  * - With metrics 'all' the 3D job runs on this thread the moment both volumes are in, while the
  *   workers go on claiming slabs (slabRunner.ts): they no longer wait for this thread's event loop
  *   to hand them their next slab (which is why main's be68f35 had moved the job to a worker).
+ * - An uncompressed file is read once, straight into shared memory: a .nii in steps (its slabs
+ *   computed as they come in), other formats by readVolumeFile (ReadOptions.sharedMemory; a
+ *   Fortran-ordered .npy transposed on this thread and a range worker, sharedTranspose.ts).
  * Any input the fast path does not take (or rejects) goes through readInputFile, so errors and
  * results are exactly those of the plain path.
  */
@@ -25,13 +28,15 @@ import { computeVolumeMetrics, type VolumeMetricsResult } from '../core/analysis
 import { readInputFile } from '../core/analysis/readInput';
 import type { CompareResult } from '../core/analysis/result';
 import { sliceGeometry } from '../core/analysis/slicing';
-import { VolumeReadError, type Volume } from '../core/io/volume';
-import type { MetricSettings } from '../core/kernels/metricIds';
-import { decodeIntoShared, decodeNiftiFileIntoShared, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere } from './decodeFiles';
+import { scanVolumeValues, type VolumeValues } from '../core/analysis/valueScan';
 import { isGzip } from '../core/io/gzip';
 import { readVolumeFile } from '../core/io/readVolume';
 import type { TransposeHelper } from '../core/io/sharedTranspose';
-import { scanVolumeValues, type VolumeValues } from '../core/analysis/valueScan';
+import { VolumeReadError, type Volume } from '../core/io/volume';
+import type { MetricSettings } from '../core/kernels/metricIds';
+import {
+  decodeIntoShared, decodeNiftiFileIntoShared, isFileSystemError, StreamVerdictError, type DecodeCallbacks, type InflateElsewhere,
+} from './decodeFiles';
 import type { InflateJob, InflateResult, PrimeJob, RangeReply, TransposeShare } from './rangeMessages';
 import { defaultRangeWorkerFile, sharedCopy } from './rangePool';
 import { releasePrestartedWorkers, takePrestartedWorker } from './prestart';
@@ -91,7 +96,7 @@ function decodeFromDisk(path: string, maxVoxels: number, transposeHelper: Transp
     if (!statSync(path).isFile()) return null;
     volume = readVolumeFile(path, transposeHelper ? { maxVoxels, sharedMemory: true, transposeHelper } : { maxVoxels, sharedMemory: true });
   } catch (error) {
-    if (error instanceof VolumeReadError || (error as NodeJS.ErrnoException).code !== undefined) return null;
+    if (error instanceof VolumeReadError || isFileSystemError(error)) return null;
     throw error;
   }
   const shared: Volume = { ...volume, data: sharedCopy(volume.data) };

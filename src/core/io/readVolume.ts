@@ -12,7 +12,7 @@ import { decodeNifti, planNifti } from './nifti';
 import { detectNifti, headerSizeWithoutMagic, NIFTI1_HEADER_BYTES, NIFTI2_HEADER_BYTES } from './niftiHeader';
 import { readFortranNpyFile } from './npy';
 import { readPng } from './png';
-import { readFully } from './readFully';
+import { fileGotShorter, readFully } from './readFully';
 import { hasPngSignature } from './pngChunks';
 import { describeContent } from './sniff';
 import { rawDataStart, readOtherFormat } from './otherFormats';
@@ -178,8 +178,6 @@ function readWholeFile(path: string, options: ReadOptions, pad = 0, shared = fal
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
-
-const fileGotShorter = () => new VolumeReadError('the file got shorter while it was being read; try again');
 
 /** fs errors quote the path; ours must not, so keep only what went wrong. */
 function fileSystemError(error: unknown): VolumeReadError {
