@@ -113,6 +113,11 @@ async function main(): Promise<void> {
     await runReportBench([]);
     console.log('');
   }
+  // Issue #13's rows: decode of the 512×512×300 pair in every format against NIfTI (files generated once).
+  if (!argv.includes('--skip-formats')) {
+    await runFormatsBench([]);
+    console.log('');
+  }
   const files = ensureData();
   console.log(`Mask Inspector benchmark — ${nx}×${ny}×${nz}, median of ${reps}, node ${process.version}, ${require('node:os').cpus().length} cores\n`);
   for (const [name, file] of Object.entries(files)) {
@@ -219,7 +224,8 @@ function countSurfaceSlices(rows: Float64Array, count: number): number {
 }
 
 // `npm run bench -- --report`: the folder-report benchmark (test/bench/reportBench.ts) instead;
-// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts; `--only _f.npy,…` for some rows);
+// `--formats`: decode of the pair in every file format (test/bench/formatsBench.ts; `--only _f.npy,…` for some rows;
+// also run by the default bench unless `--skip-formats`);
 // `--conventions`: only issue 11's rows (test/bench/conventionsBench.ts).
 (process.argv.includes('--report') ? runReportBench(process.argv.slice(2))
   : process.argv.includes('--formats') ? runFormatsBench(process.argv.slice(2))
