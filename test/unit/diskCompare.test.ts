@@ -14,6 +14,7 @@ import { after, test } from 'node:test';
 import type { CompareOptions } from '../../src/core/analysis/compare';
 import { scanVolumeValues } from '../../src/core/analysis/valueScan';
 import { readVolumeFile } from '../../src/core/io/readVolume';
+import { reverseAxesFromReader } from '../../src/core/io/transpose';
 import { DEFAULT_MAX_VOXELS } from '../../src/core/io/volume';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/kernels/lossIds';
 import { decodeIntoShared, decodeNiftiFileIntoShared } from '../../src/worker/decodeFiles';
@@ -57,7 +58,7 @@ test('from disk: a gzip file, another format, a folder or a short NIfTI is left 
   }
 });
 
-test('readVolumeFile with sharedMemory: an uncompressed NRRD, MetaImage or C-ordered .npy is a view in shared memory, the same Volume', () => {
+test('readVolumeFile with sharedMemory: an uncompressed NRRD, MetaImage or .npy (C or Fortran order) is in shared memory, the same Volume', () => {
   // Over the size below which a reader copies instead of viewing (64 KB); a 3D probability.
   const dims = [40, 30, 20];
   const values = Float32Array.from({ length: 40 * 30 * 20 }, (_, i) => (Math.sin(i) + 1) / 2);
@@ -65,9 +66,11 @@ test('readVolumeFile with sharedMemory: an uncompressed NRRD, MetaImage or C-ord
   const files: [string, Uint8Array, boolean][] = [
     ['p.nrrd', nrrdFile(dims, [0.5, 0.5, 2], 'float', bytes, false), true], ['p.mha', mhaFile(dims, [0.5, 0.5, 2], 'MET_FLOAT', bytes, false), true],
     ['p_c.npy', npyFile([...dims].reverse(), '<f4', false, bytes), true],
+    // Fortran order: transposed on this thread alone (no helper) straight into shared memory.
+    ['p_f.npy', npyFile([...dims].reverse(), '<f4', true, transposedBytes(bytes, [...dims].reverse())), true],
     ['p.gz.nrrd', nrrdFile(dims, [0.5, 0.5, 2], 'float', bytes, true), false], ['p_zlib.mha', mhaFile(dims, [0.5, 0.5, 2], 'MET_FLOAT', bytes, true), false],
   ];
-  for (const [name, content, viewed] of files) {
+  for (const [name, content, inSharedMemory] of files) {
     const path = join(dir, name);
     writeFileSync(path, content);
     const inShared = readVolumeFile(path, { sharedMemory: true });
@@ -75,11 +78,18 @@ test('readVolumeFile with sharedMemory: an uncompressed NRRD, MetaImage or C-ord
     assert.deepEqual({ ...inShared, data: null }, { ...own, data: null }, name);
     assert.deepEqual(inShared.data, values, name);
     assert.deepEqual(own.data, values, name);
-    // Uncompressed: a view of the file's bytes, now in shared memory; compressed: inflated as before.
-    assert.equal(inShared.data.buffer instanceof SharedArrayBuffer, viewed, name);
+    // Uncompressed: in shared memory as read; compressed: inflated as before (then copied by compare).
+    assert.equal(inShared.data.buffer instanceof SharedArrayBuffer, inSharedMemory, name);
     assert.equal(own.data.buffer instanceof SharedArrayBuffer, false, name);
   }
 });
+
+/** The bytes of a Fortran-ordered file of the C-ordered array `bytes` (float32) of `shape`. */
+function transposedBytes(bytes: Uint8Array, shape: readonly number[]): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  reverseAxesFromReader(shape, 4, out, (into, offset) => into.set(bytes.subarray(offset, offset + into.length)));
+  return out;
+}
 
 const PAIRS: [string, string][] = [
   ['pred.nii.gz', 'label.nrrd'], ['pred.nii.gz', 'label.mha'], ['pred.nrrd', 'label.nii.gz'], ['pred.mha', 'label.seg.nrrd'],

@@ -155,7 +155,7 @@ export function readFortranNpyFile(path: string, options: ReadOptions): Volume |
       transposeWithHelper(job, helper, read);
       return npyVolume(header, new Plain(job.out), path, 'npy');
     }
-    const data = new Plain(count);
+    const data = options.sharedMemory === true ? new Plain(new SharedArrayBuffer(count * size)) : new Plain(count);
     const out = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (transposed) reverseAxesFromReader(dims, size, out, read);
     else read(out, 0);

@@ -82,8 +82,9 @@ export interface ReadOptions {
    */
   readonly transposeHelper?: TransposeHelper;
   /**
-   * readVolumeFile of an uncompressed NRRD, MetaImage or C-ordered .npy: read the file into a
-   * SharedArrayBuffer, so its voxels (a view of the file's bytes) are where worker threads read them.
+   * readVolumeFile of an uncompressed NRRD, MetaImage or .npy: read the file into a
+   * SharedArrayBuffer, so its voxels (a view of the file's bytes; for a Fortran-ordered .npy, the
+   * transposed voxels) are where worker threads read them, with no copy afterwards.
    */
   readonly sharedMemory?: boolean;
 }
